@@ -1,0 +1,195 @@
+// Owns the formatting of log lines (JSON or text), per-component levels and the stdout sink.
+#include "core/log.hpp"
+
+#include "core/json_escape.hpp"
+#include "core/redact.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
+#include <shared_mutex>
+
+namespace blazed::log {
+namespace {
+
+struct State {
+  std::shared_mutex mutex;
+  Settings settings;
+  std::string* capture = nullptr;
+  bool journald = std::getenv("JOURNAL_STREAM") != nullptr;
+  std::shared_ptr<spdlog::logger> sink = [] {
+    auto logger = std::make_shared<spdlog::logger>("blazed",
+                                                   std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    logger->set_pattern("%v");
+    logger->set_level(spdlog::level::trace);
+    logger->flush_on(spdlog::level::trace);
+    return logger;
+  }();
+};
+
+State& state() {
+  static State s;
+  return s;
+}
+
+// syslog priorities, so journald files each line at the right level.
+int syslog_priority(Level level) {
+  switch (level) {
+    case Level::trace:
+    case Level::debug: return 7;
+    case Level::info: return 6;
+    case Level::warn: return 4;
+    case Level::error: return 3;
+    default: return 2;
+  }
+}
+
+std::string timestamp() {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
+  return buf;
+}
+
+void append_value(std::string& out, const Field::Value& value, bool quote_strings) {
+  std::visit(
+      [&](const auto& v) {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, bool>) {
+          out += v ? "true" : "false";
+        } else if constexpr (std::is_same_v<V, std::string_view>) {
+          if (quote_strings) {
+            out += '"';
+            append_json_escaped(out, v);
+            out += '"';
+          } else {
+            out += v;
+          }
+        } else {
+          out += std::to_string(v);
+        }
+      },
+      value);
+}
+
+std::string format_json(Level level, std::string_view component, std::string_view message,
+                        Fields fields) {
+  std::string line;
+  line.reserve(128 + message.size());
+  line += R"({"ts":")";
+  line += timestamp();
+  line += R"(","level":")";
+  line += level_name(level);
+  line += R"(","component":")";
+  append_json_escaped(line, component);
+  line += R"(","msg":")";
+  append_json_escaped(line, message);
+  line += '"';
+  for (const auto& f : fields) {
+    line += ",\"";
+    append_json_escaped(line, f.key);
+    line += "\":";
+    append_value(line, f.value, true);
+  }
+  line += '}';
+  return line;
+}
+
+std::string format_text(Level level, std::string_view component, std::string_view message,
+                        Fields fields) {
+  std::string line = timestamp().substr(11);
+  line += ' ';
+  std::string lvl(level_name(level));
+  for (auto& c : lvl) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  lvl.resize(5, ' ');
+  line += lvl;
+  line += ' ';
+  line += component;
+  line += ": ";
+  line += message;
+  for (const auto& f : fields) {
+    line += ' ';
+    line += f.key;
+    line += '=';
+    append_value(line, f.value, false);
+  }
+  return line;
+}
+
+}  // namespace
+
+std::optional<Level> parse_level(std::string_view name) {
+  static constexpr std::pair<std::string_view, Level> names[] = {
+      {"trace", Level::trace}, {"debug", Level::debug}, {"info", Level::info},
+      {"warn", Level::warn},   {"error", Level::error}, {"critical", Level::critical},
+      {"off", Level::off}};
+  for (auto [n, l] : names)
+    if (n == name) return l;
+  return std::nullopt;
+}
+
+std::string_view level_name(Level level) {
+  switch (level) {
+    case Level::trace: return "trace";
+    case Level::debug: return "debug";
+    case Level::info: return "info";
+    case Level::warn: return "warn";
+    case Level::error: return "error";
+    case Level::critical: return "critical";
+    case Level::off: return "off";
+  }
+  return "info";
+}
+
+void configure(const Settings& settings) {
+  auto& s = state();
+  std::unique_lock lock(s.mutex);
+  s.settings = settings;
+}
+
+void capture_to(std::string* sink) {
+  auto& s = state();
+  std::unique_lock lock(s.mutex);
+  s.capture = sink;
+}
+
+bool Logger::enabled(Level level) const {
+  auto& s = state();
+  std::shared_lock lock(s.mutex);
+  auto it = s.settings.components.find(component_);
+  Level threshold = it != s.settings.components.end() ? it->second : s.settings.level;
+  return level != Level::off && level >= threshold;
+}
+
+void Logger::write(Level level, std::string_view message, Fields fields) const {
+  if (!enabled(level)) return;
+  auto& s = state();
+  Format format;
+  {
+    std::shared_lock lock(s.mutex);
+    format = s.settings.format;
+  }
+  std::string line = redact(format == Format::json ? format_json(level, component_, message, fields)
+                                                   : format_text(level, component_, message, fields));
+  std::unique_lock lock(s.mutex);
+  if (s.capture != nullptr) {
+    *s.capture += line;
+    *s.capture += '\n';
+    return;
+  }
+  if (s.journald) line.insert(0, "<" + std::to_string(syslog_priority(level)) + ">");
+  s.sink->info(line);
+}
+
+}  // namespace blazed::log
