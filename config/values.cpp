@@ -103,9 +103,12 @@ Result<log::Level> as_log_level(const YAML::Node& node) {
 }
 
 Result<SecretRef> as_secret_ref(const YAML::Node& node) {
-  if (!node.IsScalar()) return bad("a secret reference env:NAME, file:/path or credential:NAME", node);
-  auto r = parse_secret_ref(node.Scalar());
-  if (!r) return bad("a secret reference env:NAME, file:/path or credential:NAME", node);
+  // The value is not quoted back: what stands here by mistake may be the secret itself.
+  auto r = node.IsScalar() ? parse_secret_ref(node.Scalar()) : Result<SecretRef>(Error{});
+  if (!r)
+    return make_error("bad_config",
+                      "expected a secret reference env:NAME, file:/path or credential:NAME "
+                      "(the value is not shown: secrets never belong in the YAML)");
   return r;
 }
 

@@ -29,6 +29,13 @@ struct Error {
   friend bool operator==(const Error&, const Error&) = default;
 };
 
+// Errors print as "code: message" (messages never carry secrets, so this is safe to log).
+template <class Stream>
+Stream& operator<<(Stream& os, const Error& e) {
+  os << e.code << ": " << e.message;
+  return os;
+}
+
 // Thrown only where a Result is unwrapped with .value() on a failure (start-up, tests).
 class ErrorException : public std::runtime_error {
  public:
