@@ -66,6 +66,7 @@ Status walk(Config& config, const YAML::Node& map, const std::string& prefix,
     if (const KeySpec* spec = find_key(path)) {
       if (auto st = spec->apply(config, kv.second); !st)
         return located(origin, kv.second.Mark(), "key '" + path + "': " + st.error().message);
+      config.given[path] = YAML::Dump(kv.second);
       continue;
     }
     if (is_section(path)) {
@@ -111,6 +112,20 @@ Result<Config> load_config_file(const std::string& path) {
   auto text = read_file(path);
   if (!text) return make_error("bad_config", text.error().message);
   return parse_config(*text, path);
+}
+
+std::vector<std::string> restart_only_changes(const Config& running, const Config& loaded) {
+  std::vector<std::string> changed;
+  for (const auto& key : schema()) {
+    if (key.reloadable) continue;
+    std::string path(key.path);
+    auto a = running.given.find(path);
+    auto b = loaded.given.find(path);
+    bool same = (a == running.given.end()) == (b == loaded.given.end()) &&
+                (a == running.given.end() || a->second == b->second);
+    if (!same) changed.push_back(path);
+  }
+  return changed;
 }
 
 Result<SecretRef> parse_secret_ref(std::string_view text) {

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace blazed::config {
 
@@ -16,6 +17,9 @@ Result<Config> parse_config(std::string_view yaml, std::string_view origin);
 
 // Reads and parses a file.
 Result<Config> load_config_file(const std::string& path);
+
+// The restart-only keys whose value differs between two configs (for a reload's log line).
+std::vector<std::string> restart_only_changes(const Config& running, const Config& loaded);
 
 // Resolves a secret reference (env:, file:, credential:). Errors name the reference, never a value.
 Result<Secret> resolve_secret(const SecretRef& ref);

@@ -116,3 +116,10 @@ TEST_CASE("durations", "[unit]") {
   CHECK_FALSE(parse_duration("-1s").has_value());
   CHECK_FALSE(parse_duration("1.5s").has_value());
 }
+
+TEST_CASE("a reload reports the restart-only keys that changed", "[unit]") {
+  auto a = parse_config("redis:\n  url: redis://a:1\nlog:\n  level: info\n", "a").value();
+  auto b = parse_config("redis:\n  url: redis://b:1\nlog:\n  level: debug\nhealth:\n  port: 1\n", "b").value();
+  CHECK(restart_only_changes(a, b) == std::vector<std::string>{"redis.url", "health.port"});
+  CHECK(restart_only_changes(a, a).empty());
+}
