@@ -44,6 +44,8 @@ struct Server::Parts {
   config::Config config;
   log::Logger logger{"server"};
   SystemdNotifier notifier;
+  // Installed before READY=1 so that no signal can arrive while its default action applies.
+  asio::signal_set signals{io, SIGTERM, SIGINT, SIGHUP};
 
   // What to undo at stop, most recent last: stopping walks it backwards.
   struct StopStep {
@@ -117,12 +119,11 @@ struct Server::Parts {
     log::configure(config.log);
     logger.info("configuration reloaded", {{"file", config_path}});
     notifier.reloaded();
-    notifier.status("running");
+    notifier.status("running (configuration reloaded)");
   }
 
   // Waits for SIGTERM or SIGINT, reloading on each SIGHUP meanwhile.
   asio::awaitable<int> serve_until_signalled() {
-    asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
     while (true) {
       auto [ec, signo] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
       if (ec) co_return SIGTERM;
