@@ -66,4 +66,7 @@ function queryLists(searchParams) {
   return out;
 }
 
-module.exports = { begin, sendText, sendJson, errorList, ApiError, invalidInput, readBody, queryLists };
+// A single-valued parameter as given (list re-joined), or undefined when absent.
+const one = (query, name) => (query.has(name) ? query.get(name).join(',') : undefined);
+
+module.exports = { one, begin, sendText, sendJson, errorList, ApiError, invalidInput, readBody, queryLists };
