@@ -19,7 +19,7 @@ function enumList(query, name, allowed, max = Infinity) {
   if (!query.has(name)) return undefined;
   const list = query.get(name);
   if (list.length > max) return invalidInput(`${name} accepts at most ${max} values`);
-  const bad = allowed && list.find((v) => !allowed.includes(v));
+  const bad = allowed ? list.find((v) => !allowed.includes(v)) : undefined;
   if (bad !== undefined) return invalidInput(`${name} has an invalid value`);
   return list;
 }
