@@ -7,8 +7,12 @@ class RawNumber {
     if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(text)) throw new Error(`not a JSON number: ${text}`);
     this.text = text;
   }
-  toJSON() { return Number(this.text); }
+  // A marker that stringify() below turns back into the bare number text (JSON.stringify alone
+  // would have to go through a double).
+  toJSON() { return `${MARK}${this.text}${MARK}`; }
 }
+const MARK = '\u0000raw\u0000';
+const MARKED = /"\\u0000raw\\u0000([-+.\deE]+)\\u0000raw\\u0000"/g;
 
 // Parses JSON text; numbers become RawNumber, everything else plain JS values.
 function parse(text) {
@@ -65,16 +69,10 @@ function parse(text) {
 }
 
 // Compact serialization identical to JSON.stringify except that RawNumber is written as its text.
+// Native JSON.stringify does the work (it is several times faster than a hand-written walk).
 function stringify(v) {
-  if (v instanceof RawNumber) return v.text;
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : stringify(x))).join(',')}]`;
-  const parts = [];
-  for (const [k, x] of Object.entries(v)) {
-    if (x === undefined || typeof x === 'function') continue;
-    parts.push(`${JSON.stringify(k)}:${stringify(x)}`);
-  }
-  return `{${parts.join(',')}}`;
+  const text = JSON.stringify(v);
+  return text.includes('\\u0000raw\\u0000') ? text.replace(MARKED, '$1') : text;
 }
 
 module.exports = { RawNumber, parse, stringify };
