@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const https = require('node:https');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
+const { execFile } = require('node:child_process');
 const { ensureCerts } = require('./certs');
 const { loadFixtures } = require('./fixtures');
 const { State } = require('./state');
@@ -18,6 +19,15 @@ function usage(message) {
   process.stderr.write(`spapi-server: ${message}\n`
     + 'usage: node server.js --state-dir DIR [--port N] [--host 127.0.0.1] [--config FILE.json] [--models DIR]\n');
   process.exit(2);
+}
+
+// Under a NOTIFY_SOCKET (the C++ test harness plays systemd), also send READY=1 with the start-up
+// line as STATUS, so a waiter wakes on the event. Node has no Unix datagram socket: systemd-notify.
+function notifyReady(line) {
+  if (!process.env.NOTIFY_SOCKET) return;
+  execFile('systemd-notify', ['--ready', '--no-block', `--status=${line}`], (e) => {
+    if (e) process.stderr.write(`spapi-server: systemd-notify failed: ${e.message}\n`);
+  });
 }
 
 function main() {
@@ -53,7 +63,9 @@ function main() {
   server.keepAliveTimeout = 30000;
   server.listen(port, args.host, () => {
     const p = server.address().port;
-    process.stdout.write(`${JSON.stringify({ port: p, ca: certs.ca, admin: `https://127.0.0.1:${p}/_admin` })}\n`);
+    const line = JSON.stringify({ port: p, ca: certs.ca, admin: `https://127.0.0.1:${p}/_admin` });
+    process.stdout.write(`${line}\n`);
+    notifyReady(line);
   });
 
   const stop = () => {
