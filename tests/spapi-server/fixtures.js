@@ -78,4 +78,4 @@ function listing(fixtures) {
     parameters: f.parameters, status: f.status, response: f.response }));
 }
 
-module.exports = { loadFixtures, match, listing, OPERATIONS };
+module.exports = { loadFixtures, match, listing, OPERATIONS, MODELS_DIR };
