@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Entry point of the local SP-API test server: arguments, certificates, one HTTPS listener for
 // SP-API, LWA and the admin API, the start-up line on stdout, and a clean stop on SIGTERM.
 'use strict';
@@ -49,13 +48,14 @@ function main() {
   const server = https.createServer({ key: fs.readFileSync(certs.key), cert: fs.readFileSync(certs.cert) },
     (req, res) => {
       begin(res);
-      const url = new URL(req.url, 'https://localhost');
-      let work;
-      if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) work = handleAdmin(state, req, res, url);
-      else if (url.pathname === '/auth/o2/token') work = handleToken(state, req, res);
-      else work = handleSpApi(state, req, res, url);
-      Promise.resolve(work).catch((e) => {
-        process.stderr.write(`spapi-server: ${req.method} ${url.pathname}: ${e.stack || e}\n`);
+      // Everything, URL parsing included, runs inside the promise so any throw becomes a 500.
+      Promise.resolve().then(() => {
+        const url = new URL(req.url, 'https://localhost');
+        if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) return handleAdmin(state, req, res, url);
+        if (url.pathname === '/auth/o2/token') return handleToken(state, req, res);
+        return handleSpApi(state, req, res, url);
+      }).catch((e) => {
+        process.stderr.write(`spapi-server: ${req.method} request failed: ${e.stack || e}\n`);
         if (!res.headersSent) sendJson(res, 500, errorList('InternalFailure', 'We encountered an internal error. Please try again.'));
         else res.destroy();
       });
