@@ -4,9 +4,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const json = require('./json');
 
-// Amazon's models live beside the repository (/work/shared); SPAPI_MODELS_DIR or --models overrides.
-const MODELS_DIR = [path.resolve(__dirname, '../../../shared/spapi-models'), '/work/shared/spapi-models']
-  .find((d) => fs.existsSync(d)) || '/work/shared/spapi-models';
+// Amazon's models, copied into the repository as test data (models/README.md);
+// SPAPI_MODELS_DIR or --models overrides.
+const MODELS_DIR = path.resolve(__dirname, 'models');
 
 // The operations served from fixtures: model file, path template, method.
 const OPERATIONS = [
