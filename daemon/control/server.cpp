@@ -124,13 +124,13 @@ void ControlServer::State::admit(Protocol::socket socket) {
     if (peer) {
       log.warn("control peer refused", {{"peer_uid", peer->uid}, {"peer_pid", peer->pid}});
     }
-    refuse(socket, make_error(codes::forbidden, "this user may not use the control socket"));
     count_connection("forbidden");
+    refuse(socket, make_error(codes::forbidden, "this user may not use the control socket"));
     return;
   }
   if (sessions.size() >= static_cast<std::size_t>(std::max(cfg.max_clients, 0))) {
-    refuse(socket, make_error(codes::busy, "too many control clients; try again"));
     count_connection("busy");
+    refuse(socket, make_error(codes::busy, "too many control clients; try again"));
     return;
   }
   count_connection("accepted");
