@@ -19,7 +19,8 @@ class Registry;
 namespace blazed::control {
 
 // Not thread-safe: the server and its sessions live on the executor given here (pass a strand
-// when the io_context runs on several threads).
+// when the io_context runs on several threads); call start() and stop() there. `commands` and
+// `metrics` must outlive the io_context's work.
 class ControlServer {
  public:
   // `metrics` (optional) receives blazed_control_* metrics; it must outlive the server.

@@ -38,6 +38,18 @@ struct HealthServer::State : std::enable_shared_from_this<State> {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(beast::tcp_stream stream);
 
+  // Completion of a spawned coroutine: the root where an unexpected exception is logged.
+  auto log_failure(const char* what) {
+    return [self = shared_from_this(), what](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        self->log.error(what, {{"error", ex.what()}});
+      }
+    };
+  }
+
   asio::any_io_executor executor;
   config::HealthConfig cfg;
   metrics::Registry& registry;
@@ -45,6 +57,7 @@ struct HealthServer::State : std::enable_shared_from_this<State> {
   HttpLimits limits;
   tcp::acceptor acceptor;
   std::set<beast::tcp_stream*> connections;  // owned by their serve() frames
+  std::size_t active = 0;  // counted at accept, before serve() starts, so the limit is exact
   bool stopping = false;
   std::uint16_t port = 0;
   metrics::CounterFamily* requests;
@@ -80,14 +93,7 @@ Status HealthServer::start() {
                                   std::to_string(s.cfg.port) + ": " + ec.message());
   }
   s.port = s.acceptor.local_endpoint().port();
-  asio::co_spawn(s.executor, s.accept_loop(), [state = state_](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      state->log.critical("health accept loop died", {{"error", ex.what()}});
-    }
-  });
+  asio::co_spawn(s.executor, s.accept_loop(), s.log_failure("health accept loop died"));
   s.log.info("health HTTP listening", {{"listen", s.cfg.listen}, {"port", s.port}});
   return {};
 }
@@ -112,20 +118,14 @@ asio::awaitable<void> HealthServer::State::accept_loop() {
       co_await pause.async_wait(use_tuple);
       continue;
     }
-    if (connections.size() >= static_cast<std::size_t>(std::max(limits.max_connections, 0))) {
+    if (active >= static_cast<std::size_t>(std::max(limits.max_connections, 0))) {
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
     }
+    ++active;
     asio::co_spawn(executor, serve(beast::tcp_stream(std::move(socket))),
-                   [self](std::exception_ptr e) {
-                     if (!e) return;
-                     try {
-                       std::rethrow_exception(e);
-                     } catch (const std::exception& ex) {
-                       self->log.error("health connection failed", {{"error", ex.what()}});
-                     }
-                   });
+                   log_failure("health connection failed"));
   }
 }
 
@@ -175,6 +175,7 @@ asio::awaitable<void> HealthServer::State::serve(beast::tcp_stream stream) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.socket().close(ignored);
   connections.erase(&stream);
+  --active;
   open->set(static_cast<double>(connections.size()));
 }
 

@@ -22,7 +22,8 @@ struct HttpLimits {
   int max_connections = 64;                     // further connections are closed at once
 };
 
-// Not thread-safe: lives on the executor given here. Responses:
+// Not thread-safe: lives on the executor given here; call start() and stop() on it (or before
+// the io_context runs). `registry` and `readiness` must outlive the io_context's work. Responses:
 //   GET /healthz -> 200 "ok" (answered by the event loop itself, so an answer proves it turns)
 //   GET /readyz  -> 200 when every readiness check passes, else 503; the body lists each check
 //   GET /metrics -> 200, Prometheus text format 0.0.4

@@ -107,26 +107,28 @@ Registry::Entry& Registry::declare(const std::string& name, const std::string& h
   return *slot;
 }
 
+template <class Metric>
+Family<Metric>& Registry::family(const std::string& name, const std::string& help, Type type,
+                                 std::vector<std::string> label_names,
+                                 std::function<std::unique_ptr<Metric>()> make) {
+  std::lock_guard lock(mutex_);
+  auto& e = declare(name, help, type, label_names, false);
+  if (std::holds_alternative<std::monostate>(e.source)) {
+    e.source = std::make_unique<Family<Metric>>(std::move(label_names), std::move(make));
+  }
+  return *std::get<std::unique_ptr<Family<Metric>>>(e.source);
+}
+
 CounterFamily& Registry::counter(const std::string& name, const std::string& help,
                                  std::vector<std::string> label_names) {
-  std::lock_guard lock(mutex_);
-  auto& e = declare(name, help, Type::counter, label_names, false);
-  if (std::holds_alternative<std::monostate>(e.source)) {
-    e.source = std::make_unique<CounterFamily>(std::move(label_names),
-                                               [] { return std::make_unique<Counter>(); });
-  }
-  return *std::get<std::unique_ptr<CounterFamily>>(e.source);
+  return family<Counter>(name, help, Type::counter, std::move(label_names),
+                         [] { return std::make_unique<Counter>(); });
 }
 
 GaugeFamily& Registry::gauge(const std::string& name, const std::string& help,
                              std::vector<std::string> label_names) {
-  std::lock_guard lock(mutex_);
-  auto& e = declare(name, help, Type::gauge, label_names, false);
-  if (std::holds_alternative<std::monostate>(e.source)) {
-    e.source = std::make_unique<GaugeFamily>(std::move(label_names),
-                                             [] { return std::make_unique<Gauge>(); });
-  }
-  return *std::get<std::unique_ptr<GaugeFamily>>(e.source);
+  return family<Gauge>(name, help, Type::gauge, std::move(label_names),
+                       [] { return std::make_unique<Gauge>(); });
 }
 
 HistogramFamily& Registry::histogram(const std::string& name, const std::string& help,
@@ -136,14 +138,8 @@ HistogramFamily& Registry::histogram(const std::string& name, const std::string&
       std::adjacent_find(upper_bounds.begin(), upper_bounds.end()) != upper_bounds.end()) {
     throw std::invalid_argument("histogram " + name + " needs strictly increasing buckets");
   }
-  std::lock_guard lock(mutex_);
-  auto& e = declare(name, help, Type::histogram, label_names, false);
-  if (std::holds_alternative<std::monostate>(e.source)) {
-    e.source = std::make_unique<HistogramFamily>(
-        std::move(label_names),
-        [b = std::move(upper_bounds)] { return std::make_unique<Histogram>(b); });
-  }
-  return *std::get<std::unique_ptr<HistogramFamily>>(e.source);
+  return family<Histogram>(name, help, Type::histogram, std::move(label_names),
+                           [b = std::move(upper_bounds)] { return std::make_unique<Histogram>(b); });
 }
 
 void Registry::callback(Type type, const std::string& name, const std::string& help,

@@ -120,8 +120,9 @@ class Registry {
                              std::vector<std::string> label_names = {});
 
   // A metric whose samples are computed by `fn` at each scrape (on the scraping thread, so `fn`
-  // must be thread-safe and must not block). Type is counter or gauge. Replaces an earlier
-  // callback of the same name.
+  // must be thread-safe and must not block; it runs under the registry's lock, so it must not
+  // call into the registry). Type is counter or gauge. Replaces an earlier callback of the same
+  // name.
   void callback(Type type, const std::string& name, const std::string& help,
                 std::vector<std::string> label_names, SampleFn fn);
   // Shorthands for a single unlabelled value.
@@ -143,6 +144,10 @@ class Registry {
   struct Entry;
   Entry& declare(const std::string& name, const std::string& help, Type type,
                  const std::vector<std::string>& label_names, bool is_callback);
+  template <class Metric>
+  Family<Metric>& family(const std::string& name, const std::string& help, Type type,
+                         std::vector<std::string> label_names,
+                         std::function<std::unique_ptr<Metric>()> make);
 
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;
