@@ -66,6 +66,7 @@ asio::awaitable<void> Session::run() {
     if (r.index() == 1) {
       if (stopping_) break;
       // Idle between requests, or half a line and then silence.
+      events_.request_done("", codes::idle_timeout);
       co_await write(error_reply(nullptr, make_error(codes::idle_timeout,
                                                      "no complete request within the idle timeout")));
       break;

@@ -72,12 +72,10 @@ void register_test_commands(ControlFixture& f) {
 }
 
 bool wait_until_no_sessions(ControlFixture& f) {
-  // Each round trip lets the io thread process pending closes first.
-  for (int i = 0; i < 100000; ++i) {
-    if (f.on_io([&] { return f.server->active_sessions(); }) == 0) return true;
-    std::this_thread::yield();
-  }
-  return false;
+  // Each round trip lets the io thread process pending work first; a server that never lets
+  // go of its sessions hangs here until ctest's timeout fails the test.
+  while (f.on_io([&] { return f.server->active_sessions(); }) != 0) std::this_thread::yield();
+  return true;
 }
 
 }  // namespace
@@ -200,6 +198,24 @@ TEST_CASE("half a line then silence is closed after the idle timeout", "[unit]")
   auto d = connect(f);
   REQUIRE(d.write_all("{\"id\":2,\"command\":\"echo\"}\n"));
   CHECK(reply_of(d).at("ok") == true);
+}
+
+TEST_CASE("a client that stops reading its reply is closed after the idle timeout", "[unit]") {
+  ControlFixture f;
+  f.cfg.idle_timeout = std::chrono::milliseconds(100);
+  REQUIRE(f.commands.register_command(
+      "big", [](const control::Request&) -> asio::awaitable<Result<json::value>> {
+        co_return json::value(std::string(32u << 20, 'b'));  // far more than socket buffers hold
+      }));
+  REQUIRE(f.start());
+  auto c = connect(f);
+  REQUIRE(c.write_all("{\"id\":1,\"command\":\"big\"}\n"));
+  // We never read: the server's write stalls, its timer fires, and the session goes away.
+  REQUIRE(wait_until_no_sessions(f));
+  auto other = connect(f);
+  auto reply = ctl::call(other, "nope", {});
+  REQUIRE(reply);
+  CHECK(reply->error.code == control::codes::unknown_command);
 }
 
 TEST_CASE("clients beyond max_clients are told busy; the daemon keeps serving", "[unit]") {
