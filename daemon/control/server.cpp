@@ -8,7 +8,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -134,8 +133,8 @@ void ControlServer::State::admit(Protocol::socket socket) {
     return;
   }
   count_connection("accepted");
-  SessionEvents events{[this, self = shared_from_this()](std::string_view command,
-                                                         std::string_view outcome) {
+  // `this` outlives the session: the coroutine that runs it holds the State.
+  SessionEvents events{[this](std::string_view command, std::string_view outcome) {
     if (requests != nullptr) {
       requests->with({command.empty() ? "none" : std::string(command), std::string(outcome)}).inc();
     }

@@ -101,7 +101,7 @@ asio::awaitable<void> Session::handle_line(std::string_view line) {
   boost::json::value id;
   auto req = parse_request(line, id);
   std::string reply;
-  std::string command = "";
+  std::string command;
   std::string outcome = "ok";
   if (!req) {
     reply = error_reply(id, req.error());
