@@ -9,6 +9,9 @@
 #include "harness/catch_result.hpp"
 #include "harness/run_process.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
@@ -226,4 +229,18 @@ TEST_CASE("the generic renderer", "[unit]") {
         "a: -\nb: true\nc: x\nd:\n");
   CHECK(ctl::render_human(json::parse(R"([{"k":1},"s"])")) == "-\n  k: 1\n- s\n");
   CHECK(ctl::render_human(json::parse("42")) == "42\n");
+}
+
+TEST_CASE("blazectl exits 3 when the daemon does not answer within --timeout", "[unit]") {
+  Daemon d;
+  std::optional<asio::steady_timer> never(std::in_place, d.io, asio::steady_timer::time_point::max());
+  REQUIRE(d.commands.register_command(
+      "hang", [&](const control::Request&) -> asio::awaitable<Result<json::value>> {
+        co_await never->async_wait(asio::as_tuple(asio::use_awaitable));
+        co_return json::value("late");
+      }));
+  auto r = d.ctl({"--socket", d.cfg.socket, "--timeout", "0.2", "call", "hang"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("did not answer in time") != std::string::npos);
+  d.stop(std::chrono::milliseconds(0));  // cancels the hanging command
 }
