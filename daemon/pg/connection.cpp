@@ -65,6 +65,9 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(const Conn
   if (raw == nullptr) co_return make_error("pg_unavailable", "connect: out of memory");
 
   std::unique_ptr<Connection> c(new Connection(ex, raw));
+  // Server notices and errors outside a statement (RAISE NOTICE in a migration, a shutdown
+  // message) may quote data, and libpq would print them on stderr: they are dropped.
+  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
   if (PQstatus(raw) == CONNECTION_BAD) co_return c->fail("pg_unavailable", "connect");
 
   // libpq's documented loop: wait as PQconnectPoll asks, starting as if it asked for writing.
@@ -79,8 +82,6 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(const Conn
     state = PQconnectPoll(raw);
   }
   if (PQsetnonblocking(raw, 1) != 0) co_return c->fail("pg_unavailable", "connect");
-  // Server notices (e.g. RAISE NOTICE in a migration) may quote data: they are dropped.
-  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
   if (auto t = c->track_socket(); !t) co_return t.error();
 
   const std::string session =

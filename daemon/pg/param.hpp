@@ -22,6 +22,7 @@ using Bytes = std::vector<std::uint8_t>;
 // and go to NUMERIC columns unchanged.
 class Numeric {
  public:
+  Numeric() : text_("0") {}
   // Accepts JSON number syntax: -?digits[.digits][e[+-]digits]. The error carries no value.
   static Result<Numeric> parse(std::string_view text);
   [[nodiscard]] const std::string& text() const { return text_; }

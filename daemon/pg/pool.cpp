@@ -62,10 +62,12 @@ struct PoolState {
     return steady_clock::now() + settings.statement_timeout + settings.connect_timeout;
   }
 
-  void set_ready(bool now_ready, const Error& why = Error{"pg_stopped", "the pool was stopped"}) {
+  void set_ready(bool now_ready, const Error& why) {
     if (now_ready == ready) return;
     ready = now_ready;
-    if (ready) {
+    if (stopped) {
+      log.info("PostgreSQL pool stopped");
+    } else if (ready) {
       log.info("PostgreSQL reachable");
     } else {
       log.warn("PostgreSQL unreachable",
@@ -78,7 +80,7 @@ struct PoolState {
   // Feeds the readiness flag from a statement's outcome.
   template <class T>
   void observe(const Result<T>& r) {
-    if (r) set_ready(true);
+    if (r) set_ready(true, {});
     else if (r.error().code == "pg_unavailable") set_ready(false, r.error());
   }
 
@@ -133,7 +135,7 @@ struct PoolState {
           }
           continue;
         }
-        set_ready(true);
+        set_ready(true, {});
         co_return std::move(*c);
       }
       auto w = std::make_shared<Waiter>(ex);
@@ -163,7 +165,7 @@ struct PoolState {
         auto c = co_await Connection::open(settings);
         if (c && !stopped) {
           backoff = std::chrono::milliseconds(100);
-          set_ready(true);
+          set_ready(true, {});
           release(std::move(*c));
           continue;
         }
@@ -184,7 +186,7 @@ struct PoolState {
     idle.clear();
     keeper_timer.cancel();
     while (!waiters.empty()) wake_one();
-    set_ready(false);
+    set_ready(false, {});
   }
 };
 
