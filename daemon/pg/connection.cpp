@@ -127,7 +127,9 @@ asio::awaitable<Status> Connection::wait(bool for_write, Deadline deadline) {
     std::tie(ec) = std::get<0>(which);
   }
   if (ec) {
-    broken_ = true;
+    broken_ = true;  // the statement may be half-sent or half-read: never reuse
+    if (ec == asio::error::operation_aborted)
+      co_return make_error("cancelled", "PostgreSQL statement cancelled by the caller");
     co_return make_error("pg_unavailable", "waiting on the connection: " + ec.message());
   }
   co_return Status{};

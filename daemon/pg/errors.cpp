@@ -40,7 +40,8 @@ std::string_view sqlstate(const Error& e) {
 }
 
 bool is_connection_error(const Error& e) {
-  return e.code == "pg_unavailable" || e.code == "timeout" || e.code == "pg_stopped";
+  return e.code == "pg_unavailable" || e.code == "timeout" || e.code == "pg_stopped" ||
+         e.code == "cancelled";
 }
 
 namespace detail {

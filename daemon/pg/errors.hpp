@@ -8,7 +8,8 @@
 // pg_serialization_failure (40001), pg_deadlock (40P01), pg_invalid_data (22), pg_tx_aborted
 // (25P02, or COMMIT of a failed transaction), pg_bad_statement (42: syntax, missing table...),
 // pg_raised (P0001, RAISE in a trigger or function), pg_error (anything else), pg_decode (a column
-// did not convert), pg_stopped (the pool was stopped).
+// did not convert), pg_stopped (the pool was stopped), cancelled (the caller's coroutine was
+// cancelled mid-statement; the connection is dropped).
 #pragma once
 
 #include "core/error.hpp"

@@ -112,8 +112,11 @@ struct PoolState {
 
   asio::awaitable<Result<std::unique_ptr<Connection>>> acquire(std::shared_ptr<PoolState> self) {
     (void)self;  // held by the frame: keeps the state alive across suspension points
-    const auto deadline =
-        steady_clock::now() + settings.connect_timeout + settings.statement_timeout;
+    // Without a statement timeout a busy connection may be held for any time: wait as long.
+    const auto deadline = settings.statement_timeout.count() > 0
+                              ? steady_clock::now() + settings.connect_timeout +
+                                    settings.statement_timeout
+                              : steady_clock::time_point::max();
     for (;;) {
       if (stopped) co_return make_error("pg_stopped", "the PostgreSQL pool is stopped");
       // Most recently used first: warm connections, and the rest may idle out server-side.
@@ -130,7 +133,7 @@ struct PoolState {
           --open;
           wake_one();
           if (!c) {
-            set_ready(false, c.error());
+            if (c.error().code != "cancelled") set_ready(false, c.error());
             co_return c.error();
           }
           continue;

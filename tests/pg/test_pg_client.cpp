@@ -7,6 +7,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
 
@@ -232,6 +234,25 @@ TEST_CASE("the server-side statement timeout cancels a long statement", "[pg]") 
   auto next = f.run(pool->query("SELECT 2"));
   REQUIRE(next);
   CHECK(next->scalar<int>().value() == 2);
+}
+
+TEST_CASE("a statement cancelled by its caller drops its connection, not the pool", "[pg]") {
+  using namespace asio::experimental::awaitable_operators;
+  PgFixture f;
+  REQUIRE(f.run(f.pool->ping()));
+  const int open_before = f.pool->stats().open;
+  // The caller gives up (a job deadline, say) while the server is still busy with the statement.
+  auto outcome = f.run([&]() -> asio::awaitable<std::variant<Result<Rows>, std::monostate>> {
+    asio::steady_timer give_up(f.io, std::chrono::milliseconds(20));
+    co_return co_await (f.pool->query("SELECT pg_sleep(30)") ||
+                        give_up.async_wait(asio::use_awaitable));
+  }());
+  CHECK(outcome.index() == 1);
+  CHECK(f.pool->stats().open == open_before - 1);
+  CHECK(f.pool->ready());
+  auto next = f.run(f.pool->query("SELECT 3"));
+  REQUIRE(next);
+  CHECK(next->scalar<int>().value() == 3);
 }
 
 TEST_CASE("callers beyond the pool size wait for a connection and all complete", "[pg]") {
