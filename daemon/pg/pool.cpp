@@ -52,6 +52,7 @@ struct PoolState {
   bool ready = false;
   bool stopped = false;
   bool keeper_started = false;
+  bool reported_down = false;  // the current outage has been logged
   std::function<void(bool)> on_change;
   asio::steady_timer keeper_timer;
 
@@ -63,15 +64,21 @@ struct PoolState {
   }
 
   void set_ready(bool now_ready, const Error& why) {
+    // A pool that never reached the server says so once, though ready() did not change.
+    if (!now_ready && !ready && !stopped && !reported_down) {
+      reported_down = true;
+      log.warn("PostgreSQL unreachable", {{"error_code", why.code}, {"error", why.message}});
+    }
     if (now_ready == ready) return;
     ready = now_ready;
     if (stopped) {
       log.info("PostgreSQL pool stopped");
     } else if (ready) {
+      reported_down = false;
       log.info("PostgreSQL reachable");
     } else {
-      log.warn("PostgreSQL unreachable",
-               {{"error_code", why.code}, {"error", why.message}});
+      reported_down = true;
+      log.warn("PostgreSQL unreachable", {{"error_code", why.code}, {"error", why.message}});
       keeper_timer.cancel();  // reconnect now, then back off
     }
     if (on_change) on_change(ready);
