@@ -160,32 +160,49 @@ struct PoolState {
     }
   }
 
-  // Background reconnect while the server is unreachable; sleeps while it is reachable.
+  // Drops idle connections on which the server has hung up; true if there were any.
+  bool drop_dead_idle() {
+    auto dead = std::partition(idle.begin(), idle.end(), [](auto& c) { return c->usable(); });
+    auto n = static_cast<int>(std::distance(dead, idle.end()));
+    idle.erase(dead, idle.end());
+    open -= n;
+    for (int i = 0; i < n; ++i) wake_one();
+    return n > 0;
+  }
+
+  // The background watch. While the server is reachable it looks at the idle connections every
+  // reconnect_max_delay (a local poll, no round trip), so an outage shows in ready() without
+  // traffic; while it is unreachable it reconnects with exponential backoff.
   asio::awaitable<void> keeper(std::shared_ptr<PoolState> self) {
     (void)self;
-    auto backoff = std::chrono::milliseconds(100);
+    const auto first = std::chrono::milliseconds(100);
+    const auto longest = std::max(reconnect_max, first);
+    auto backoff = first;
     while (!stopped) {
       if (ready) {
-        keeper_timer.expires_at(steady_clock::time_point::max());
+        keeper_timer.expires_after(longest);
         co_await keeper_timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        continue;
+        if (stopped || !ready || !drop_dead_idle()) continue;
+        // An idle connection died: is the server still there?
       }
       if (open < size) {
         ++open;
         auto c = co_await Connection::open(settings);
-        if (c && !stopped) {
-          backoff = std::chrono::milliseconds(100);
+        if (!c || stopped) --open;
+        if (stopped) break;
+        if (c) {
+          backoff = first;
           set_ready(true, {});
           release(std::move(*c));
           continue;
         }
-        --open;
-        if (stopped) break;
         set_ready(false, c.error());
+      } else if (ready) {
+        continue;  // every slot is busy: those statements report failures themselves
       }
       keeper_timer.expires_after(backoff);
       co_await keeper_timer.async_wait(asio::as_tuple(asio::use_awaitable));
-      backoff = std::min(backoff * 2, std::max(reconnect_max, std::chrono::milliseconds(100)));
+      backoff = std::min(backoff * 2, longest);
     }
   }
 

@@ -84,9 +84,10 @@ class PgPool final : public Executor {
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
 
-  // Opens the first connection now and keeps reconnecting in the background (exponential
-  // backoff up to reconnect_max_delay) whenever the server is unreachable. Optional: statements
-  // open connections on demand anyway.
+  // Opens the first connection now and watches in the background: idle connections are checked
+  // every reconnect_max_delay (so ready() follows an outage without traffic), and while the server
+  // is unreachable it reconnects with exponential backoff up to reconnect_max_delay. Optional for
+  // statements, which open connections on demand anyway.
   void start();
   // Closes idle connections, fails waiting callers with pg_stopped; connections in use close when
   // they come back.

@@ -322,6 +322,9 @@ TEST_CASE("after a server restart the pool reconnects and readiness follows", "[
   CHECK(states == std::vector<bool>{true});
 
   cluster.stop();
+  // Without any traffic the background watch notices the outage (the wait is on that event).
+  REQUIRE(run_until(io, [&] { return !pool.ready(); }));
+  CHECK(states == std::vector<bool>{true, false});
   auto down = run_coro(io, pool.query("SELECT 1"));
   REQUIRE_FALSE(down);
   CHECK(down.error().code == "pg_unavailable");
