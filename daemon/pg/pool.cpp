@@ -1,5 +1,5 @@
 // Owns the pool's bookkeeping: handing out and taking back connections, waiters, the readiness
-// flag and the background reconnect loop; and the transaction protocol of Session.
+// flag and the background watch/reconnect loop; and the transaction protocol of Session.
 #include "pg/pool.hpp"
 
 #include "pg/connection.hpp"
@@ -151,10 +151,12 @@ struct PoolState {
       auto w = std::make_shared<Waiter>(ex);
       w->timer.expires_at(deadline);
       waiters.push_back(w);
-      co_await w->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      auto [ec] = co_await w->timer.async_wait(asio::as_tuple(asio::use_awaitable));
       if (w->conn) co_return std::move(w->conn);
       if (!w->woken) {
         std::erase(waiters, w);
+        if (ec == asio::error::operation_aborted)
+          co_return make_error("cancelled", "waiting for a PostgreSQL connection was cancelled");
         co_return make_error("timeout", "no PostgreSQL connection free in time");
       }
     }
