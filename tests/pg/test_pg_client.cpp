@@ -6,6 +6,9 @@
 #include "pg_fixture.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -276,6 +279,46 @@ TEST_CASE("callers beyond the pool size wait for a connection and all complete",
   for (int i = 0; i < 12; ++i) CHECK(results[i] == i * 10);
   CHECK(max_open <= 2);
   CHECK(pool->stats().waiting == 0);
+}
+
+TEST_CASE("a caller waiting for a busy pool can give up; the next one gets the connection",
+          "[pg]") {
+  PgFixture f;
+  auto pool = f.make_pool(pg_config(f.db.dsn(), 1));
+  // The only connection is held until `release` is cancelled (by the test, an event, not a time).
+  asio::steady_timer release(f.io, std::chrono::hours(1));
+  bool held = false;
+  asio::co_spawn(f.io, pool->with_session([&](Session& s) -> asio::awaitable<Status> {
+    if (auto r = co_await s.query("SELECT 1"); !r) co_return r.error();
+    held = true;
+    co_await release.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return Status{};
+  }), asio::detached);
+  REQUIRE(run_until(f.io, [&] { return held; }));
+
+  asio::cancellation_signal give_up;
+  std::optional<Result<Rows>> first;
+  asio::co_spawn(f.io, pool->query("SELECT 1"),
+                 asio::bind_cancellation_slot(give_up.slot(), [&](std::exception_ptr, Result<Rows> r) {
+                   first = std::move(r);
+                 }));
+  std::optional<Result<Rows>> second;
+  asio::co_spawn(f.io, pool->query("SELECT 2"), [&](std::exception_ptr, Result<Rows> r) {
+    second = std::move(r);
+  });
+  REQUIRE(run_until(f.io, [&] { return pool->stats().waiting == 2; }));
+
+  give_up.emit(asio::cancellation_type::terminal);
+  REQUIRE(run_until(f.io, [&] { return first.has_value(); }));
+  REQUIRE_FALSE(*first);
+  CHECK(first->error().code == "cancelled");
+  CHECK(pool->stats().waiting == 1);
+
+  release.cancel();
+  REQUIRE(run_until(f.io, [&] { return second.has_value(); }));
+  REQUIRE(*second);
+  CHECK((*second)->scalar<int>().value() == 2);
+  CHECK(pool->stats().open == 1);
 }
 
 TEST_CASE("an unreachable server is an error value and the password never shows", "[pg]") {
