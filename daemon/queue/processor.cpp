@@ -362,7 +362,9 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     using namespace asio::experimental::awaitable_operators;
     milliseconds timeout = run.job.timeout.count() > 0 ? run.job.timeout : type.timeout;
     asio::steady_timer timer(ex_, timeout);
-    auto r = co_await (type.handler(run.job) || timer.async_wait(asio::use_awaitable));
+    // as_tuple: the timer's cancellation (the usual case) is a value, not a thrown exception.
+    auto r = co_await (type.handler(run.job) ||
+                       timer.async_wait(asio::as_tuple(asio::use_awaitable)));
     if (r.index() == 0) co_return std::get<0>(std::move(r));
     if (!run.detached) ++stats_.timed_out;
     co_return make_error("timeout", "the job ran past its timeout and was cancelled");
