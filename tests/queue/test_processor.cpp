@@ -311,3 +311,24 @@ TEST_CASE("graceful stop: running jobs finish until the deadline, the rest go ba
   f.run(p2->stop(1s));
   CHECK(attempts == std::vector<int>{1});
 }
+
+TEST_CASE("a Redis restart is survived: the processor reconnects and keeps processing",
+          "[redis]") {
+  QueueFixture f;
+  std::vector<std::int64_t> seen;
+  Handlers h;
+  h.add("noop", {ok_handler(&seen)});
+  auto p = f.processor(std::move(h));
+  f.enqueue("noop");
+  f.wait_reports(1);
+  int reconnects = 0;
+  f.conn.client.on_state_change([&](bool up) { reconnects += up ? 1 : 0; });
+  f.conn.waiter.on_state_change([&](bool up) { reconnects += up ? 1 : 0; });
+  f.server.restart();  // no persistence: a fresh, empty Redis on the same port
+  f.wait_for([&] { return reconnects == 2; });
+  auto id = f.enqueue("noop");
+  f.wait_reports(2);
+  CHECK(seen.back() == id);
+  CHECK(f.reports[1].outcome == Outcome::completed);
+  f.run(p->stop(1s));
+}
