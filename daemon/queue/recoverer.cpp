@@ -1,0 +1,54 @@
+// Owns the recoverer's loop and its calls of the recover script.
+#include "queue/recoverer.hpp"
+
+#include "core/log.hpp"
+#include "queue/scripts.hpp"
+
+namespace blazed::queue {
+
+Recoverer::Recoverer(redis::RedisClient& client, QueueKeys keys, const Clock& clock,
+                     std::chrono::milliseconds interval)
+    : client_(client),
+      keys_(std::move(keys)),
+      clock_(clock),
+      interval_(interval),
+      loop_(client.get_executor()) {}
+
+Recoverer::~Recoverer() { stop(); }
+
+void Recoverer::start() {
+  loop_.start(interval_, "recover", keys_.queue(), [this]() -> awaitable<Status> {
+    auto r = co_await recover_once();
+    co_return r ? Status{} : Status(r.error());
+  });
+}
+
+void Recoverer::stop() { loop_.stop(); }
+
+awaitable<Result<std::uint64_t>> Recoverer::recover_once() {
+  constexpr int limit = 1000;
+  std::uint64_t total = 0;
+  auto stopped = loop_.stopped();
+  while (true) {
+    auto now = clock_.now();
+    const auto& script = scripts::recover();
+    redis::Args call = script.call(1);
+    call.add(keys_.active()).add(keys_.prefix()).add(unix_millis(now));
+    call.add(std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count());
+    call.add(limit);
+    auto r = co_await client_.eval(script, std::move(call));
+    if (*stopped) co_return total;  // `this` may be gone after stop()
+    if (!r) co_return r.error().context("recover");
+    if (r->is_error()) co_return make_error("redis_error", "recover: " + r->str());
+    total += r->size();
+    if (r->size() > 0) {
+      log::Logger("queue").warn("recovered jobs whose lease expired",
+                                {{"queue", keys_.queue()}, {"jobs", r->size()}});
+    }
+    if (r->size() < static_cast<std::size_t>(limit)) break;
+  }
+  recovered_ += total;
+  co_return total;
+}
+
+}  // namespace blazed::queue
