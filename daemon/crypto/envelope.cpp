@@ -144,7 +144,7 @@ Result<std::string> open_envelope(const Keyring& keyring, const Aad& aad,
                           "' failed authentication (altered, truncated, or bound to another row or "
                           "purpose)");
   }
-  return Result<std::string>(boost::system::in_place_value, std::move(plain));
+  return plain;
 }
 
 }  // namespace blazed::crypto

@@ -223,8 +223,7 @@ Result<std::filesystem::path> generate_key_file(const std::filesystem::path& dir
     rest.remove_prefix(static_cast<std::size_t>(n));
   }
   if (::fsync(f.fd) != 0) return fail("cannot fsync: " + errno_text());
-  // Spelled out: a path also converts to the Error aggregate through its std::string.
-  return Result<std::filesystem::path>(boost::system::in_place_value, path);
+  return path;
 }
 
 }  // namespace blazed::crypto

@@ -59,7 +59,7 @@ Result<std::string> open_legacy_cbc(const Key& key, std::span<const std::uint8_t
   const auto len = static_cast<std::size_t>(outl + finl);
   secure_wipe(plain.data() + len, plain.size() - len);
   plain.resize(len);
-  return Result<std::string>(boost::system::in_place_value, std::move(plain));
+  return plain;
 }
 
 }  // namespace blazed::crypto
