@@ -1,5 +1,6 @@
 // Owns bench/rotation: the AES-256-GCM throughput of our envelope code next to `openssl speed`
-// run in the same process run, and the CPU-only rewrap rate rotation is bounded by.
+// run in the same process run (rounds interleaved), and the CPU-only rewrap rate rotation is
+// bounded by. Build with -DCMAKE_BUILD_TYPE=RelWithDebInfo for meaningful figures.
 // Usage: bench_rotation [--round-ms N] [--rounds N]
 #include "crypto/ciphertext.hpp"
 #include "crypto/envelope.hpp"
@@ -8,7 +9,6 @@
 #include "measure.hpp"
 #include "openssl_speed.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -24,18 +24,20 @@ namespace {
 
 struct Options {
   std::chrono::milliseconds round{1000};
-  int rounds = 5;
+  int rounds = 3;
 };
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     const std::string_view flag = argv[i];
-    const int v = std::atoi(argv[i + 1]);
-    if (flag == "--round-ms" && v > 0) o.round = std::chrono::milliseconds{v};
-    else if (flag == "--rounds" && v > 0) o.rounds = v;
-    else {
-      std::fprintf(stderr, "usage: %s [--round-ms N] [--rounds N]\n", argv[0]);
+    const int v = i + 1 < argc ? std::atoi(argv[i + 1]) : 0;
+    if (flag == "--round-ms" && v >= 1000) {
+      o.round = std::chrono::milliseconds{v};
+    } else if (flag == "--rounds" && v > 0) {
+      o.rounds = v;
+    } else {
+      std::fprintf(stderr, "usage: %s [--round-ms N (>= 1000)] [--rounds N]\n", argv[0]);
       std::exit(2);
     }
   }
@@ -51,9 +53,14 @@ struct BenchKeyring {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   }
+  BenchKeyring(const BenchKeyring&) = delete;
+  BenchKeyring& operator=(const BenchKeyring&) = delete;
   static std::filesystem::path make_dir() {
     std::string templ = (std::filesystem::temp_directory_path() / "blazed-bench-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr) std::exit(1);
+    if (::mkdtemp(templ.data()) == nullptr) {
+      std::perror("bench: mkdtemp");
+      std::exit(1);
+    }
     return templ;
   }
   static Keyring load(const std::filesystem::path& d) {
@@ -66,7 +73,18 @@ struct BenchKeyring {
   }
 };
 
-double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
+std::span<const std::uint8_t> bytes_of(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+double mib(double bytes_per_second) { return bytes_per_second / (1024.0 * 1024.0); }
+
+std::string cell(const bench::Samples& s, double scale) {
+  if (s.empty()) return "n/a";
+  char out[48];
+  std::snprintf(out, sizeof out, "%.0f [%3.0f%%]", mib(s.median() * scale), s.spread() * 100);
+  return out;
+}
 
 }  // namespace
 
@@ -74,46 +92,45 @@ int main(int argc, char** argv) {
   const Options opt = parse(argc, argv);
   BenchKeyring keys;
   const Aad aad{kPurposeRawPayload, "raw_payloads", "123456"};
+  const int ossl_seconds = static_cast<int>(opt.round.count() / 1000);
 
-  std::printf("AES-256-GCM throughput, MiB/s (median of %d rounds of %lld ms; spread in brackets)\n",
-              opt.rounds, static_cast<long long>(opt.round.count()));
-  std::printf("%-8s %20s %20s %20s %10s\n", "size", "blazed seal", "blazed open", "openssl speed",
-              "seal/ossl");
+  std::printf("AES-256-GCM, MiB per CPU second (what openssl speed counts): median of %d "
+              "interleaved rounds of %d s (spread)\n",
+              opt.rounds, ossl_seconds);
+  std::printf("%-7s %16s %16s %16s %16s %9s %9s\n", "bytes", "blazed seal", "blazed open",
+              "openssl -evp", "openssl -aead", "seal/evp", "seal/aead");
   for (std::size_t size : {std::size_t{1024}, std::size_t{16384}}) {
     const std::string plain(size, 'x');
     const Bytes sealed = seal(keys.ring, random_nonces(), aad, plain).value();
-    const bench::Rate s = bench::measure([&] { return seal(keys.ring, random_nonces(), aad, plain).has_value(); },
-                                  opt.round, opt.rounds);
-    const bench::Rate o = bench::measure([&] { return open_envelope(keys.ring, aad, sealed).has_value(); },
-                                  opt.round, opt.rounds);
-    const double seal_bps = s.ops_per_second * static_cast<double>(size);
-    const double open_bps = o.ops_per_second * static_cast<double>(size);
-    const auto ossl = bench::openssl_speed_gcm(size, static_cast<int>(std::max<long long>(
-                                                         1, opt.round.count() * opt.rounds / 1000)));
-    char ossl_text[32] = "n/a";
-    char ratio_text[16] = "n/a";
-    if (ossl) {
-      std::snprintf(ossl_text, sizeof ossl_text, "%.0f", mib(*ossl));
-      std::snprintf(ratio_text, sizeof ratio_text, "%.2f", seal_bps / *ossl);
+    bench::Samples s, o, evp, aead;
+    for (int r = 0; r < opt.rounds; ++r) {
+      s.add(bench::run_round([&] { return seal(keys.ring, random_nonces(), aad, plain).has_value(); },
+                             opt.round));
+      o.add(bench::run_round([&] { return open_envelope(keys.ring, aad, sealed).has_value(); },
+                             opt.round));
+      if (auto v = bench::openssl_speed_gcm(size, ossl_seconds, false)) evp.add(*v);
+      if (auto v = bench::openssl_speed_gcm(size, ossl_seconds, true)) aead.add(*v);
     }
-    std::printf("%-8zu %12.0f [%4.0f%%] %12.0f [%4.0f%%] %20s %10s\n", size, mib(seal_bps),
-                s.spread * 100, mib(open_bps), o.spread * 100, ossl_text, ratio_text);
+    const auto d = static_cast<double>(size);
+    const double seal_bps = s.median() * d;
+    std::printf("%-7zu %16s %16s %16s %16s %9.2f %9.2f\n", size, cell(s, d).c_str(), cell(o, d).c_str(),
+                cell(evp, 1).c_str(), cell(aead, 1).c_str(),
+                evp.empty() ? 0.0 : seal_bps / evp.median(), aead.empty() ? 0.0 : seal_bps / aead.median());
   }
 
   // What rotation does per row, without the database: open under the old key, seal under the
   // active one. Token-sized (~400 B refresh token) and payload-sized (4 KiB) values.
-  std::printf("\nrewrap, CPU only (open old key + seal active key), rows/s\n");
+  std::printf("\nrewrap without the database (open under the old key, seal under the active "
+              "key), rows per CPU second, one thread\n");
   const Key& old_key = *keys.ring.find("bench-old");
   for (std::size_t size : {std::size_t{400}, std::size_t{4096}}) {
     const std::string plain(size, 't');
-    const Bytes under_old =
-        seal(old_key, random_nonces(), aad,
-             std::span(reinterpret_cast<const std::uint8_t*>(plain.data()), plain.size()))
-            .value();
-    const bench::Rate r = bench::measure(
-        [&] { return rewrap(keys.ring, random_nonces(), aad, under_old).has_value(); }, opt.round,
-        opt.rounds);
-    std::printf("%-8zu %12.0f rows/s [%4.0f%%]\n", size, r.ops_per_second, r.spread * 100);
+    const Bytes under_old = seal(old_key, random_nonces(), aad, bytes_of(plain)).value();
+    bench::Samples r;
+    for (int i = 0; i < opt.rounds; ++i)
+      r.add(bench::run_round([&] { return rewrap(keys.ring, random_nonces(), aad, under_old).has_value(); },
+                             opt.round));
+    std::printf("%-7zu %16.0f (spread %.0f%%)\n", size, r.median(), r.spread() * 100);
   }
   return 0;
 }

@@ -1,19 +1,29 @@
-// Owns the timing loop of bench/rotation: run an operation repeatedly for a while, several
-// rounds, and report the median rate (wall times on shared machines are noisy).
+// Owns the timing pieces of bench/rotation: one timed round of an operation, and the median and
+// spread of several rounds (wall times on shared machines are noisy, so rounds of the things
+// compared are interleaved and only medians and ratios are quoted).
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <vector>
 
 namespace blazed::bench {
 
-struct Rate {
-  double ops_per_second = 0;  // median over the rounds
-  double spread = 0;          // (max - min) / median over the rounds
-};
+// Calls `op` (one unit of work, false on failure) in a loop for `round` of process CPU time;
+// returns ops per CPU second.
+// Aborts the program if `op` fails: a bench of a failing op is void.
+double run_round(const std::function<bool()>& op, std::chrono::milliseconds round);
 
-// Calls `op` (which does one unit of work and returns false on failure) in a loop for `round`
-// per round, `rounds` times. Aborts the program if `op` fails: a bench of a failing op is void.
-Rate measure(const std::function<bool()>& op, std::chrono::milliseconds round, int rounds);
+class Samples {
+ public:
+  void add(double v) { values_.push_back(v); }
+  [[nodiscard]] double median() const;
+  // (max - min) / median, to show how noisy the machine was.
+  [[nodiscard]] double spread() const;
+  [[nodiscard]] bool empty() const { return values_.empty(); }
+
+ private:
+  std::vector<double> values_;
+};
 
 }  // namespace blazed::bench

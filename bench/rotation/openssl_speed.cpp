@@ -16,8 +16,9 @@ struct PcloseDeleter {
 
 }  // namespace
 
-std::optional<double> openssl_speed_gcm(std::size_t size, int seconds) {
-  const std::string cmd = "openssl speed -evp aes-256-gcm -bytes " + std::to_string(size) +
+std::optional<double> openssl_speed_gcm(std::size_t size, int seconds, bool aead) {
+  const std::string cmd = std::string("openssl speed -evp aes-256-gcm") + (aead ? " -aead" : "") +
+                          " -bytes " + std::to_string(size) +
                           " -seconds " + std::to_string(seconds) + " -mr 2>/dev/null";
   std::unique_ptr<FILE, PcloseDeleter> pipe(::popen(cmd.c_str(), "r"));
   if (!pipe) {

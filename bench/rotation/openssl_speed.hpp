@@ -8,8 +8,10 @@
 
 namespace blazed::bench {
 
-// Bytes per second that `openssl speed -evp aes-256-gcm -bytes SIZE -seconds S -mr` reports
-// (its +F line); nullopt, with a note on stderr, if it cannot be run or parsed.
-std::optional<double> openssl_speed_gcm(std::size_t size, int seconds);
+// Bytes per second that `openssl speed -evp aes-256-gcm [-aead] -bytes SIZE -seconds S -mr`
+// reports (its +F line); nullopt, with a note on stderr, if it cannot be run or parsed.
+// Without -aead openssl streams one context through the buffer (no per-message nonce, AAD or
+// tag); with -aead it does what a message needs (new nonce, AAD, data, tag), like our seal.
+std::optional<double> openssl_speed_gcm(std::size_t size, int seconds, bool aead);
 
 }  // namespace blazed::bench

@@ -2,14 +2,27 @@
 // on an insecure or incomplete one.
 #include "crypto/keyring.hpp"
 
+#include "crypto/cipher_context.hpp"
+
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 
 namespace blazed::crypto {
+
+Key::Key(KeyInfo info, KeyMemory material)
+    : info_(std::move(info)), material_(std::move(material)), serial_([] {
+        static std::atomic<std::uint64_t> next{1};
+        return next.fetch_add(1, std::memory_order_relaxed);
+      }()) {}
+
+Keyring::~Keyring() {
+  if (!keys_.empty()) detail::forget_cached_keys();
+}
 
 Result<KeyringOptions> keyring_options(const config::KeyringConfig& cfg) {
   KeyringOptions o;

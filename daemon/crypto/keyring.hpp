@@ -25,8 +25,11 @@ struct KeyInfo {
 
 class Key {
  public:
-  Key(KeyInfo info, KeyMemory material) : info_(std::move(info)), material_(std::move(material)) {}
+  Key(KeyInfo info, KeyMemory material);
   [[nodiscard]] const std::string& id() const noexcept { return info_.id; }
+  // Unique per loaded key in this process (never reused): what cached cipher contexts are
+  // keyed by, since an id may be reloaded with other bytes.
+  [[nodiscard]] std::uint64_t serial() const noexcept { return serial_; }
   [[nodiscard]] const KeyInfo& info() const noexcept { return info_; }
   // The only way to the key bytes: for the cipher code in this library.
   [[nodiscard]] std::span<const std::uint8_t, kKeySize> material() const noexcept {
@@ -36,6 +39,7 @@ class Key {
  private:
   KeyInfo info_;
   KeyMemory material_;
+  std::uint64_t serial_;
 };
 
 struct KeyringOptions {
@@ -61,6 +65,7 @@ class Keyring {
   static Result<Keyring> load(const KeyringOptions& options);
   static Result<Keyring> load(const config::KeyringConfig& cfg);
 
+  ~Keyring();
   Keyring(Keyring&&) noexcept = default;
   Keyring& operator=(Keyring&&) noexcept = default;
   Keyring(const Keyring&) = delete;
