@@ -9,9 +9,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
 #include <deque>
-#include <mutex>
 #include <set>
+#include <thread>
 
 using namespace blazed;
 using namespace blazed::crypto;
@@ -283,4 +288,86 @@ TEST_CASE("inspect, needs_upgrade and rewrap move an envelope to the active key"
   const Bytes garbage = {'n', 'o', 't', ' ', 'a', 'n', 'y'};
   CHECK(inspect(f.ring, garbage).error().code == "crypto_malformed");
   CHECK(open_stored(f.ring, kRow42, garbage).error().code == "crypto_malformed");
+}
+
+TEST_CASE("random nonces do not repeat, also across fork()", "[unit]") {
+  std::set<Bytes> seen;
+  for (int i = 0; i < 5000; ++i) {
+    Bytes n(kNonceSize);
+    REQUIRE(random_nonces().fill(std::span<std::uint8_t, kNonceSize>(n.data(), kNonceSize)).has_value());
+    CHECK(seen.insert(n).second);
+  }
+  // The parent has nonces buffered now; a child must not hand out the same ones.
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::array<std::uint8_t, kNonceSize> n{};
+    const bool ok = random_nonces().fill(n).has_value();
+    const ssize_t w = ok ? ::write(fds[1], n.data(), n.size()) : -1;
+    ::_exit(w == static_cast<ssize_t>(n.size()) ? 0 : 1);
+  }
+  ::close(fds[1]);
+  Bytes child(kNonceSize);
+  std::size_t got = 0;
+  while (got < child.size()) {
+    const ssize_t r = ::read(fds[0], child.data() + got, child.size() - got);
+    REQUIRE(r > 0);
+    got += static_cast<std::size_t>(r);
+  }
+  ::close(fds[0]);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  Bytes parent(kNonceSize);
+  REQUIRE(random_nonces().fill(std::span<std::uint8_t, kNonceSize>(parent.data(), kNonceSize)).has_value());
+  CHECK(child != parent);
+  CHECK(seen.count(child) == 0);
+}
+
+TEST_CASE("a key id reloaded with other bytes uses the new bytes", "[unit]") {
+  // Cipher contexts are cached per thread; they must follow the key, not its id.
+  KeyDir a;
+  a.write_hex_key("k1", kKeyHex);
+  KeyDir b;
+  b.write_hex_key("k1", kOtherKeyHex);
+  auto ring_a = a.load("k1");
+  auto ring_b = b.load("k1");
+  const Bytes under_a = seal(ring_a, random_nonces(), kRow42, kCanary).value();
+  const Bytes under_b = seal(ring_b, random_nonces(), kRow42, kCanary).value();
+  CHECK(open_envelope(ring_a, kRow42, under_a).value() == kCanary);
+  CHECK(open_envelope(ring_b, kRow42, under_b).value() == kCanary);
+  CHECK(open_envelope(ring_b, kRow42, under_a).error().code == "crypto_tampered");
+  CHECK(open_envelope(ring_a, kRow42, under_b).error().code == "crypto_tampered");
+
+  // After the first keyring is gone, a new one with its bytes opens its values again.
+  { auto dropped = std::move(ring_a); }
+  auto reloaded = a.load("k1");
+  CHECK(open_envelope(reloaded, kRow42, under_a).value() == kCanary);
+  CHECK(open_envelope(reloaded, kRow42, under_b).error().code == "crypto_tampered");
+}
+
+TEST_CASE("threads seal and open concurrently", "[unit]") {
+  Fixture f;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string row = std::to_string(1000 + t);
+      const Aad aad{kPurposeSellerToken, "seller_tokens", row};
+      for (int i = 0; i < 500; ++i) {
+        const std::string plain = kCanary + row + std::to_string(i);
+        auto sealed = seal(f.ring, random_nonces(), aad, plain);
+        if (!sealed) {
+          ++failures;
+          continue;
+        }
+        auto opened = open_envelope(f.ring, aad, *sealed);
+        if (!opened || *opened != plain) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(failures == 0);
 }
