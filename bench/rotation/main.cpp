@@ -1,6 +1,8 @@
 // Owns bench/rotation: the AES-256-GCM throughput of our envelope code next to `openssl speed`
 // run in the same process run (rounds interleaved), and the CPU-only rewrap rate rotation is
-// bounded by. Build with -DCMAKE_BUILD_TYPE=RelWithDebInfo for meaningful figures.
+// bounded by, and the rows per second of the rotation job on a private PostgreSQL.
+// Build with -DCMAKE_BUILD_TYPE=RelWithDebInfo (and BLAZED_TESTS=ON, for the PostgreSQL harness)
+// for meaningful figures.
 // Usage: bench_rotation [--round-ms N] [--rounds N]
 #include "crypto/ciphertext.hpp"
 #include "crypto/envelope.hpp"
@@ -8,6 +10,7 @@
 #include "crypto/keyring.hpp"
 #include "measure.hpp"
 #include "openssl_speed.hpp"
+#include "rows.hpp"
 
 #include <unistd.h>
 
@@ -132,5 +135,12 @@ int main(int argc, char** argv) {
                              opt.round));
     std::printf("%-7zu %16.0f (spread %.0f%%)\n", size, r.median(), r.spread() * 100);
   }
+
+  // The whole job on a private PostgreSQL: select a batch, rewrap, compare-and-swap write, commit
+  // the batch with its cursor. Wall time, since the database works in other processes.
+  std::printf("\nrotation job on PostgreSQL (seller_tokens), one run\n%-7s %-7s %-7s\n", "rows",
+              "bytes", "batch");
+  for (int batch : {1000, 5000})
+    if (!bench::bench_rotation_rows(keys.ring, old_key, 50'000, 400, batch)) return 1;
   return 0;
 }
