@@ -68,6 +68,14 @@ void check_clean(const Error& e) {
   CHECK(e.message.find(kOtherKeyHex) == std::string::npos);
 }
 
+// The open failed with `code`, and its message leaks neither the canary plaintext nor a key.
+template <class T>
+void expect_failure(const Result<T>& r, const std::string& code) {
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == code);
+  check_clean(r.error());
+}
+
 struct Fixture {
   KeyDir dir;
   Keyring ring;
@@ -173,9 +181,7 @@ TEST_CASE("truncated or extended envelopes fail", "[unit]") {
   }
   Bytes longer = good;
   longer.push_back(0);
-  auto r = open_envelope(f.ring, kRow42, longer);
-  REQUIRE_FALSE(r.has_value());
-  CHECK(r.error().code == "crypto_tampered");
+  expect_failure(open_envelope(f.ring, kRow42, longer), "crypto_tampered");
 }
 
 TEST_CASE("a ciphertext moved to another row, table or purpose fails", "[unit]") {
@@ -185,10 +191,7 @@ TEST_CASE("a ciphertext moved to another row, table or purpose fails", "[unit]")
 
   // Rows swapped: each seller's token copied onto the other's row.
   for (const auto& [stored, aad] : {std::pair{token42, kRow43}, std::pair{token43, kRow42}}) {
-    auto r = open_envelope(f.ring, aad, stored);
-    REQUIRE_FALSE(r.has_value());
-    CHECK(r.error().code == "crypto_tampered");
-    check_clean(r.error());
+    expect_failure(open_envelope(f.ring, aad, stored), "crypto_tampered");
   }
   const std::vector<Aad> wrong = {
       {kPurposeRawPayload, "seller_tokens", "42"},
@@ -201,9 +204,7 @@ TEST_CASE("a ciphertext moved to another row, table or purpose fails", "[unit]")
   };
   for (const auto& aad : wrong) {
     CAPTURE(aad.purpose, aad.table, aad.row_id);
-    auto r = open_envelope(f.ring, aad, token42);
-    REQUIRE_FALSE(r.has_value());
-    CHECK(r.error().code == "crypto_tampered");
+    expect_failure(open_envelope(f.ring, aad, token42), "crypto_tampered");
   }
 }
 
@@ -215,24 +216,17 @@ TEST_CASE("unknown key ids, wrong keys and unknown versions fail clearly", "[uni
   other.write_hex_key("k-elsewhere", kOtherKeyHex);
   auto elsewhere = other.load("k-elsewhere");
   auto unknown = open_envelope(elsewhere, kRow42, good);
-  REQUIRE_FALSE(unknown.has_value());
-  CHECK(unknown.error().code == "crypto_unknown_key");
+  expect_failure(unknown, "crypto_unknown_key");
   CHECK(unknown.error().message.find("'k-active'") != std::string::npos);
-  check_clean(unknown.error());
 
   // The same id with different key bytes: authentication fails.
   KeyDir impostor;
   impostor.write_hex_key("k-active", kOtherKeyHex);
-  auto wrong_key = open_envelope(impostor.load("k-active"), kRow42, good);
-  REQUIRE_FALSE(wrong_key.has_value());
-  CHECK(wrong_key.error().code == "crypto_tampered");
-  check_clean(wrong_key.error());
+  expect_failure(open_envelope(impostor.load("k-active"), kRow42, good), "crypto_tampered");
 
   Bytes v2 = good;
   v2[2] = 0x02;
-  auto version = open_envelope(f.ring, kRow42, v2);
-  REQUIRE_FALSE(version.has_value());
-  CHECK(version.error().code == "crypto_unsupported_version");
+  expect_failure(open_envelope(f.ring, kRow42, v2), "crypto_unsupported_version");
 
   Bytes bad_id = good;
   bad_id[4] = '/';
