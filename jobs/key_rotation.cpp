@@ -2,6 +2,7 @@
 #include "jobs/key_rotation.hpp"
 
 #include "crypto/ciphertext.hpp"
+#include "crypto/digest.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -20,11 +21,12 @@ struct Statements {
     select_batch = "SELECT " + t.id_column + ", ciphertext FROM " + t.table + " WHERE " +
                    t.id_column + " > $1 AND key_id IS DISTINCT FROM $2 ORDER BY " + t.id_column +
                    " LIMIT $3";
-    // Compare-and-swap on the exact old ciphertext (which names its key id in its header):
-    // a row rewritten meanwhile has a new nonce, so it no longer matches and keeps its value.
+    // Compare-and-swap on the exact old ciphertext (which names its key id in its header),
+    // compared by SHA-256 so a batch sends 32 bytes per row instead of the whole old value: a
+    // row rewritten meanwhile has a new nonce, so it no longer matches and keeps its value.
     cas_update = "UPDATE " + t.table + " AS t SET ciphertext = v.new_ct, key_id = $4" +
-                 " FROM unnest($1::bigint[], $2::bytea[], $3::bytea[]) AS v(id, old_ct, new_ct)"
-                 " WHERE t." + t.id_column + " = v.id AND t.ciphertext = v.old_ct";
+                 " FROM unnest($1::bigint[], $2::bytea[], $3::bytea[]) AS v(id, old_sha, new_ct)"
+                 " WHERE t." + t.id_column + " = v.id AND sha256(t.ciphertext) = v.old_sha";
     count_stale = "SELECT count(*) FROM " + t.table + " WHERE key_id IS DISTINCT FROM $1";
   }
 };
@@ -48,7 +50,7 @@ constexpr const char* kUnlock = "SELECT pg_advisory_unlock(hashtext('blazed.key_
 
 struct Batch {
   std::vector<std::int64_t> ids;
-  std::vector<pg::Bytes> old_cts;
+  std::vector<pg::Bytes> old_digests;
   std::vector<pg::Bytes> new_cts;
   std::int64_t last_id = 0;
   std::int64_t read = 0;
@@ -75,7 +77,8 @@ Result<Batch> rewrap_rows(const pg::Rows& rows, const crypto::Keyring& keyring,
       continue;
     }
     b.ids.push_back(*id);
-    b.old_cts.push_back(std::move(*ct));
+    const auto digest = crypto::sha256(*ct);
+    b.old_digests.emplace_back(digest.begin(), digest.end());
     b.new_cts.push_back(std::move(*fresh));
   }
   return b;
@@ -170,7 +173,7 @@ asio::awaitable<Result<RotationReport>> rotate_table(pg::PgPool& db, const crypt
             done = BatchOutcome{};
             if (batch->read == 0) co_return Status{};
             if (!batch->ids.empty()) {
-              auto upd = co_await t.query(sql.cas_update, batch->ids, batch->old_cts,
+              auto upd = co_await t.query(sql.cas_update, batch->ids, batch->old_digests,
                                           batch->new_cts, active);
               if (!upd) co_return upd.error();
               done.written = upd->affected();
