@@ -80,6 +80,29 @@ struct QueueConfig {
   int dead_max = 10'000;              // dead jobs kept per queue (oldest trimmed first)
 };
 
+// The keyring: key files kept apart from the database (issue 4). See docs/formats.md.
+struct KeyringConfig {
+  // Directory holding one key file per key id (file name = key id). Ignored when
+  // from_credentials is set.
+  std::string dir = "/etc/blazed/keys";
+  // Read keys from $CREDENTIALS_DIRECTORY (systemd LoadCredential=) instead of `dir`; there
+  // only files named credential_prefix + key id are keys, other credentials are left alone.
+  bool from_credentials = false;
+  std::string credential_prefix = "blazed-key-";
+  // The key every new ciphertext is sealed under; the daemon refuses to start without it.
+  std::string active_key;
+  // The key the Node.js web app's AES-256-CBC rows were written with; empty: none expected.
+  std::string legacy_key;
+};
+
+// Credential age policy, surfaced as metrics and in `blazectl keys status`.
+struct CredentialAgeConfig {
+  Duration max_key_age{std::chrono::hours{24 * 90}};  // keyring keys
+  // When the LWA client secret was issued (Amazon expires it after 180 days); unset: unknown.
+  std::optional<std::chrono::sys_days> lwa_client_secret_created;
+  Duration lwa_client_secret_max_age{std::chrono::hours{24 * 180}};
+};
+
 struct Config {
   std::string instance_id;  // empty: hostname:pid at start-up
   log::Settings log;
@@ -88,6 +111,8 @@ struct Config {
   ControlConfig control;
   HealthConfig health;
   QueueConfig queue;
+  KeyringConfig keyring;
+  CredentialAgeConfig credential_ages;
   Duration shutdown_deadline{20'000};
 
   std::string source;  // the file it was loaded from, for messages

@@ -1,0 +1,26 @@
+// Owns the reader for rows written by the Node.js web app: AES-256-CBC with PKCS#7 padding,
+// stored as the text `hex(iv):hex(ciphertext)`. Read only; rotation rewrites them as envelopes.
+#pragma once
+
+#include "core/error.hpp"
+#include "crypto/keyring.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace blazed::crypto {
+
+inline constexpr std::size_t kCbcIvSize = 16;
+
+// True when `stored` has the legacy shape: 32 hex digits, ':', a non-empty even run of hex.
+bool is_legacy_cbc(std::span<const std::uint8_t> stored) noexcept;
+
+// Decrypts a legacy row with `key`.
+//   crypto_malformed  not the legacy shape, or a ciphertext that is not whole 16-byte blocks
+//   crypto_tampered   the padding does not check out (altered bytes or the wrong key)
+// The format has no authentication: a flipped bit inside the ciphertext is caught only when it
+// breaks the padding. That is why rotation upgrades these rows to the envelope.
+Result<std::string> open_legacy_cbc(const Key& key, std::span<const std::uint8_t> stored);
+
+}  // namespace blazed::crypto

@@ -1,0 +1,167 @@
+// Tests the reader of the Node.js web app's AES-256-CBC rows against the independent vectors of
+// docs/formats.md, its failures, and that such rows are marked for upgrade and rewrapped.
+#include "crypto/ciphertext.hpp"
+#include "crypto/hex.hpp"
+#include "crypto/legacy_cbc.hpp"
+#include "doc_vectors.hpp"
+#include "key_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+using namespace blazed;
+using namespace blazed::crypto;
+using blazed::testing::KeyDir;
+
+namespace {
+
+Bytes bytes_of(std::string_view s) { return {s.begin(), s.end()}; }
+
+struct Legacy {
+  KeyDir dir;
+  testing::Vector token;  // before ring: make() fills it
+  Keyring ring;
+  Legacy() : ring(make()) {}
+  Keyring make() {
+    auto vectors = testing::doc_vectors("legacy-");
+    REQUIRE(vectors.size() >= 2);
+    token = vectors.front();
+    dir.write_hex_key("node-legacy", token.at("key"));
+    dir.write_hex_key("k-active", "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e");
+    return dir.load("k-active", "node-legacy");
+  }
+  [[nodiscard]] std::string plaintext() const {
+    return text_of(*from_hex(token.at("plaintext")));
+  }
+  static std::string text_of(const Bytes& b) { return {b.begin(), b.end()}; }
+};
+
+const Aad kRow42{kPurposeSellerToken, "seller_tokens", "42"};
+
+void check_clean(const Error& e, const std::string& plaintext) {
+  CAPTURE(e.code, e.message);
+  CHECK(e.message.find(plaintext) == std::string::npos);
+  CHECK(e.message.find("Atzr") == std::string::npos);
+  CHECK(e.message.find("603deb") == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("legacy vectors from docs/formats.md decrypt byte for byte", "[unit]") {
+  const auto vectors = testing::doc_vectors("legacy-");
+  REQUIRE(vectors.size() >= 2);
+  for (auto v : vectors) {
+    CAPTURE(v["vector"]);
+    KeyDir dir;
+    dir.write_hex_key("node-legacy", v["key"]);
+    auto ring = dir.load("node-legacy", "node-legacy");
+    const Bytes stored = bytes_of(v["stored"]);
+    CHECK(is_legacy_cbc(stored));
+    auto plain = open_legacy_cbc(*ring.legacy(), stored);
+    REQUIRE(plain.has_value());
+    CHECK(to_hex(std::span(reinterpret_cast<const std::uint8_t*>(plain->data()), plain->size())) ==
+          v["plaintext"]);
+
+    // Upper-case hex reads the same.
+    std::string upper = v["stored"];
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    CHECK(open_legacy_cbc(*ring.legacy(), bytes_of(upper)).value() == *plain);
+  }
+}
+
+TEST_CASE("legacy rows are recognised, marked for upgrade and rewrapped", "[unit]") {
+  Legacy l;
+  const Bytes stored = bytes_of(l.token.at("stored"));
+  auto info = inspect(l.ring, stored);
+  REQUIRE(info.has_value());
+  CHECK(info->format == CiphertextFormat::legacy_cbc);
+  CHECK(info->key_id == "node-legacy");
+  CHECK(needs_upgrade(l.ring, *info));
+
+  CHECK(open_stored(l.ring, kRow42, stored).value() == l.plaintext());
+
+  auto envelope = rewrap(l.ring, random_nonces(), kRow42, stored);
+  REQUIRE(envelope.has_value());
+  auto after = inspect(l.ring, *envelope).value();
+  CHECK(after.format == CiphertextFormat::envelope_v1);
+  CHECK(after.key_id == "k-active");
+  CHECK_FALSE(needs_upgrade(l.ring, after));
+  CHECK(open_stored(l.ring, kRow42, *envelope).value() == l.plaintext());
+  // Once upgraded, the value is bound to its row.
+  CHECK(open_stored(l.ring, Aad{kPurposeSellerToken, "seller_tokens", "43"}, *envelope).error().code ==
+        "crypto_tampered");
+}
+
+TEST_CASE("legacy rows without a configured legacy key are a clear error", "[unit]") {
+  Legacy l;
+  KeyDir dir;
+  dir.write_hex_key("k-active", "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e");
+  auto ring = dir.load("k-active");
+  const Bytes stored = bytes_of(l.token.at("stored"));
+  auto r = open_stored(ring, kRow42, stored);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == "crypto_no_legacy_key");
+  auto info = inspect(ring, stored).value();
+  CHECK(info.format == CiphertextFormat::legacy_cbc);
+  CHECK(info.key_id.empty());
+  CHECK(needs_upgrade(ring, info));
+}
+
+TEST_CASE("legacy values with a broken padding or the wrong key fail as tampered", "[unit]") {
+  Legacy l;
+  const std::string stored = l.token.at("stored");
+  // Flip a bit of the second-to-last block: it lands in the last block's padding.
+  const std::size_t last_block = stored.size() - 32;
+  std::string bad = stored;
+  bad[last_block - 1] = bad[last_block - 1] == '0' ? '1' : '0';
+  auto r = open_legacy_cbc(*l.ring.legacy(), bytes_of(bad));
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == "crypto_tampered");
+  check_clean(r.error(), l.plaintext());
+
+  // Truncated by one whole block: the padding is now garbage.
+  std::string cut = stored.substr(0, stored.size() - 32);
+  auto t = open_legacy_cbc(*l.ring.legacy(), bytes_of(cut));
+  REQUIRE_FALSE(t.has_value());
+  CHECK(t.error().code == "crypto_tampered");
+  check_clean(t.error(), l.plaintext());
+
+  auto wrong = open_legacy_cbc(l.ring.active(), bytes_of(stored));
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error().code == "crypto_tampered");
+  check_clean(wrong.error(), l.plaintext());
+}
+
+TEST_CASE("a flipped IV bit goes unnoticed: why legacy rows are upgraded", "[unit]") {
+  Legacy l;
+  std::string stored = l.token.at("stored");
+  stored[0] = stored[0] == '0' ? '1' : '0';
+  auto r = open_legacy_cbc(*l.ring.legacy(), bytes_of(stored));
+  REQUIRE(r.has_value());  // CBC has no integrity
+  CHECK(*r != l.plaintext());
+}
+
+TEST_CASE("malformed legacy values are refused", "[unit]") {
+  Legacy l;
+  const std::string stored = l.token.at("stored");
+  const std::vector<std::string> bad = {
+      "",
+      stored.substr(0, 32),                                    // no ciphertext
+      stored.substr(0, 33),                                    // colon, nothing after
+      std::string(stored).replace(32, 1, ";"),                 // wrong separator
+      stored.substr(2),                                        // 15-byte IV
+      stored.substr(0, stored.size() - 1),                     // odd hex
+      stored.substr(0, stored.size() - 2),                     // not whole blocks
+      std::string(stored).replace(40, 1, "x"),                 // non-hex
+      stored + ":00",                                          // a second colon
+  };
+  for (const auto& s : bad) {
+    CAPTURE(s);
+    auto r = open_legacy_cbc(*l.ring.legacy(), bytes_of(s));
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == "crypto_malformed");
+  }
+}
