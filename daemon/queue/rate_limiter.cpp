@@ -140,8 +140,9 @@ boost::asio::awaitable<Status> RateLimiter::slow_down(std::int64_t seller_id, st
 
 boost::asio::awaitable<Result<std::optional<bucket::State>>> RateLimiter::inspect(
     std::int64_t seller_id, std::string_view operation) {
-  auto reply = co_await redis_.command(
-      redis::Args{"HMGET", rate_limit_key(seller_id, operation), "tokens", "ts", "rate"});
+  const std::string key = rate_limit_key(seller_id, operation);
+  redis::Args cmd{"HMGET", key, "tokens", "ts", "rate"};
+  auto reply = co_await redis_.command(std::move(cmd));
   if (!reply) co_return reply.error().context("rate limit inspect");
   const auto& r = *reply;
   if (r[0].is_nil()) co_return std::optional<bucket::State>{};
