@@ -34,6 +34,7 @@ class RateLimiter {
   struct Options {
     double slow_down_factor = 0.5;  // rate multiplier after a 429
     double min_rate = 0.0001;       // requests/s floor for slow_down
+    static Options from(const config::RateLimitConfig& c) { return {c.slow_down_factor, c.min_rate}; }
   };
 
   RateLimiter(redis::RedisClient& redis, const Clock& clock, UsagePlans plans, Options options);

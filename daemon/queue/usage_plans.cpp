@@ -17,7 +17,7 @@ constexpr std::array<UsagePlan, 3> defaults = {{
 
 std::span<const UsagePlan> default_usage_plans() { return defaults; }
 
-Result<UsagePlans> UsagePlans::make(std::span<const Override> overrides) {
+Result<UsagePlans> UsagePlans::make(std::span<const config::RateLimitPlanConfig> overrides) {
   UsagePlans p;
   for (const auto& d : defaults) p.plans_.emplace(d.operation, bucket::to_limits(d.rate, d.burst).value());
   for (const auto& o : overrides) {

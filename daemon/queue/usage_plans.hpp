@@ -2,6 +2,7 @@
 // overridable per operation from the config.
 #pragma once
 
+#include "config/config.hpp"
 #include "core/error.hpp"
 #include "queue/token_bucket.hpp"
 
@@ -24,13 +25,8 @@ std::span<const UsagePlan> default_usage_plans();
 // The plans in force: the defaults, with config overrides applied.
 class UsagePlans {
  public:
-  struct Override {
-    std::string operation;
-    double rate = 0;
-    std::int64_t burst = 1;
-  };
   // Fails "bad_config" naming the operation when an override is out of range.
-  static Result<UsagePlans> make(std::span<const Override> overrides = {});
+  static Result<UsagePlans> make(std::span<const config::RateLimitPlanConfig> overrides = {});
 
   // "unknown_operation" for an operation with no plan (a typo must not mean "unlimited").
   [[nodiscard]] Result<bucket::Limits> find(std::string_view operation) const;

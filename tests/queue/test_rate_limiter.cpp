@@ -48,13 +48,13 @@ TEST_CASE("usage plans come from one table with config overrides", "[unit]") {
   CHECK(plans.find("listTransactions").value() == bucket::Limits{500'000, 10});
   CHECK(plans.find("getOrders").error().code == "unknown_operation");
 
-  const UsagePlans::Override overrides[] = {{"getOrder", 2.0, 5}, {"getCatalogItem", 0.25, 2}};
+  const config::RateLimitPlanConfig overrides[] = {{"getOrder", 2.0, 5}, {"getCatalogItem", 0.25, 2}};
   const auto custom = UsagePlans::make(overrides).value();
   CHECK(custom.find("getOrder").value() == bucket::Limits{2'000'000, 5});
   CHECK(custom.find("getCatalogItem").value() == bucket::Limits{250'000, 2});
   CHECK(custom.find("searchOrders").value() == search_orders);
 
-  const UsagePlans::Override bad[] = {{"getOrder", 0.0, 5}};
+  const config::RateLimitPlanConfig bad[] = {{"getOrder", 0.0, 5}};
   const auto rejected = UsagePlans::make(bad);
   REQUIRE_FALSE(rejected.has_value());
   CHECK(rejected.error().code == "bad_config");
@@ -160,7 +160,7 @@ struct RedisFixture {
 
 TEST_CASE("the Lua script and the C++ arithmetic agree on the same sequences", "[redis]") {
   RedisFixture f;
-  const UsagePlans::Override overrides[] = {{"tiny", 0.000001, 1}, {"wide", 1000.0, 1'000'000}};
+  const config::RateLimitPlanConfig overrides[] = {{"tiny", 0.000001, 1}, {"wide", 1000.0, 1'000'000}};
   RateLimiter limiter(f.client, f.clock, UsagePlans::make(overrides).value(),
                       RateLimiter::Options{0.37, 0.0002});
   const std::vector<std::string> ops = {"searchOrders", "getOrder", "listTransactions", "tiny", "wide"};
