@@ -296,4 +296,30 @@ std::optional<sys_seconds> CronSchedule::next_after(sys_seconds t) const {
   return std::nullopt;
 }
 
+std::optional<sys_seconds> CronSchedule::latest_between(sys_seconds after, sys_seconds until) const {
+  if (until <= after) return std::nullopt;
+  if (every_) {
+    const auto n = every_->count();
+    const auto s = until.time_since_epoch().count();
+    const sys_seconds tick{seconds{(s >= 0 ? s / n : -((-s + n - 1) / n)) * n}};
+    return tick > after ? std::optional(tick) : std::nullopt;
+  }
+  // Look back over growing windows so a long outage does not mean walking every missed tick.
+  constexpr std::array<seconds, 5> windows = {hours{1}, days{1}, days{32}, days{400}, days{366 * 30}};
+  for (const auto window : windows) {
+    const sys_seconds from = std::max(after, until - window);
+    auto tick = next_after(from);
+    if (!tick || *tick > until) {
+      if (from == after) return std::nullopt;
+      continue;
+    }
+    while (true) {
+      const auto n = next_after(*tick);
+      if (!n || *n > until) return tick;
+      tick = n;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace blazed::queue

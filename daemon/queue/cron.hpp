@@ -37,6 +37,9 @@ class CronSchedule {
 
   // The first fire instant strictly after `t`; nullopt only if none exists within ~30 years.
   [[nodiscard]] std::optional<sys_seconds> next_after(sys_seconds t) const;
+  // The latest fire instant in (after, until]: the one run that stands for every tick missed
+  // in that span. Cost grows with the ticks in a short window before `until`, not the span.
+  [[nodiscard]] std::optional<sys_seconds> latest_between(sys_seconds after, sys_seconds until) const;
 
   [[nodiscard]] const std::string& spec() const { return spec_; }
   [[nodiscard]] const TimeZone& zone() const { return zone_; }

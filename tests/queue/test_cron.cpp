@@ -155,3 +155,34 @@ TEST_CASE("cron errors name the bad field") {
   REQUIRE_FALSE(zone.has_value());
   CHECK(zone.error().code == "bad_time_zone");
 }
+
+TEST_CASE("latest_between picks the one tick that stands for a missed span") {
+  const auto daily = CronSchedule::parse("0 3 * * *").value();
+  // Down from Monday 01:00 to Thursday 10:00: the Thursday 03:00 tick runs, once.
+  CHECK(daily.latest_between(utc(2024, 5, 6, 1), utc(2024, 5, 9, 10)) == utc(2024, 5, 9, 3));
+  CHECK(daily.latest_between(utc(2024, 5, 9, 3), utc(2024, 5, 9, 10)) == std::nullopt);
+  CHECK(daily.latest_between(utc(2024, 5, 9, 2), utc(2024, 5, 9, 3)) == utc(2024, 5, 9, 3));
+  CHECK(daily.latest_between(utc(2024, 5, 9, 10), utc(2024, 5, 9, 10)) == std::nullopt);
+
+  const auto minutely = CronSchedule::parse("* * * * *").value();
+  CHECK(minutely.latest_between(utc(2020, 1, 1), utc(2024, 5, 9, 10, 30, 15)) == utc(2024, 5, 9, 10, 30));
+  const auto yearly = CronSchedule::parse("@yearly").value();
+  CHECK(yearly.latest_between(utc(2001, 6, 1), utc(2024, 5, 9)) == utc(2024, 1, 1));
+  CHECK(yearly.latest_between(utc(2024, 1, 1), utc(2024, 5, 9)) == std::nullopt);
+
+  const auto every = CronSchedule::parse("@every 90s").value();
+  CHECK(every.latest_between(sys_seconds{seconds{100}}, sys_seconds{seconds{1000}}) == sys_seconds{seconds{990}});
+  CHECK(every.latest_between(sys_seconds{seconds{990}}, sys_seconds{seconds{1000}}) == std::nullopt);
+
+  // Against a plain walk over every tick, for a few shapes of schedule.
+  for (const char* spec : {"*/7 * * * *", "0 */5 * * 1-5", "30 2 * * *", "0 0 1,15 * *"}) {
+    INFO(spec);
+    const auto s = CronSchedule::parse(spec, "Europe/Berlin").value();
+    const auto after = utc(2024, 3, 20);
+    for (auto until = utc(2024, 3, 29); until < utc(2024, 4, 3); until += minutes{97}) {
+      std::optional<sys_seconds> walked;
+      for (auto t = s.next_after(after); t && *t <= until; t = s.next_after(*t)) walked = t;
+      CHECK(s.latest_between(after, until) == walked);
+    }
+  }
+}
