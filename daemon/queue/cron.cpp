@@ -13,6 +13,9 @@ using namespace std::chrono;
 
 constexpr int horizon_days = 366 * 30;
 
+// The multiple of n at or below s (for intervals anchored at the epoch, also before it).
+std::int64_t floor_multiple(std::int64_t s, std::int64_t n) { return (s >= 0 ? s / n : -((-s + n - 1) / n)) * n; }
+
 struct FieldSpec {
   std::string_view name;
   int min;
@@ -278,9 +281,7 @@ std::optional<local_seconds> CronSchedule::next_local_match(local_seconds from) 
 std::optional<sys_seconds> CronSchedule::next_after(sys_seconds t) const {
   if (every_) {
     const auto n = every_->count();
-    const auto s = t.time_since_epoch().count();
-    const auto floor_div = s >= 0 ? s / n : -((-s + n - 1) / n);
-    return sys_seconds{seconds{(floor_div + 1) * n}};
+    return sys_seconds{seconds{floor_multiple(t.time_since_epoch().count(), n) + n}};
   }
   // Local minutes map monotonically to instants (gap -> end of gap, repeat -> first occurrence),
   // so walk matching minutes from the one after t's local minute until one lands after t. Only
@@ -299,9 +300,7 @@ std::optional<sys_seconds> CronSchedule::next_after(sys_seconds t) const {
 std::optional<sys_seconds> CronSchedule::latest_between(sys_seconds after, sys_seconds until) const {
   if (until <= after) return std::nullopt;
   if (every_) {
-    const auto n = every_->count();
-    const auto s = until.time_since_epoch().count();
-    const sys_seconds tick{seconds{(s >= 0 ? s / n : -((-s + n - 1) / n)) * n}};
+    const sys_seconds tick{seconds{floor_multiple(until.time_since_epoch().count(), every_->count())}};
     return tick > after ? std::optional(tick) : std::nullopt;
   }
   // Look back over growing windows so a long outage does not mean walking every missed tick.
