@@ -65,6 +65,20 @@ struct HealthConfig {
   std::uint16_t port = 9464;
 };
 
+// The job queue (daemon/queue): how this instance processes jobs. Per-type policies (max
+// attempts, timeout, backoff) are set by the job types themselves.
+struct QueueConfig {
+  std::vector<std::string> queues = {"default"};  // queue names this instance processes
+  int concurrency = 16;               // worker slots per queue (jobs running at once)
+  int claim_batch = 64;               // most jobs claimed per Redis round trip
+  Duration lease{30'000};             // a claimed job is recovered this long after its last renewal
+  Duration heartbeat_interval{10'000};  // lease renewal period (keep well below `lease`)
+  Duration recover_interval{5'000};   // how often expired leases are looked for
+  Duration forward_interval{500};     // how often due scheduled/retry jobs are moved to pending
+  Duration idle_wait{1'000};          // blocking wait for new jobs when the queue is empty
+  int dead_max = 10'000;              // dead jobs kept per queue (oldest trimmed first)
+};
+
 // One cron duty (queue/scheduler.hpp). Each tick is enqueued once across all instances.
 struct ScheduleConfig {
   std::string name;            // unique, [A-Za-z0-9_.-]; names the Redis keys and the job's unique key
@@ -112,6 +126,7 @@ struct Config {
   PostgresConfig postgres;
   ControlConfig control;
   HealthConfig health;
+  QueueConfig queue;
   SchedulerConfig scheduler;
   SyncCadenceConfig sync_cadence;
   RateLimitConfig rate_limit;

@@ -1,8 +1,9 @@
-// Owns JobSink: the one call the scheduler needs from the queue (enqueue with a unique key), so
-// the scheduler does not depend on the queue's full API.
+// Owns JobSink: the one call the scheduler needs from the queue (enqueue into a named queue), so
+// scheduler tests can watch, or fail, every enqueue.
 #pragma once
 
 #include "core/error.hpp"
+#include "queue/job.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -13,11 +14,9 @@ namespace blazed::queue {
 class JobSink {
  public:
   virtual ~JobSink() = default;
-  // Enqueues one job. While a job with the same unique_key is known to the queue, another
-  // enqueue is a no-op that returns false; a new job returns true.
-  virtual boost::asio::awaitable<Result<bool>> enqueue(std::string_view type, std::string_view queue,
-                                                       std::string_view payload,
-                                                       std::string_view unique_key) = 0;
+  // Enqueues one job into `queue`. With a unique_key held by a live job, nothing is added and
+  // the result is that job, marked duplicate.
+  virtual boost::asio::awaitable<Result<Enqueued>> enqueue(std::string_view queue, NewJob job) = 0;
 };
 
 }  // namespace blazed::queue

@@ -80,7 +80,9 @@ boost::asio::awaitable<Result<bool>> Scheduler::run_one(const Schedule& s, sys_s
   if (!claim) co_return claim.error();
   if (*claim != TickFence::Claim::won) co_return false;
 
-  auto queued = co_await sink_.enqueue(s.job, s.queue, s.payload, unique_key(s.name, tick_ms));
+  NewJob job{s.job, s.payload, {}};
+  job.options.unique_key = unique_key(s.name, tick_ms);
+  auto queued = co_await sink_.enqueue(s.queue, std::move(job));
   if (!queued) {
     // Let the next pass (here or on another instance) try again without waiting for the TTL.
     auto released = co_await fence_.release(s.name, tick_ms);
@@ -90,8 +92,8 @@ boost::asio::awaitable<Result<bool>> Scheduler::run_one(const Schedule& s, sys_s
   auto done = co_await fence_.complete(s.name, tick_ms);
   if (!done) co_return done.error();
   logger.info("schedule fired", {{"schedule", s.name}, {"tick_ms", tick_ms}, {"job", s.job},
-                                 {"new_job", *queued}});
-  co_return true;
+                                 {"job_id", queued->id}, {"duplicate", queued->duplicate}});
+  co_return !queued->duplicate;
 }
 
 boost::asio::awaitable<Result<std::size_t>> Scheduler::run_due() {
@@ -136,9 +138,11 @@ boost::asio::awaitable<Result<std::string>> Scheduler::trigger(std::string_view 
   }
   const std::string key =
       "schedule:" + it->name + ":manual:" + std::to_string(unix_millis(clock_.now()));
-  auto queued = co_await sink_.enqueue(it->job, it->queue, it->payload, key);
+  NewJob job{it->job, it->payload, {}};
+  job.options.unique_key = key;
+  auto queued = co_await sink_.enqueue(it->queue, std::move(job));
   if (!queued) co_return queued.error().context("schedule '" + it->name + "' trigger");
-  logger.info("schedule triggered", {{"schedule", it->name}, {"job", it->job}});
+  logger.info("schedule triggered", {{"schedule", it->name}, {"job", it->job}, {"job_id", queued->id}});
   co_return Result<std::string>(boost::system::in_place_value, key);
 }
 

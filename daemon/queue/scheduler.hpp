@@ -64,7 +64,8 @@ class Scheduler {
   Scheduler(redis::RedisClient& redis, JobSink& sink, const Clock& clock, std::vector<Schedule> schedules,
             Options options);
 
-  // One pass over every schedule; returns how many jobs this instance enqueued. A failure of one
+  // One pass over every schedule; returns how many new jobs this instance enqueued (a tick the
+  // queue already held under its unique key does not count). A failure of one
   // schedule does not stop the others; the first failure is returned after the pass.
   boost::asio::awaitable<Result<std::size_t>> run_due();
   // Every schedule with its last and next tick.

@@ -78,15 +78,16 @@ boost::asio::awaitable<Result<std::size_t>> SellerCadence::enqueue_due(
     if (!fenced) co_return fenced.error().context("seller sync fence");
     if (fenced->is_nil()) continue;  // another instance has this slot
 
-    const std::string payload = R"({"seller_id":)" + std::to_string(d.seller_id) + "}";
-    const std::string unique = "sync:" + std::to_string(d.seller_id) + ":" + std::to_string(slot_ms);
-    auto queued = co_await sink_.enqueue(options_.job, options_.queue, payload, unique);
+    NewJob job{options_.job, R"({"seller_id":)" + std::to_string(d.seller_id) + "}", {}};
+    job.options.unique_key = "sync:" + std::to_string(d.seller_id) + ":" + std::to_string(slot_ms);
+    job.options.group = "seller:" + std::to_string(d.seller_id);  // one sync per seller at a time
+    auto queued = co_await sink_.enqueue(options_.queue, std::move(job));
     if (!queued) {
       redis::Args del{"DEL", key};
       (void)co_await redis_.command(std::move(del));  // let the next pass retry this slot
       co_return queued.error().context("seller sync enqueue");
     }
-    if (*queued) ++enqueued;
+    if (!queued->duplicate) ++enqueued;
     logger.debug("seller sync enqueued", {{"seller_id", d.seller_id}, {"slot_ms", slot_ms}});
   }
   co_return enqueued;

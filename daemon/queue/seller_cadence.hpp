@@ -47,7 +47,8 @@ std::optional<Clock::time_point> next_seller_slot(std::span<const SellerSyncStat
 
 // Enqueues due sellers' syncs. Each (seller, slot) is fenced in Redis with SET NX for one
 // interval, so across instances a slot enqueues at most one sync; the job's unique key
-// "sync:SELLER:SLOTMS" lets the queue drop a repeat as well.
+// "sync:SELLER:SLOTMS" lets the queue drop a repeat as well, and its group "seller:SELLER"
+// keeps a seller's syncs from running side by side.
 class SellerCadence {
  public:
   struct Options {

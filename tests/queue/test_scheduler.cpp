@@ -4,6 +4,8 @@
 #include "harness/redis_printers.hpp"
 #include "harness/redis_server.hpp"
 #include "harness/run_coro.hpp"
+#include "queue/inspector.hpp"
+#include "queue/queue_job_sink.hpp"
 #include "queue/scheduler.hpp"
 #include "queue/seller_cadence.hpp"
 
@@ -45,17 +47,16 @@ config::ScheduleConfig schedule(std::string name, std::string cron, std::string 
 class RecordingSink final : public JobSink {
  public:
   struct Job {
-    std::string type, queue, payload, unique_key;
+    std::string type, queue, payload, unique_key, group;
   };
-  asio::awaitable<Result<bool>> enqueue(std::string_view type, std::string_view queue,
-                                        std::string_view payload, std::string_view unique_key) override {
+  asio::awaitable<Result<Enqueued>> enqueue(std::string_view queue, NewJob job) override {
     if (fail_next > 0) {
       --fail_next;
       co_return make_error("redis_unavailable", "enqueue failed on purpose");
     }
-    jobs.push_back({std::string(type), std::string(queue), std::string(payload), std::string(unique_key)});
+    jobs.push_back({job.type, std::string(queue), job.payload, job.options.unique_key, job.options.group});
     if (on_enqueue) on_enqueue();
-    co_return true;
+    co_return Enqueued{static_cast<std::int64_t>(jobs.size()), false};
   }
   std::vector<Job> jobs;
   int fail_next = 0;
@@ -381,6 +382,8 @@ TEST_CASE("racing instances enqueue each due seller once per slot", "[redis]") {
   std::set<std::string> payloads;
   for (const auto& j : c.sink.jobs) {
     CHECK(j.type == "seller_sync");
+    CHECK(j.queue == "sync");
+    CHECK(j.group == "seller:" + j.payload.substr(13, j.payload.size() - 14));
     payloads.insert(j.payload);
   }
   CHECK(payloads.size() == 50);
@@ -395,4 +398,60 @@ TEST_CASE("racing instances enqueue each due seller once per slot", "[redis]") {
     later += race();
   }
   CHECK(later == 50);
+}
+
+TEST_CASE("with the real queue: racing instances, and a dead winner's repeat deduplicated", "[redis]") {
+  blazed::testing::RedisServer server;
+  asio::io_context io;
+  ManualClock clock{utc(2024, 5, 1, 0, 0, 30)};
+  config::SchedulerConfig cfg;
+  cfg.schedules = {schedule("quarter", "*/15 * * * *")};
+  const auto compiled = compile_schedules(cfg).value();
+
+  std::vector<std::unique_ptr<redis::RedisClient>> clients;
+  std::vector<std::unique_ptr<QueueJobSink>> sinks;
+  std::vector<std::unique_ptr<Scheduler>> schedulers;
+  for (int i = 0; i < 4; ++i) {
+    clients.push_back(std::make_unique<redis::RedisClient>(io.get_executor(), server.config()));
+    clients.back()->start();
+    REQUIRE(run_coro(io, clients.back()->wait_connected(10s)));
+    sinks.push_back(std::make_unique<QueueJobSink>(*clients.back(), clock));
+    schedulers.push_back(std::make_unique<Scheduler>(*clients.back(), *sinks.back(), clock, compiled,
+                                                     Scheduler::Options{"i" + std::to_string(i), 60s, 60s}));
+  }
+  const auto race = [&] {
+    std::vector<std::future<Result<std::size_t>>> passes;
+    for (auto& s : schedulers) passes.push_back(asio::co_spawn(io, s->run_due(), asio::use_future));
+    io.restart();
+    std::size_t total = 0;
+    for (auto& p : passes) {
+      while (p.wait_for(0s) != std::future_status::ready) io.run_one();
+      total += p.get().value();
+    }
+    return total;
+  };
+  Inspector inspector(*clients[0], QueueKeys::make("maintenance").value());
+  const auto pending = [&] { return run_coro(io, inspector.depths()).value().pending; };
+
+  CHECK(race() == 0);
+  for (int step = 0; step < 6 * 12; ++step) {  // six hours in 5-minute steps
+    clock.advance(5min);
+    race();
+  }
+  CHECK(pending() == 6 * 4);
+
+  // A winner that enqueued but died before marking the tick done: after its fence expires, the
+  // tick is enqueued again under the same unique key, and the queue keeps only the first.
+  clock.advance(15min);
+  const auto tick_ms = unix_millis(utc(2024, 5, 1, 6, 15));
+  TickFence dead(*clients[0], "dead-instance");
+  REQUIRE(run_coro(io, dead.claim("quarter", tick_ms, 60s)).value() == TickFence::Claim::won);
+  NewJob job{"pii_purge", R"({"max_age_days":30})", {}};
+  job.options.unique_key = "schedule:quarter:" + std::to_string(tick_ms);
+  REQUIRE_FALSE(run_coro(io, sinks[0]->enqueue("maintenance", job)).value().duplicate);
+  CHECK(pending() == 6 * 4 + 1);
+  run_coro(io, clients[0]->command({"DEL", schedule_fence_key("quarter", tick_ms)})).value();
+  CHECK(race() == 0);  // one instance took the tick over, and the queue called it a duplicate
+  CHECK(pending() == 6 * 4 + 1);
+  CHECK(run_coro(io, dead.last("quarter")).value() == tick_ms);
 }

@@ -1,0 +1,45 @@
+// Owns the job-type registry: which coroutine runs a type, and that type's retry policy.
+#pragma once
+
+#include "core/error.hpp"
+#include "queue/job.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace blazed::queue {
+
+// A handler returns Status: success acks the job; an Error fails the attempt (its code and
+// message become the job's last error, so they must not carry secrets or PII). An Error with
+// code "permanent" sends the job to dead at once. Handlers must honour cancellation (per-job
+// timeout, lost lease, graceful stop): their awaited operations then end with operation_aborted.
+using Handler = std::function<boost::asio::awaitable<Status>(const Job&)>;
+
+struct JobType {
+  Handler handler;
+  int max_attempts = 5;
+  std::chrono::milliseconds timeout{300'000};
+  std::chrono::milliseconds backoff_base{1'000};  // retry n waits ~base * 2^(n-1), jittered
+  std::chrono::milliseconds backoff_max{3'600'000};
+};
+
+class Handlers {
+ public:
+  Handlers& add(std::string type, JobType job_type) {
+    types_.insert_or_assign(std::move(type), std::move(job_type));
+    return *this;
+  }
+  [[nodiscard]] const JobType* find(const std::string& type) const {
+    auto it = types_.find(type);
+    return it == types_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::map<std::string, JobType, std::less<>> types_;
+};
+
+}  // namespace blazed::queue

@@ -1,0 +1,60 @@
+// Owns every Redis key name of the job queue. All keys of queue NAME start with "{q:NAME}:" so they
+// share one hash tag (one Redis Cluster slot) and one Lua script may touch any of them.
+#pragma once
+
+#include "core/error.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace blazed::queue {
+
+// Suffixes after the queue prefix. The Lua scripts build per-job keys from the same constants
+// (scripts.cpp interpolates them), so this file stays the one place that names keys.
+namespace key_suffix {
+inline constexpr std::string_view pending = "pending";      // ZSET id -> priority/order score
+inline constexpr std::string_view active = "active";        // ZSET "id:token" -> lease deadline ms
+inline constexpr std::string_view scheduled = "scheduled";  // ZSET id -> run-at ms
+inline constexpr std::string_view retry = "retry";          // ZSET id -> retry-at ms
+inline constexpr std::string_view dead = "dead";            // ZSET id -> died-at ms
+inline constexpr std::string_view seq = "seq";              // STRING counter: the last job id
+inline constexpr std::string_view notify = "notify";        // LIST of wake-up tokens (few)
+inline constexpr std::string_view group_waiting = "gwaiting";  // STRING count of group-blocked
+inline constexpr std::string_view job = "job:";             // HASH job:ID, the job's fields
+inline constexpr std::string_view unique = "unique:";       // STRING unique:KEY -> job id
+inline constexpr std::string_view group_lock = "group:";    // STRING group:G -> running job id
+inline constexpr std::string_view group_wait = "gwait:";    // LIST gwait:G of blocked job ids
+}  // namespace key_suffix
+
+class QueueKeys {
+ public:
+  // Fails with "bad_queue_name" unless the name is 1-64 of [A-Za-z0-9_.-].
+  static Result<QueueKeys> make(std::string_view queue);
+
+  [[nodiscard]] const std::string& queue() const noexcept { return queue_; }
+  // "{q:NAME}:" the prefix every key of this queue starts with.
+  [[nodiscard]] const std::string& prefix() const noexcept { return prefix_; }
+
+  [[nodiscard]] std::string pending() const { return key(key_suffix::pending); }
+  [[nodiscard]] std::string active() const { return key(key_suffix::active); }
+  [[nodiscard]] std::string scheduled() const { return key(key_suffix::scheduled); }
+  [[nodiscard]] std::string retry() const { return key(key_suffix::retry); }
+  [[nodiscard]] std::string dead() const { return key(key_suffix::dead); }
+  [[nodiscard]] std::string seq() const { return key(key_suffix::seq); }
+  [[nodiscard]] std::string notify() const { return key(key_suffix::notify); }
+  [[nodiscard]] std::string group_waiting() const { return key(key_suffix::group_waiting); }
+  [[nodiscard]] std::string job(std::int64_t id) const;
+  [[nodiscard]] std::string unique(std::string_view unique_key) const;
+  [[nodiscard]] std::string group_lock(std::string_view group) const;
+  [[nodiscard]] std::string group_wait(std::string_view group) const;
+
+ private:
+  explicit QueueKeys(std::string_view queue);
+  [[nodiscard]] std::string key(std::string_view suffix) const { return prefix_ + std::string(suffix); }
+
+  std::string queue_;
+  std::string prefix_;
+};
+
+}  // namespace blazed::queue

@@ -1,0 +1,486 @@
+// Owns the processor's coroutines: the fetcher (ack + claim batches), the idle waker (blocking
+// wait for new jobs), the heartbeat (lease renewal), each job's run, and the graceful stop.
+#include "queue/processor.hpp"
+
+#include "core/log.hpp"
+#include "queue/event.hpp"
+#include "queue/scripts.hpp"
+#include "redis/backoff.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+namespace blazed::queue {
+
+namespace asio = boost::asio;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+using steady = std::chrono::steady_clock;
+
+ProcessorOptions ProcessorOptions::from(const config::QueueConfig& c) {
+  ProcessorOptions o;
+  o.concurrency = c.concurrency;
+  o.claim_batch = c.claim_batch;
+  o.lease = c.lease;
+  o.heartbeat_interval = c.heartbeat_interval;
+  o.idle_wait = c.idle_wait;
+  o.dead_max = c.dead_max;
+  return o;
+}
+
+namespace {
+
+std::int64_t unix_micros(Clock::time_point t) {
+  return std::chrono::duration_cast<microseconds>(t.time_since_epoch()).count();
+}
+
+std::string member(std::int64_t id, std::int64_t token) {
+  return std::to_string(id) + ":" + std::to_string(token);
+}
+
+int to_int(const redis::Reply& r) { return static_cast<int>(r.to_int().value_or(0)); }
+
+// One job in flight on this processor, from claim until settled.
+struct Run {
+  Job job;
+  asio::cancellation_signal cancel;
+  bool detached = false;  // handed back or lease lost: its outcome no longer counts
+  steady::time_point started = steady::now();
+  microseconds pickup{0};
+};
+
+struct Ack {
+  std::int64_t id;
+  std::int64_t token;
+  std::string unique_key;
+  std::string group;
+  RunReport report;
+};
+
+}  // namespace
+
+class Processor::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(redis::RedisClient& client, redis::RedisClient& waiter, QueueKeys keys, Handlers handlers,
+       ProcessorOptions options, const Clock& clock)
+      : keys_(std::move(keys)),
+        client_(client),
+        waiter_(waiter),
+        handlers_(std::move(handlers)),
+        options_(options),
+        clock_(clock),
+        ex_(client.get_executor()),
+        fetch_event_(ex_),
+        waker_event_(ex_),
+        drained_(ex_),
+        fetcher_done_event_(ex_),
+        heartbeat_timer_(ex_),
+        rng_(std::random_device{}()) {
+    options_.concurrency = std::max(1, options_.concurrency);
+    options_.claim_batch = std::clamp(options_.claim_batch, 1, 1000);
+  }
+
+  void start() {
+    if (started_) return;
+    started_ = true;
+    auto self = shared_from_this();
+    asio::co_spawn(ex_, fetch_loop(self), asio::detached);
+    asio::co_spawn(ex_, wake_loop(self), asio::detached);
+    asio::co_spawn(ex_, heartbeat_loop(self), asio::detached);
+  }
+
+  // Destruction without stop(): cancel everything, tell Redis nothing.
+  void abandon() {
+    abandoned_ = stopping_ = closing_ = true;
+    for (auto& [key, run] : runs_) {
+      run->detached = true;
+      run->cancel.emit(asio::cancellation_type::terminal);
+    }
+    fetch_event_.notify();
+    waker_event_.notify();
+    heartbeat_timer_.cancel();
+  }
+
+  awaitable<void> stop(milliseconds deadline) {
+    if (stopping_) co_return;
+    stopping_ = true;
+    fetch_event_.notify();
+    waker_event_.notify();
+    heartbeat_timer_.cancel();
+    auto until = steady::now() + deadline;
+    while (attached_runs() > 0 && steady::now() < until) co_await drained_.wait(until - steady::now());
+    if (attached_runs() > 0) co_await hand_back_all();
+    closing_ = true;
+    fetch_event_.notify();
+    if (started_) {
+      while (!fetcher_done_) co_await fetcher_done_event_.wait();
+    }
+    log_.info("processor stopped", {{"queue", keys_.queue()}});
+  }
+
+  awaitable<Status> heartbeat_once() {
+    std::vector<std::string> members;
+    for (auto& [key, run] : runs_) {
+      if (!run->detached) members.push_back(member(key.first, key.second));
+    }
+    if (members.empty()) co_return Status{};
+    const auto& script = scripts::extend();
+    redis::Args call = script.call(1);
+    call.add(keys_.active()).add(keys_.prefix()).add(lease_deadline_ms());
+    for (const auto& m : members) call.add(m);
+    auto r = co_await client_.eval(script, std::move(call));
+    if (!r) co_return r.error().context("heartbeat");
+    if (r->is_error()) co_return make_error("redis_error", "heartbeat: " + r->str());
+    for (const auto& lost : r->elements()) {
+      auto colon = lost.str().find(':');
+      std::int64_t id = std::stoll(lost.str().substr(0, colon));
+      std::int64_t token = std::stoll(lost.str().substr(colon + 1));
+      auto it = runs_.find({id, token});
+      if (it == runs_.end() || it->second->detached) continue;
+      log_.warn("lease lost; cancelling the run", {{"queue", keys_.queue()}, {"job_id", id}});
+      detach(*it->second, Outcome::lease_lost);
+    }
+    co_return Status{};
+  }
+
+  std::size_t running() const noexcept { return runs_.size(); }
+
+  ProcessorStats stats_;
+  std::vector<std::function<void(const RunReport&)>> observers_;
+  QueueKeys keys_;
+
+ private:
+  std::size_t attached_runs() const {
+    return static_cast<std::size_t>(
+        std::count_if(runs_.begin(), runs_.end(), [](const auto& r) { return !r.second->detached; }));
+  }
+  int free_slots() const { return options_.concurrency - static_cast<int>(runs_.size()); }
+  std::int64_t lease_deadline_ms() const { return unix_millis(clock_.now()) + options_.lease.count(); }
+
+  void report(const RunReport& r) {
+    for (const auto& o : observers_) o(r);
+  }
+
+  RunReport make_report(const Run& run, Outcome outcome) const {
+    return RunReport{run.job.id, run.job.type, outcome, run.job.attempt,
+                     std::chrono::duration_cast<microseconds>(steady::now() - run.started),
+                     run.pickup};
+  }
+
+  void detach(Run& run, Outcome why) {
+    run.detached = true;
+    if (why == Outcome::lease_lost) ++stats_.lease_lost;
+    if (why == Outcome::handed_back) ++stats_.handed_back;
+    report(make_report(run, why));
+    run.cancel.emit(asio::cancellation_type::terminal);
+  }
+
+  void finished(const Job& job) {
+    runs_.erase({job.id, job.token});
+    drained_.notify();
+    fetch_event_.notify();
+    waker_event_.notify();
+  }
+
+  // --- fetcher: one script call acks the finished batch and claims the next ---------------
+
+  awaitable<void> fetch_loop(std::shared_ptr<Impl> /*keep_alive*/) {
+    unsigned failures = 0;
+    while (!abandoned_) {
+      bool can_claim = !stopping_ && !queue_empty_ && free_slots() > 0;
+      if (!can_claim && acks_.empty()) {
+        if (closing_) break;
+        co_await fetch_event_.wait();
+        continue;
+      }
+      int want = can_claim ? std::min(free_slots(), options_.claim_batch) : 0;
+      std::vector<Ack> acks = std::move(acks_);
+      acks_.clear();
+
+      const auto& script = scripts::claim();
+      redis::Args call = script.call(2);
+      call.add(keys_.pending()).add(keys_.active());
+      call.add(keys_.prefix()).add(lease_deadline_ms()).add(want).add(acks.size());
+      for (const Ack& a : acks) call.add(a.id).add(a.token).add(a.unique_key).add(a.group);
+      if (want > 0) ++stats_.claim_calls;
+      auto claimed_at = clock_.now();
+      auto r = co_await client_.eval(script, std::move(call));
+      if (abandoned_) break;
+      if (!r || r->is_error() || !r->is_array() || r->size() < 2) {
+        // Redis is away: keep the acks for the next call (acking twice is harmless: the second
+        // ZREM misses) and back off instead of spinning.
+        if (failures++ % 50 == 0)
+          log_.warn("claim failed; retrying", {{"queue", keys_.queue()},
+                                               {"error", r ? std::string("script error") : r.error().code}});
+        acks_.insert(acks_.begin(), std::make_move_iterator(acks.begin()),
+                     std::make_move_iterator(acks.end()));
+        asio::steady_timer t(ex_, redis::backoff_delay(std::min(failures, 6u), milliseconds{20},
+                                                       milliseconds{1'000}, rng_));
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      failures = 0;
+      settle_acks(acks, (*r)[1]);
+      int claimed = static_cast<int>(r->size()) - 2;
+      if (want > 0 && claimed < want) {
+        queue_empty_ = true;
+        waker_event_.notify();
+      }
+      for (std::size_t i = 2; i < r->size(); ++i) start_run((*r)[i], claimed_at);
+    }
+    fetcher_done_ = true;
+    fetcher_done_event_.notify();
+  }
+
+  void settle_acks(std::vector<Ack>& acks, const redis::Reply& lost) {
+    std::set<std::string> lost_ids;
+    for (const auto& l : lost.elements()) lost_ids.insert(l.str());
+    for (Ack& a : acks) {
+      if (lost_ids.count(std::to_string(a.id)) != 0) {
+        ++stats_.lease_lost;
+        a.report.outcome = Outcome::lease_lost;
+      } else {
+        ++stats_.completed;
+      }
+      report(a.report);
+    }
+  }
+
+  void start_run(const redis::Reply& j, Clock::time_point claimed_at) {
+    auto run = std::make_unique<Run>();
+    Job& job = run->job;
+    job.queue = keys_.queue();
+    job.id = j[0].to_int().value_or(0);
+    job.token = j[1].to_int().value_or(0);
+    job.type = j[2].str();
+    job.payload = j[3].str();
+    job.attempt = to_int(j[4]);
+    job.max_attempts = to_int(j[5]);
+    job.timeout = milliseconds{j[6].to_int().value_or(0)};
+    job.ready_us = j[7].to_int().value_or(0);
+    job.unique_key = j[8].str();
+    job.group = j[9].str();
+    job.priority = to_int(j[10]);
+    run->pickup = microseconds{std::max<std::int64_t>(0, unix_micros(claimed_at) - job.ready_us)};
+    ++stats_.claimed;
+    stats_.pickup_latency.observe(run->pickup);
+    Run* raw = run.get();
+    runs_.emplace(std::make_pair(job.id, job.token), std::move(run));
+    asio::co_spawn(ex_, run_job(shared_from_this(), raw),
+                   asio::bind_cancellation_slot(raw->cancel.slot(), asio::detached));
+  }
+
+  // --- one job's run ----------------------------------------------------------------------
+
+  awaitable<void> run_job(std::shared_ptr<Impl> /*keep_alive*/, Run* run) {
+    const Job& job = run->job;
+    const JobType* type = handlers_.find(job.type);
+    std::string dead_reason;
+    Status result;
+    int max_attempts = 1;
+    try {
+      if (type == nullptr) {
+        dead_reason = "unknown job type";
+        ++stats_.unknown_type;
+      } else {
+        max_attempts = job.max_attempts > 0 ? job.max_attempts : type->max_attempts;
+        if (job.attempt > max_attempts) {
+          dead_reason = "out of attempts (the last run's lease expired)";
+        } else {
+          result = co_await run_handler(*type, *run);
+        }
+      }
+    } catch (const std::exception&) {
+      result = make_error("exception", "the handler threw");
+    }
+    if (run->detached) {
+      finished(job);
+      co_return;
+    }
+    auto took = std::chrono::duration_cast<microseconds>(steady::now() - run->started);
+    stats_.duration.observe(took);
+    if (dead_reason.empty() && result) {
+      acks_.push_back(Ack{job.id, job.token, job.unique_key, job.group,
+                          make_report(*run, Outcome::completed)});
+      finished(job);
+      co_return;
+    }
+
+    // A failed attempt: retry after a backoff, or bury it in the dead set with the reason.
+    std::string error = dead_reason.empty() ? result.error().code + ": " + result.error().message
+                                            : dead_reason;
+    if (dead_reason.empty() && result.error().code == "permanent") dead_reason = "permanent failure";
+    if (dead_reason.empty() && job.attempt >= max_attempts) dead_reason = "out of attempts";
+    bool dead = !dead_reason.empty();
+    std::int64_t at_ms = unix_millis(clock_.now());
+    if (!dead) {
+      at_ms += redis::backoff_delay(static_cast<unsigned>(job.attempt - 1), type->backoff_base,
+                                    type->backoff_max, rng_)
+                   .count();
+    }
+    const auto& script = scripts::fail();
+    redis::Args call = script.call(3);
+    call.add(keys_.active()).add(keys_.retry()).add(keys_.dead());
+    call.add(keys_.prefix()).add(job.id).add(job.token).add(job.unique_key).add(job.group);
+    call.add(dead ? "dead" : "retry").add(at_ms).add(error).add(dead_reason).add(options_.dead_max);
+    Outcome outcome = dead ? Outcome::dead : Outcome::retried;
+    try {
+      auto r = co_await client_.eval(script, std::move(call));
+      if (!r || r->is_error()) {
+        // Left active: its lease expires and the recoverer puts it back (attempt counted).
+        log_.warn("could not record a failed attempt", {{"queue", keys_.queue()}, {"job_id", job.id}});
+      } else if (r->as_integer() == 0) {
+        outcome = Outcome::lease_lost;
+      }
+    } catch (const std::exception&) {
+      outcome = Outcome::lease_lost;
+    }
+    if (!run->detached) {
+      if (outcome == Outcome::dead) ++stats_.dead;
+      if (outcome == Outcome::retried) ++stats_.retried;
+      if (outcome == Outcome::lease_lost) ++stats_.lease_lost;
+      if (dead) {
+        log_.warn("job dead", {{"queue", keys_.queue()}, {"job_id", job.id}, {"type", job.type},
+                               {"reason", dead_reason}, {"attempt", job.attempt}});
+      }
+      report(make_report(*run, outcome));
+    }
+    finished(job);
+  }
+
+  awaitable<Status> run_handler(const JobType& type, Run& run) {
+    using namespace asio::experimental::awaitable_operators;
+    milliseconds timeout = run.job.timeout.count() > 0 ? run.job.timeout : type.timeout;
+    asio::steady_timer timer(ex_, timeout);
+    auto r = co_await (type.handler(run.job) || timer.async_wait(asio::use_awaitable));
+    if (r.index() == 0) co_return std::get<0>(std::move(r));
+    if (!run.detached) ++stats_.timed_out;
+    co_return make_error("timeout", "the job ran past its timeout and was cancelled");
+  }
+
+  // --- idle waker: blocks on the wake-up list while the queue is empty ----------------------
+
+  awaitable<void> wake_loop(std::shared_ptr<Impl> /*keep_alive*/) {
+    const std::string notify_key = keys_.notify();
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.3f",
+                  static_cast<double>(options_.idle_wait.count()) / 1000.0);
+    while (!stopping_) {
+      if (!queue_empty_ || free_slots() <= 0) {
+        co_await waker_event_.wait();
+        continue;
+      }
+      redis::Args blpop{"BLPOP", notify_key, secs};
+      auto r = co_await waiter_.command(std::move(blpop), options_.idle_wait + milliseconds{5'000});
+      if (stopping_) break;
+      if (!r) {
+        // The waiter connection is down: fall back to polling at the idle interval.
+        asio::steady_timer t(ex_, options_.idle_wait);
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+      queue_empty_ = false;
+      fetch_event_.notify();
+    }
+  }
+
+  // --- heartbeat ------------------------------------------------------------------------
+
+  awaitable<void> heartbeat_loop(std::shared_ptr<Impl> /*keep_alive*/) {
+    while (!stopping_) {
+      heartbeat_timer_.expires_after(options_.heartbeat_interval);
+      co_await heartbeat_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (stopping_) break;
+      auto st = co_await heartbeat_once();
+      if (!st) log_.warn("heartbeat failed", {{"queue", keys_.queue()}, {"code", st.error().code}});
+    }
+  }
+
+  // --- graceful stop: hand the unfinished back without counting an attempt ---------------
+
+  awaitable<void> hand_back_all() {
+    const auto& script = scripts::handback();
+    redis::Args call = script.call(1);
+    call.add(keys_.active()).add(keys_.prefix()).add(unix_micros(clock_.now()));
+    std::vector<Run*> handed;
+    for (auto& [key, run] : runs_) {
+      if (run->detached) continue;
+      call.add(run->job.id).add(run->job.token).add(run->job.group);
+      handed.push_back(run.get());
+    }
+    // Detach first so a run finishing meanwhile does not ack; then hand back, then cancel.
+    for (Run* run : handed) run->detached = true;
+    auto r = co_await client_.eval(script, std::move(call));
+    if (!r || r->is_error()) {
+      log_.warn("hand-back failed; the leases will expire and be recovered",
+                {{"queue", keys_.queue()}, {"jobs", handed.size()}});
+    }
+    for (Run* run : handed) {
+      if (runs_.count({run->job.id, run->job.token}) == 0) continue;  // finished meanwhile
+      ++stats_.handed_back;
+      report(make_report(*run, Outcome::handed_back));
+      run->cancel.emit(asio::cancellation_type::terminal);
+    }
+    log_.info("handed back unfinished jobs", {{"queue", keys_.queue()}, {"jobs", handed.size()}});
+  }
+
+  redis::RedisClient& client_;
+  redis::RedisClient& waiter_;
+  Handlers handlers_;
+  ProcessorOptions options_;
+  const Clock& clock_;
+  asio::any_io_executor ex_;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::unique_ptr<Run>> runs_;  // (id, token)
+  std::vector<Ack> acks_;
+  bool started_ = false;
+  bool stopping_ = false;    // no more claims
+  bool closing_ = false;     // the fetcher exits once the acks are flushed
+  bool abandoned_ = false;   // destroyed without stop(): touch nothing in Redis
+  bool queue_empty_ = false;  // the last claim found fewer jobs than it asked for
+  bool fetcher_done_ = false;
+  Event fetch_event_;
+  Event waker_event_;
+  Event drained_;
+  Event fetcher_done_event_;
+  asio::steady_timer heartbeat_timer_;
+  std::minstd_rand rng_;
+  log::Logger log_{"queue"};
+};
+
+Processor::Processor(redis::RedisClient& client, redis::RedisClient& waiter, QueueKeys keys,
+                     Handlers handlers, ProcessorOptions options, const Clock& clock)
+    : impl_(std::make_shared<Impl>(client, waiter, std::move(keys), std::move(handlers), options,
+                                   clock)) {}
+
+Processor::~Processor() { impl_->abandon(); }
+
+void Processor::start() { impl_->start(); }
+
+awaitable<void> Processor::stop(std::chrono::milliseconds deadline) {
+  auto impl = impl_;
+  co_await impl->stop(deadline);
+}
+
+awaitable<Status> Processor::heartbeat_once() {
+  auto impl = impl_;
+  co_return co_await impl->heartbeat_once();
+}
+
+std::size_t Processor::running() const noexcept { return impl_->running(); }
+const ProcessorStats& Processor::stats() const noexcept { return impl_->stats_; }
+const QueueKeys& Processor::keys() const noexcept { return impl_->keys_; }
+
+void Processor::on_report(std::function<void(const RunReport&)> observer) {
+  impl_->observers_.push_back(std::move(observer));
+}
+
+}  // namespace blazed::queue

@@ -1,0 +1,71 @@
+// Owns turning jobs into one call of the enqueue script and reading its answer.
+#include "queue/producer.hpp"
+
+#include "queue/scripts.hpp"
+
+#include <algorithm>
+
+namespace blazed::queue {
+
+namespace {
+std::int64_t unix_micros(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+Producer::Producer(redis::RedisClient& client, QueueKeys keys, const Clock& clock)
+    : client_(client), keys_(std::move(keys)), clock_(clock) {}
+
+awaitable<Result<Enqueued>> Producer::enqueue(std::string type, std::string payload,
+                                              EnqueueOptions options) {
+  std::vector<NewJob> one;
+  one.push_back(NewJob{std::move(type), std::move(payload), std::move(options)});
+  auto r = co_await enqueue_batch(one);
+  if (!r) co_return r.error();
+  co_return r->front();
+}
+
+awaitable<Result<Enqueued>> Producer::enqueue_at(std::string type, std::string payload,
+                                                 Clock::time_point at, EnqueueOptions options) {
+  options.run_at = at;
+  co_return co_await enqueue(std::move(type), std::move(payload), std::move(options));
+}
+
+awaitable<Result<Enqueued>> Producer::enqueue_after(std::string type, std::string payload,
+                                                    Clock::duration delay, EnqueueOptions options) {
+  options.run_at = clock_.now() + delay;
+  co_return co_await enqueue(std::move(type), std::move(payload), std::move(options));
+}
+
+awaitable<Result<std::vector<Enqueued>>> Producer::enqueue_batch(const std::vector<NewJob>& jobs) {
+  if (jobs.empty()) co_return std::vector<Enqueued>{};
+  auto now = clock_.now();
+  const auto& script = scripts::enqueue();
+  redis::Args call = script.call(3);
+  call.add(keys_.seq()).add(keys_.pending()).add(keys_.scheduled());
+  call.add(keys_.prefix()).add(unix_millis(now)).add(unix_micros(now));
+  for (const NewJob& j : jobs) {
+    const EnqueueOptions& o = j.options;
+    if (j.type.empty()) co_return make_error("bad_job", "a job needs a type");
+    if (o.priority < 0 || o.priority > 15)
+      co_return make_error("bad_job", "priority must be 0-15");
+    if (o.max_attempts < 0) co_return make_error("bad_job", "max_attempts must be >= 0");
+    call.add(j.type).add(j.payload).add(o.max_attempts).add(o.priority);
+    call.add(o.run_at ? std::max<std::int64_t>(unix_millis(*o.run_at), 0) : 0);
+    call.add(o.unique_key).add(o.group).add(static_cast<std::int64_t>(o.timeout.count()));
+  }
+  auto r = co_await client_.eval(script, std::move(call));
+  if (!r) co_return r.error().context("enqueue");
+  if (r->is_error()) co_return make_error("redis_error", "enqueue: script failed: " + r->str());
+  if (!r->is_array() || r->size() != jobs.size())
+    co_return make_error("redis_protocol", "enqueue: unexpected reply " + redis::describe(*r));
+  std::vector<Enqueued> out;
+  out.reserve(jobs.size());
+  for (const redis::Reply& e : r->elements()) {
+    std::int64_t v = e.as_integer();
+    out.push_back(Enqueued{v < 0 ? -v : v, v < 0});
+  }
+  co_return out;
+}
+
+}  // namespace blazed::queue

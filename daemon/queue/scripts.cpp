@@ -1,0 +1,330 @@
+// Owns the Lua source of the queue scripts and their KEYS/ARGV/return contracts.
+//
+// Conventions shared by all scripts:
+// - Times come from the caller's injected Clock (never Redis TIME), as decimal strings: *_ms is
+//   Unix milliseconds, *_us Unix microseconds. Strings are stored as given, never through a Lua
+//   number, so no precision is lost.
+// - The job hash job:ID has short fields: t type, p payload, m max attempts (absent: the type's
+//   default), r priority, o timeout ms, u unique key, g group, e enqueued_us, rd ready_us (when it
+//   last became runnable; pickup latency is measured from it), c claims (the lease token),
+//   h hand-backs (attempt = c - h), err last error, why dead reason, d died_ms.
+// - An active member is "ID:TOKEN" (TOKEN = the claim count), so a stale worker whose lease was
+//   recovered and re-claimed cannot ack, fail or renew the new run (ZREM/ZSCORE miss).
+// - pending is ordered by priority (0-15, higher first) then by id (FIFO).
+#include "queue/scripts.hpp"
+
+#include "queue/keys.hpp"
+
+#include <string>
+
+namespace blazed::queue::scripts {
+namespace {
+
+// Replaces ${name} with the key suffix of that name (keys.hpp stays the one source of names).
+std::string with_keys(std::string src) {
+  const std::pair<std::string_view, std::string_view> names[] = {
+      {"${pending}", key_suffix::pending},     {"${job}", key_suffix::job},
+      {"${unique}", key_suffix::unique},       {"${group}", key_suffix::group_lock},
+      {"${gwait}", key_suffix::group_wait},    {"${gwaiting}", key_suffix::group_waiting},
+      {"${notify}", key_suffix::notify},
+  };
+  for (auto [from, to] : names) {
+    for (auto pos = src.find(from); pos != std::string::npos; pos = src.find(from, pos))
+      src.replace(pos, from.size(), to);
+  }
+  return src;
+}
+
+// Helpers every script starts with.
+constexpr std::string_view prelude = R"lua(
+local P = ARGV[1]
+local function pending_score(pri, id) return (15 - pri) * 1099511627776 + id end
+-- Wakes idle processors (they BLPOP the notify list); a few tokens at most, they are hints.
+local function notify(n)
+  if n <= 0 then return end
+  local nk = P .. '${notify}'
+  local room = 4 - redis.call('LLEN', nk)
+  if room > n then room = n end
+  for _ = 1, room do redis.call('LPUSH', nk, '1') end
+end
+local function to_pending(id)
+  local pri = tonumber(redis.call('HGET', P .. '${job}' .. id, 'r')) or 0
+  redis.call('ZADD', P .. '${pending}', pending_score(pri, tonumber(id)), id)
+end
+-- The group's running job is done (or gone): free the group and let its next waiter run.
+local function release_group(id, group)
+  if not group or group == '' then return end
+  local lk = P .. '${group}' .. group
+  if redis.call('GET', lk) ~= id then return end
+  redis.call('DEL', lk)
+  local nxt = redis.call('LPOP', P .. '${gwait}' .. group)
+  if nxt then
+    redis.call('DECR', P .. '${gwaiting}')
+    to_pending(nxt)
+    notify(1)
+  end
+end
+local function release_unique(id, uniq)
+  if not uniq or uniq == '' then return end
+  local uk = P .. '${unique}' .. uniq
+  if redis.call('GET', uk) == id then redis.call('DEL', uk) end
+end
+)lua";
+
+redis::Script make(std::string_view body) {
+  return redis::Script(with_keys(std::string(prelude) + std::string(body)));
+}
+
+}  // namespace
+
+// enqueue: adds jobs, each pending now or scheduled for later.
+// KEYS:   [1] seq, [2] pending, [3] scheduled
+// ARGV:   [1] prefix, [2] now_ms, [3] now_us, then 8 per job: type, payload, max_attempts
+//         ('0': the type's default), priority 0-15, run_at_ms ('0': now), unique key ('': none),
+//         group ('': none), timeout_ms ('0': the type's default)
+// Returns one integer per job: the new id, or minus the id of the job already holding the
+//         unique key (pending, scheduled, retry or active).
+const redis::Script& enqueue() {
+  static const redis::Script s = make(R"lua(
+local now_ms = tonumber(ARGV[2])
+local n = (#ARGV - 3) / 8
+local id = redis.call('INCRBY', KEYS[1], n) - n
+local out = {}
+local ready = 0
+for i = 0, n - 1 do
+  local b = 3 + i * 8
+  local uniq = ARGV[b + 6]
+  local dup = false
+  if uniq ~= '' then
+    local holder = redis.call('GET', P .. '${unique}' .. uniq)
+    if holder and redis.call('EXISTS', P .. '${job}' .. holder) == 1 then dup = holder end
+  end
+  if dup then
+    out[#out + 1] = -tonumber(dup)
+  else
+    id = id + 1
+    local sid = tostring(id)
+    local run_at = ARGV[b + 5]
+    local later = tonumber(run_at) > now_ms
+    local f = {'t', ARGV[b + 1], 'p', ARGV[b + 2], 'e', ARGV[3], 'c', 0, 'h', 0}
+    f[#f + 1] = 'rd'
+    f[#f + 1] = later and (run_at .. '000') or ARGV[3]
+    if ARGV[b + 3] ~= '0' then f[#f + 1] = 'm'; f[#f + 1] = ARGV[b + 3] end
+    if ARGV[b + 4] ~= '0' then f[#f + 1] = 'r'; f[#f + 1] = ARGV[b + 4] end
+    if uniq ~= '' then
+      f[#f + 1] = 'u'; f[#f + 1] = uniq
+      redis.call('SET', P .. '${unique}' .. uniq, sid)
+    end
+    if ARGV[b + 7] ~= '' then f[#f + 1] = 'g'; f[#f + 1] = ARGV[b + 7] end
+    if ARGV[b + 8] ~= '0' then f[#f + 1] = 'o'; f[#f + 1] = ARGV[b + 8] end
+    redis.call('HSET', P .. '${job}' .. sid, unpack(f))
+    if later then
+      redis.call('ZADD', KEYS[3], run_at, sid)
+    else
+      redis.call('ZADD', KEYS[2], pending_score(tonumber(ARGV[b + 4]), id), sid)
+      ready = ready + 1
+    end
+    out[#out + 1] = id
+  end
+end
+notify(ready)
+return out
+)lua");
+  return s;
+}
+
+// claim: acks finished jobs, then claims up to N pending jobs under a lease. In steady state this
+//        is the processor's only round trip: one call settles a batch and fetches the next.
+//        A job whose group already has a running job is parked on gwait:G instead (it goes back
+//        to pending when that job is settled).
+// KEYS:   [1] pending, [2] active
+// ARGV:   [1] prefix, [2] lease deadline ms, [3] N (most to claim), [4] A (acks), then 4 per
+//         ack: id, token, unique key, group
+// Returns {acked count, {ids whose lease was lost}, job...}, each job
+//         {id, token, type, payload, attempt, max_attempts, timeout_ms, ready_us, unique, group,
+//          priority} (numbers as integers or decimal strings, '0' meaning the type's default)
+const redis::Script& claim() {
+  static const redis::Script s = make(R"lua(
+local acked = 0
+local lost = {}
+local acks = tonumber(ARGV[4])
+for i = 0, acks - 1 do
+  local b = 4 + i * 4
+  local id = ARGV[b + 1]
+  if redis.call('ZREM', KEYS[2], id .. ':' .. ARGV[b + 2]) == 1 then
+    redis.call('DEL', P .. '${job}' .. id)
+    release_unique(id, ARGV[b + 3])
+    release_group(id, ARGV[b + 4])
+    acked = acked + 1
+  else
+    lost[#lost + 1] = id
+  end
+end
+local out = {acked, lost}
+local want = tonumber(ARGV[3])
+local zadd = {}
+while want > 0 do
+  local asked = want
+  local popped = redis.call('ZPOPMIN', KEYS[1], asked)
+  for i = 1, #popped, 2 do
+    local id = popped[i]
+    local jk = P .. '${job}' .. id
+    local f = redis.call('HMGET', jk, 't', 'p', 'm', 'o', 'rd', 'u', 'g', 'r', 'h')
+    if f[1] then
+      local group = f[7] or ''
+      local blocked = false
+      if group ~= '' then
+        local lk = P .. '${group}' .. group
+        local holder = redis.call('GET', lk)
+        if holder and holder ~= id then
+          blocked = true
+          redis.call('RPUSH', P .. '${gwait}' .. group, id)
+          redis.call('INCR', P .. '${gwaiting}')
+        else
+          redis.call('SET', lk, id)
+        end
+      end
+      if not blocked then
+        local token = redis.call('HINCRBY', jk, 'c', 1)
+        zadd[#zadd + 1] = ARGV[2]
+        zadd[#zadd + 1] = id .. ':' .. token
+        out[#out + 1] = {id, token, f[1], f[2], token - (tonumber(f[9]) or 0), f[3] or '0',
+                         f[4] or '0', f[5] or '0', f[6] or '', group, f[8] or '0'}
+        want = want - 1
+      end
+    end
+  end
+  if #popped < 2 * asked then break end
+end
+if #zadd > 0 then redis.call('ZADD', KEYS[2], unpack(zadd)) end
+return out
+)lua");
+  return s;
+}
+
+// fail: settles a failed attempt of a claimed job: to retry at a time, or to dead.
+// KEYS:   [1] active, [2] retry, [3] dead
+// ARGV:   [1] prefix, [2] id, [3] token, [4] unique key, [5] group, [6] 'retry' or 'dead',
+//         [7] retry_at_ms (retry) or now_ms (dead), [8] last error, [9] dead reason,
+//         [10] dead_max (oldest dead jobs beyond it are deleted)
+// Returns 1, or 0 when the lease was lost (recovered elsewhere; nothing changed).
+const redis::Script& fail() {
+  static const redis::Script s = make(R"lua(
+local id = ARGV[2]
+if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[3]) == 0 then return 0 end
+local jk = P .. '${job}' .. id
+if ARGV[6] == 'retry' then
+  redis.call('HSET', jk, 'err', ARGV[8], 'rd', ARGV[7] .. '000')
+  redis.call('ZADD', KEYS[2], ARGV[7], id)
+else
+  redis.call('HSET', jk, 'err', ARGV[8], 'why', ARGV[9], 'd', ARGV[7])
+  redis.call('ZADD', KEYS[3], ARGV[7], id)
+  release_unique(id, ARGV[4])
+  local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[10])
+  if excess > 0 then
+    local old = redis.call('ZRANGE', KEYS[3], 0, excess - 1)
+    redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
+    for _, o in ipairs(old) do redis.call('DEL', P .. '${job}' .. o) end
+  end
+end
+release_group(id, ARGV[5])
+return 1
+)lua");
+  return s;
+}
+
+// extend: renews the leases of running jobs (the heartbeat), one call for all of them.
+// KEYS:   [1] active
+// ARGV:   [1] prefix, [2] new lease deadline ms, [3...] active members "id:token"
+// Returns the members no longer active (recovered elsewhere: their runs must stop).
+const redis::Script& extend() {
+  static const redis::Script s = make(R"lua(
+local lost = {}
+for i = 3, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    redis.call('ZADD', KEYS[1], 'XX', ARGV[2], ARGV[i])
+  else
+    lost[#lost + 1] = ARGV[i]
+  end
+end
+return lost
+)lua");
+  return s;
+}
+
+// handback: returns claimed jobs to pending without counting the attempt (graceful stop).
+// KEYS:   [1] active
+// ARGV:   [1] prefix, [2] now_us, then 3 per job: id, token, group
+// Returns the number handed back (jobs whose lease was already lost are skipped).
+const redis::Script& handback() {
+  static const redis::Script s = make(R"lua(
+local n = 0
+for i = 3, #ARGV, 3 do
+  local id = ARGV[i]
+  if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[i + 1]) == 1 then
+    local jk = P .. '${job}' .. id
+    redis.call('HINCRBY', jk, 'h', 1)
+    redis.call('HSET', jk, 'rd', ARGV[2])
+    to_pending(id)
+    release_group(id, ARGV[i + 2])
+    n = n + 1
+  end
+end
+notify(n)
+return n
+)lua");
+  return s;
+}
+
+// recover: puts jobs whose lease expired (their worker died or hung) back to pending. The attempt
+//          stays counted; a job recovered after its last attempt goes to dead when next claimed.
+// KEYS:   [1] active
+// ARGV:   [1] prefix, [2] now_ms, [3] now_us, [4] most to recover in this call
+// Returns the ids recovered.
+const redis::Script& recover() {
+  static const redis::Script s = make(R"lua(
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, ARGV[4])
+local out = {}
+for _, m in ipairs(expired) do
+  redis.call('ZREM', KEYS[1], m)
+  local id = string.match(m, '^(%d+):')
+  if id and redis.call('EXISTS', P .. '${job}' .. id) == 1 then
+    local jk = P .. '${job}' .. id
+    redis.call('HSET', jk, 'rd', ARGV[3])
+    to_pending(id)
+    release_group(id, redis.call('HGET', jk, 'g'))
+    out[#out + 1] = id
+  end
+end
+notify(#out)
+return out
+)lua");
+  return s;
+}
+
+// forward: moves due scheduled and retry jobs to pending.
+// KEYS:   [1] scheduled, [2] retry
+// ARGV:   [1] prefix, [2] now_ms, [3] most to move from each set in this call
+// Returns {moved from scheduled, moved from retry}.
+const redis::Script& forward() {
+  static const redis::Script s = make(R"lua(
+local counts = {}
+for k = 1, 2 do
+  local due = redis.call('ZRANGEBYSCORE', KEYS[k], '-inf', ARGV[2], 'WITHSCORES', 'LIMIT', 0, ARGV[3])
+  local n = 0
+  for i = 1, #due, 2 do
+    local id = due[i]
+    redis.call('ZREM', KEYS[k], id)
+    redis.call('HSET', P .. '${job}' .. id, 'rd', due[i + 1] .. '000')
+    to_pending(id)
+    n = n + 1
+  end
+  counts[k] = n
+end
+notify(counts[1] + counts[2])
+return counts
+)lua");
+  return s;
+}
+
+}  // namespace blazed::queue::scripts
