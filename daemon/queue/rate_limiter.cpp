@@ -75,10 +75,6 @@ Error reply_error(const redis::Reply& r) {
 
 }  // namespace
 
-std::string rate_limit_key(std::int64_t seller_id, std::string_view operation) {
-  return "{rl:" + std::to_string(seller_id) + "}:" + std::string(operation);
-}
-
 RateLimiter::RateLimiter(redis::RedisClient& redis, const Clock& clock, UsagePlans plans, Options options)
     : redis_(redis),
       clock_(clock),

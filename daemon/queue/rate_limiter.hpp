@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "queue/keys.hpp"
 #include "queue/token_bucket.hpp"
 #include "queue/usage_plans.hpp"
 #include "redis/client.hpp"
@@ -16,9 +17,6 @@
 #include <string_view>
 
 namespace blazed::queue {
-
-// The Redis key of one bucket. The seller's hash tag keeps a seller's buckets in one slot.
-std::string rate_limit_key(std::int64_t seller_id, std::string_view operation);
 
 struct Permit {
   bool granted = false;

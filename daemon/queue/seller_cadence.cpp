@@ -62,10 +62,6 @@ std::optional<Clock::time_point> next_seller_slot(std::span<const SellerSyncStat
   return best;
 }
 
-std::string seller_slot_fence_key(std::int64_t seller_id, std::int64_t slot_ms) {
-  return "{sync:" + std::to_string(seller_id) + "}:fence:" + std::to_string(slot_ms);
-}
-
 boost::asio::awaitable<Result<std::size_t>> SellerCadence::enqueue_due(
     std::span<const SellerSyncState> sellers) {
   std::size_t enqueued = 0;

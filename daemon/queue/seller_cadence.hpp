@@ -5,6 +5,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "queue/keys.hpp"
 #include "queue/job_sink.hpp"
 #include "redis/client.hpp"
 
@@ -70,8 +71,5 @@ class SellerCadence {
   const Clock& clock_;
   Options options_;
 };
-
-// {sync:SELLER}:fence:SLOTMS
-std::string seller_slot_fence_key(std::int64_t seller_id, std::int64_t slot_ms);
 
 }  // namespace blazed::queue

@@ -32,19 +32,11 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 )lua");
 
-std::string prefix(std::string_view schedule) { return "{sched:" + std::string(schedule) + "}:"; }
-
 Error unexpected(std::string_view what, const redis::Reply& r) {
   return make_error("redis_error", std::string(what) + ": unexpected reply " + redis::describe(r));
 }
 
 }  // namespace
-
-std::string schedule_last_key(std::string_view schedule) { return prefix(schedule) + "last"; }
-
-std::string schedule_fence_key(std::string_view schedule, std::int64_t tick_ms) {
-  return prefix(schedule) + "fence:" + std::to_string(tick_ms);
-}
 
 boost::asio::awaitable<Result<std::optional<std::int64_t>>> TickFence::last(std::string_view schedule) {
   const auto key = schedule_last_key(schedule);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "queue/keys.hpp"
 #include "redis/client.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -12,12 +13,6 @@
 #include <string>
 
 namespace blazed::queue {
-
-// Keys (one hash tag per schedule, so the claim script may touch both in a cluster):
-//   {sched:NAME}:last          ms of the last tick enqueued (or the first-start baseline)
-//   {sched:NAME}:fence:TICKMS  the instance holding that tick, expires after the fence TTL
-std::string schedule_last_key(std::string_view schedule);
-std::string schedule_fence_key(std::string_view schedule, std::int64_t tick_ms);
 
 class TickFence {
  public:
