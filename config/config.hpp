@@ -87,6 +87,7 @@ struct ScheduleConfig {
   std::string job;             // job type to enqueue
   std::string queue = "default";  // queue to enqueue into
   std::string payload = "{}";  // job payload (JSON text; ids only, never secrets or PII)
+  std::string group;           // jobs of one group never run side by side; empty = no group
 };
 
 struct SchedulerConfig {

@@ -50,7 +50,7 @@ Result<std::vector<Schedule>> compile_schedules(const config::SchedulerConfig& c
     if (ec || !payload.is_object()) return bad("payload must be a JSON object");
     auto when = CronSchedule::parse(c.cron, c.zone, config.zoneinfo_dir);
     if (!when) return Error{"bad_config", "schedule '" + c.name + "': " + when.error().message};
-    out.push_back(Schedule{c.name, std::move(*when), c.job, c.queue, c.payload});
+    out.push_back(Schedule{c.name, std::move(*when), c.job, c.queue, c.payload, c.group});
   }
   return out;
 }
@@ -82,6 +82,7 @@ boost::asio::awaitable<Result<bool>> Scheduler::run_one(const Schedule& s, sys_s
 
   NewJob job{s.job, s.payload, {}};
   job.options.unique_key = unique_key(s.name, tick_ms);
+  job.options.group = s.group;
   auto queued = co_await sink_.enqueue(s.queue, std::move(job));
   if (!queued) {
     // Let the next pass (here or on another instance) try again without waiting for the TTL.
@@ -140,6 +141,7 @@ boost::asio::awaitable<Result<std::string>> Scheduler::trigger(std::string_view 
       "schedule:" + it->name + ":manual:" + std::to_string(unix_millis(clock_.now()));
   NewJob job{it->job, it->payload, {}};
   job.options.unique_key = key;
+  job.options.group = it->group;
   auto queued = co_await sink_.enqueue(it->queue, std::move(job));
   if (!queued) co_return queued.error().context("schedule '" + it->name + "' trigger");
   logger.info("schedule triggered", {{"schedule", it->name}, {"job", it->job}, {"job_id", queued->id}});

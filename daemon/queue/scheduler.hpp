@@ -25,6 +25,7 @@ struct Schedule {
   std::string job;
   std::string queue;
   std::string payload;
+  std::string group;  // the queue's run-one-at-a-time group; empty = none
 };
 
 // Validates and compiles the configured schedules; errors name the schedule and the bad field.

@@ -216,8 +216,9 @@ struct Cluster {
 }  // namespace
 
 TEST_CASE("N racing schedulers enqueue each tick exactly once", "[redis]") {
-  Cluster c(5, {schedule("every-minute", "@every 1m"), schedule("quarter", "*/15 * * * *"),
-                schedule("berlin", "30 1 * * *", "Europe/Berlin")});
+  auto grouped = schedule("berlin", "30 1 * * *", "Europe/Berlin");
+  grouped.group = "backup";
+  Cluster c(5, {schedule("every-minute", "@every 1m"), schedule("quarter", "*/15 * * * *"), grouped});
   // First start anywhere: the schedules start counting from now, nothing fires.
   CHECK(c.race() == 0);
   CHECK(c.sink.jobs.empty());
@@ -245,6 +246,7 @@ TEST_CASE("N racing schedulers enqueue each tick exactly once", "[redis]") {
     CHECK(j.type == "pii_purge");
     CHECK(j.queue == "maintenance");
     CHECK(j.payload == R"({"max_age_days":30})");
+    CHECK(j.group == (j.unique_key.starts_with("schedule:berlin:") ? "backup" : ""));
   }
   // 01:30 Berlin in May is 23:30 UTC the day before.
   CHECK(keys.count("schedule:berlin:" + std::to_string(unix_millis(utc(2024, 5, 1, 23, 30)))) == 1);
