@@ -151,3 +151,27 @@ TEST_CASE("zone names are checked and bad files rejected") {
   std::ofstream(dir / "Test" / "Zone", std::ios::binary) << bytes;
   CHECK(TimeZone::load("Test/Zone", dir.path()).value().offset_at(utc(2024, 7, 1)) == 7200);
 }
+
+TEST_CASE("corrupted TZif bytes fail cleanly or parse, never read out of bounds") {
+  std::ifstream in("/usr/share/zoneinfo/America/New_York", std::ios::binary);
+  const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::uint64_t state = 12345;
+  const auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+  int parsed = 0;
+  for (int round = 0; round < 3'000; ++round) {
+    std::string bytes = good;
+    const int flips = 1 + static_cast<int>(next() >> 61);
+    for (int i = 0; i < flips; ++i) {
+      bytes[static_cast<std::size_t>((next() >> 33) % bytes.size())] = static_cast<char>(next() >> 56);
+    }
+    const auto r = TimeZone::parse("fuzz", bytes);
+    if (r) {
+      ++parsed;
+      (void)r->offset_at(sys_days{year{2030} / 6 / 1});
+      (void)r->to_sys(local_days{year{2099} / 3 / 14} + hours{2});
+    } else {
+      CHECK(r.error().code == "bad_time_zone");
+    }
+  }
+  CHECK(parsed > 0);  // most single-byte changes land in data, not structure
+}
