@@ -4,14 +4,7 @@
 #include "core/log.hpp"
 #include "queue/scripts.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 namespace blazed::queue {
-
-namespace asio = boost::asio;
 
 Forwarder::Forwarder(redis::RedisClient& client, QueueKeys keys, const Clock& clock,
                      std::chrono::milliseconds interval)
@@ -19,42 +12,32 @@ Forwarder::Forwarder(redis::RedisClient& client, QueueKeys keys, const Clock& cl
       keys_(std::move(keys)),
       clock_(clock),
       interval_(interval),
-      state_(std::make_shared<State>(client.get_executor())) {}
+      loop_(client.get_executor()) {}
 
 Forwarder::~Forwarder() { stop(); }
 
 void Forwarder::start() {
-  asio::co_spawn(
-      client_.get_executor(),
-      [this, state = state_]() -> awaitable<void> {
-        while (!state->stopped) {
-          auto r = co_await forward_once();
-          if (state->stopped) break;
-          if (!r) log::Logger("queue").warn("forward failed", {{"queue", keys_.queue()},
-                                                                {"code", r.error().code}});
-          state->timer.expires_after(interval_);
-          co_await state->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        }
-      },
-      asio::detached);
+  loop_.start(interval_, [this, stopped = loop_.stopped()]() -> awaitable<void> {
+    auto r = co_await forward_once();
+    if (!r && !*stopped)
+      log::Logger("queue").warn("forward failed",
+                                {{"queue", keys_.queue()}, {"code", r.error().code}});
+  });
 }
 
-void Forwarder::stop() {
-  state_->stopped = true;
-  state_->timer.cancel();
-}
+void Forwarder::stop() { loop_.stop(); }
 
 awaitable<Result<Forwarded>> Forwarder::forward_once() {
   constexpr int limit = 1000;
   Forwarded total;
-  auto state = state_;
+  auto stopped = loop_.stopped();
   while (true) {
     const auto& script = scripts::forward();
     redis::Args call = script.call(2);
     call.add(keys_.scheduled()).add(keys_.retry());
     call.add(keys_.prefix()).add(unix_millis(clock_.now())).add(limit);
     auto r = co_await client_.eval(script, std::move(call));
-    if (state->stopped) co_return total;  // `this` may be gone after stop()
+    if (*stopped) co_return total;  // `this` may be gone after stop()
     if (!r) co_return r.error().context("forward");
     if (r->is_error()) co_return make_error("redis_error", "forward: " + r->str());
     auto s = static_cast<std::uint64_t>((*r)[0].as_integer());

@@ -7,8 +7,9 @@
 #include "queue/keys.hpp"
 #include "redis/client.hpp"
 
+#include "queue/periodic.hpp"
+
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -35,16 +36,11 @@ class Forwarder {
   awaitable<Result<Forwarded>> forward_once();
 
  private:
-  struct State {
-    bool stopped = false;
-    explicit State(const boost::asio::any_io_executor& ex) : timer(ex) {}
-    boost::asio::steady_timer timer;
-  };
   redis::RedisClient& client_;
   QueueKeys keys_;
   const Clock& clock_;
   std::chrono::milliseconds interval_;
-  std::shared_ptr<State> state_;
+  Periodic loop_;
 };
 
 }  // namespace blazed::queue

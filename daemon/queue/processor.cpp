@@ -16,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <random>
 #include <set>
@@ -80,7 +81,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
         options_(options),
         clock_(clock),
         ex_(client.get_executor()),
-        fetch_event_(ex_),
+        fetch_events_{Event(ex_), Event(ex_)},
         waker_event_(ex_),
         drained_(ex_),
         fetcher_done_event_(ex_),
@@ -94,7 +95,11 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     if (started_) return;
     started_ = true;
     auto self = shared_from_this();
-    asio::co_spawn(ex_, fetch_loop(self), asio::detached);
+    // Two fetchers: while one call is in Redis the other's batch is being run, so Redis and
+    // this process work in parallel instead of taking turns.
+    fetchers_running_ = static_cast<int>(fetch_events_.size());
+    for (std::size_t i = 0; i < fetch_events_.size(); ++i)
+      asio::co_spawn(ex_, fetch_loop(self, i), asio::detached);
     asio::co_spawn(ex_, wake_loop(self), asio::detached);
     asio::co_spawn(ex_, heartbeat_loop(self), asio::detached);
   }
@@ -106,7 +111,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       run->detached = true;
       run->cancel.emit(asio::cancellation_type::terminal);
     }
-    fetch_event_.notify();
+    notify_fetchers();
     waker_event_.notify();
     heartbeat_timer_.cancel();
   }
@@ -114,14 +119,14 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
   awaitable<void> stop(milliseconds deadline) {
     if (stopping_) co_return;
     stopping_ = true;
-    fetch_event_.notify();
+    notify_fetchers();
     waker_event_.notify();
     heartbeat_timer_.cancel();
     auto until = steady::now() + deadline;
     while (attached_runs() > 0 && steady::now() < until) co_await drained_.wait(until - steady::now());
     if (attached_runs() > 0) co_await hand_back_all();
     closing_ = true;
-    fetch_event_.notify();
+    notify_fetchers();
     if (started_) {
       while (!fetcher_done_) co_await fetcher_done_event_.wait();
     }
@@ -164,7 +169,12 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     return static_cast<std::size_t>(
         std::count_if(runs_.begin(), runs_.end(), [](const auto& r) { return !r.second->detached; }));
   }
-  int free_slots() const { return options_.concurrency - static_cast<int>(runs_.size()); }
+  int free_slots() const {
+    return options_.concurrency - static_cast<int>(runs_.size()) - reserved_;
+  }
+  void notify_fetchers() {
+    for (auto& e : fetch_events_) e.notify();
+  }
   std::int64_t lease_deadline_ms() const { return unix_millis(clock_.now()) + options_.lease.count(); }
 
   void report(const RunReport& r) {
@@ -188,22 +198,26 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
   void finished(const Job& job) {
     runs_.erase({job.id, job.token});
     drained_.notify();
-    fetch_event_.notify();
+    notify_fetchers();
     waker_event_.notify();
   }
 
   // --- fetcher: one script call acks the finished batch and claims the next ---------------
 
-  awaitable<void> fetch_loop(std::shared_ptr<Impl> /*keep_alive*/) {
+  awaitable<void> fetch_loop(std::shared_ptr<Impl> /*keep_alive*/, std::size_t me) {
     unsigned failures = 0;
     while (!abandoned_) {
-      bool can_claim = !stopping_ && !queue_empty_ && free_slots() > 0;
+      // With a call already in flight, only claim a worthwhile batch (fewer, fuller calls).
+      int min_batch = in_flight_ > 0 ? std::max(1, options_.claim_batch / 2) : 1;
+      bool can_claim = !stopping_ && !queue_empty_ && free_slots() >= min_batch;
       if (!can_claim && acks_.empty()) {
         if (closing_) break;
-        co_await fetch_event_.wait();
+        co_await fetch_events_[me].wait();
         continue;
       }
       int want = can_claim ? std::min(free_slots(), options_.claim_batch) : 0;
+      reserved_ += want;
+      ++in_flight_;
       std::vector<Ack> acks = std::move(acks_);
       acks_.clear();
 
@@ -215,6 +229,8 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       if (want > 0) ++stats_.claim_calls;
       auto claimed_at = clock_.now();
       auto r = co_await client_.eval(script, std::move(call));
+      reserved_ -= want;
+      --in_flight_;
       if (abandoned_) break;
       if (!r || r->is_error() || !r->is_array() || r->size() < 2) {
         // Redis is away: keep the acks for the next call (acking twice is harmless: the second
@@ -232,14 +248,17 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       failures = 0;
       settle_acks(acks, (*r)[1]);
       int claimed = static_cast<int>(r->size()) - 2;
-      if (want > 0 && claimed < want) {
-        queue_empty_ = true;
-        waker_event_.notify();
+      if (want > 0) {
+        // Replies come in call order, so the latest claim has the latest view of the queue.
+        queue_empty_ = claimed < want;
+        if (queue_empty_) waker_event_.notify();
       }
       for (std::size_t i = 2; i < r->size(); ++i) start_run((*r)[i], claimed_at);
     }
-    fetcher_done_ = true;
-    fetcher_done_event_.notify();
+    if (--fetchers_running_ == 0) {
+      fetcher_done_ = true;
+      fetcher_done_event_.notify();
+    }
   }
 
   void settle_acks(std::vector<Ack>& acks, const redis::Reply& lost) {
@@ -362,7 +381,9 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     using namespace asio::experimental::awaitable_operators;
     milliseconds timeout = run.job.timeout.count() > 0 ? run.job.timeout : type.timeout;
     asio::steady_timer timer(ex_, timeout);
-    auto r = co_await (type.handler(run.job) || timer.async_wait(asio::use_awaitable));
+    // as_tuple: the timer's cancellation (the usual case) is a value, not a thrown exception.
+    auto r = co_await (type.handler(run.job) ||
+                       timer.async_wait(asio::as_tuple(asio::use_awaitable)));
     if (r.index() == 0) co_return std::get<0>(std::move(r));
     if (!run.detached) ++stats_.timed_out;
     co_return make_error("timeout", "the job ran past its timeout and was cancelled");
@@ -389,7 +410,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
       }
       queue_empty_ = false;
-      fetch_event_.notify();
+      notify_fetchers();
     }
   }
 
@@ -411,24 +432,25 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     const auto& script = scripts::handback();
     redis::Args call = script.call(1);
     call.add(keys_.active()).add(keys_.prefix()).add(unix_micros(clock_.now()));
-    std::vector<Run*> handed;
+    std::vector<std::pair<std::int64_t, std::int64_t>> handed;
     for (auto& [key, run] : runs_) {
       if (run->detached) continue;
       call.add(run->job.id).add(run->job.token).add(run->job.group);
-      handed.push_back(run.get());
+      handed.push_back(key);
+      // Detached first, so a run finishing during the call does not ack.
+      run->detached = true;
     }
-    // Detach first so a run finishing meanwhile does not ack; then hand back, then cancel.
-    for (Run* run : handed) run->detached = true;
     auto r = co_await client_.eval(script, std::move(call));
     if (!r || r->is_error()) {
       log_.warn("hand-back failed; the leases will expire and be recovered",
                 {{"queue", keys_.queue()}, {"jobs", handed.size()}});
     }
-    for (Run* run : handed) {
-      if (runs_.count({run->job.id, run->job.token}) == 0) continue;  // finished meanwhile
+    for (const auto& key : handed) {
       ++stats_.handed_back;
-      report(make_report(*run, Outcome::handed_back));
-      run->cancel.emit(asio::cancellation_type::terminal);
+      auto it = runs_.find(key);
+      if (it == runs_.end()) continue;  // finished during the call (it will run again)
+      report(make_report(*it->second, Outcome::handed_back));
+      it->second->cancel.emit(asio::cancellation_type::terminal);
     }
     log_.info("handed back unfinished jobs", {{"queue", keys_.queue()}, {"jobs", handed.size()}});
   }
@@ -447,7 +469,10 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
   bool abandoned_ = false;   // destroyed without stop(): touch nothing in Redis
   bool queue_empty_ = false;  // the last claim found fewer jobs than it asked for
   bool fetcher_done_ = false;
-  Event fetch_event_;
+  int fetchers_running_ = 0;
+  int in_flight_ = 0;  // claim calls awaiting Redis
+  int reserved_ = 0;   // slots promised to jobs those calls may bring
+  std::array<Event, 2> fetch_events_;
   Event waker_event_;
   Event drained_;
   Event fetcher_done_event_;

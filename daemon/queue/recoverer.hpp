@@ -7,8 +7,9 @@
 #include "queue/keys.hpp"
 #include "redis/client.hpp"
 
+#include "queue/periodic.hpp"
+
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -30,20 +31,15 @@ class Recoverer {
   // One pass (up to 1000 jobs per script call, repeated while full); returns how many went back.
   awaitable<Result<std::uint64_t>> recover_once();
   // Lease recoveries done by this instance since start.
-  [[nodiscard]] std::uint64_t recovered() const noexcept { return state_->recovered; }
+  [[nodiscard]] std::uint64_t recovered() const noexcept { return recovered_; }
 
  private:
-  struct State {
-    bool stopped = false;
-    std::uint64_t recovered = 0;
-    explicit State(const boost::asio::any_io_executor& ex) : timer(ex) {}
-    boost::asio::steady_timer timer;
-  };
   redis::RedisClient& client_;
   QueueKeys keys_;
   const Clock& clock_;
   std::chrono::milliseconds interval_;
-  std::shared_ptr<State> state_;
+  std::uint64_t recovered_ = 0;
+  Periodic loop_;
 };
 
 }  // namespace blazed::queue

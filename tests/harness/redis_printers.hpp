@@ -1,10 +1,12 @@
-// Owns how Catch2 prints Error, Reply and reply lists in failed assertions (type and size only,
-// never payload bytes).
+// Owns how Catch2 prints Error, Result<T>, Reply and reply lists in failed assertions (type and
+// size only, never payload bytes).
 #pragma once
 
 #include "core/error.hpp"
 #include "redis/endpoint.hpp"
 #include "redis/reply.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <ostream>
 #include <vector>
@@ -26,3 +28,13 @@ inline std::ostream& operator<<(std::ostream& os, const std::vector<Reply>& v) {
   return os << "replies(" << v.size() << ")";
 }
 }  // namespace blazed::redis
+
+// Result<T> prints as "ok" or its error, whatever T is (T need not be printable).
+namespace Catch {
+template <class T>
+struct StringMaker<boost::system::result<T, blazed::Error>> {
+  static std::string convert(const boost::system::result<T, blazed::Error>& r) {
+    return r ? std::string("ok") : "error(" + r.error().code + ": " + r.error().message + ")";
+  }
+};
+}  // namespace Catch

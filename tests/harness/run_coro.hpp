@@ -23,3 +23,21 @@ T run_coro(boost::asio::io_context& io, boost::asio::awaitable<T> coro) {
 }
 
 }  // namespace blazed::testing
+
+namespace blazed::testing {
+
+// Runs `io` until `done()` holds. `guard` only turns a hang into a test failure (false); tests
+// never rely on it for timing.
+template <class Pred>
+bool run_until(boost::asio::io_context& io, Pred done,
+               std::chrono::seconds guard = std::chrono::seconds(60)) {
+  auto deadline = std::chrono::steady_clock::now() + guard;
+  io.restart();
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    io.run_one_for(std::chrono::milliseconds(100));
+  }
+  return true;
+}
+
+}  // namespace blazed::testing

@@ -1,0 +1,65 @@
+// Owns parsing INFO commandstats, reading this process's RSS, and percentiles.
+#include "figures.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace blazed::bench {
+
+std::map<std::string, std::uint64_t> parse_commandstats(const std::string& info) {
+  std::map<std::string, std::uint64_t> out;
+  std::istringstream in(info);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.starts_with("cmdstat_")) continue;
+    auto colon = line.find(':');
+    auto calls = line.find("calls=");
+    if (colon == std::string::npos || calls == std::string::npos) continue;
+    out[line.substr(8, colon - 8)] = std::stoull(line.substr(calls + 6));
+  }
+  return out;
+}
+
+std::uint64_t top_level_calls(const std::map<std::string, std::uint64_t>& calls) {
+  static const std::set<std::string> client_only = {
+      "eval",    "evalsha", "eval_ro", "evalsha_ro", "fcall",  "multi",  "exec",
+      "blpop",   "brpop",   "blmove",  "brpoplpush", "bzpopmin", "bzpopmax", "bzmpop",
+      "blmpop",  "xread",   "client|setname", "client|setinfo", "hello", "ping", "select",
+      "auth",    "info",    "config|resetstat", "script|load", "flushall", "quit"};
+  std::uint64_t n = 0;
+  for (const auto& [cmd, c] : calls)
+    if (client_only.count(cmd) != 0) n += c;
+  return n;
+}
+
+std::uint64_t total_calls(const std::map<std::string, std::uint64_t>& calls) {
+  std::uint64_t n = 0;
+  for (const auto& [cmd, c] : calls) n += c;
+  return n;
+}
+
+namespace {
+double status_mb(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(field + ":")) return std::stod(line.substr(field.size() + 1)) / 1024.0;
+  }
+  return 0;
+}
+}  // namespace
+
+double rss_mb() { return status_mb("VmRSS"); }
+double peak_rss_mb() { return status_mb("VmHWM"); }
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  auto i = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()))) ;
+  return v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)];
+}
+
+}  // namespace blazed::bench

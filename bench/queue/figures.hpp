@@ -1,0 +1,37 @@
+// Owns the bench's figures for one queue implementation and the Redis/process measurements
+// behind them (INFO commandstats, RSS).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace blazed::bench {
+
+struct Figures {
+  std::string name;
+  double enqueue_per_s = 0;
+  double processed_per_s = 0;
+  double pickup_p50_ms = 0;  // light load, from before the enqueue call to the handler's start
+  double pickup_p99_ms = 0;
+  double commands_per_job = 0;   // every Redis command, script-internal ones included
+  double top_level_per_job = 0;  // commands a client sent (scripts, blocking pops, MULTI...)
+  double round_trips_per_job = -1;  // measured client-side where the client can count them
+  double rss_queued_mb = 0;      // process RSS with all N jobs queued
+  double rss_peak_mb = 0;        // process peak RSS over the whole run
+};
+
+// Calls per command from an INFO commandstats reply ("cmdstat_zadd:calls=3,...").
+std::map<std::string, std::uint64_t> parse_commandstats(const std::string& info);
+// Commands that only a client can send (never from inside a Lua script): one per client request.
+std::uint64_t top_level_calls(const std::map<std::string, std::uint64_t>& calls);
+std::uint64_t total_calls(const std::map<std::string, std::uint64_t>& calls);
+
+// VmRSS / VmHWM of this process in MiB.
+double rss_mb();
+double peak_rss_mb();
+
+double percentile(std::vector<double> v, double p);
+
+}  // namespace blazed::bench

@@ -1,0 +1,148 @@
+// Tests crash safety: a processor that dies mid-job (no stop, no acks) loses nothing; once its
+// lease expires the recoverer puts the job back and another processor runs it again, and the
+// dead worker can no longer ack, fail or renew that run.
+#include "queue_fixture.hpp"
+
+using namespace blazed;
+using namespace blazed::queue;
+using namespace blazed::queue::test;
+
+TEST_CASE("a killed processor's job is recovered after its lease and re-run elsewhere",
+          "[redis]") {
+  QueueFixture f;
+  Gate never(f.io);
+  auto crashed = std::make_unique<Connections>(f.io, f.server.config());
+  Handlers ha;
+  ha.add("sync", {[&](const Job&) -> asio::awaitable<Status> {
+                    co_await never.wait();
+                    co_return Status{};
+                  }});
+  auto id = f.enqueue("sync");
+  auto untouched = f.enqueue("other");
+  auto a = f.processor(std::move(ha), QueueFixture::options(1), crashed.get());
+  f.wait_for([&] { return a->running() == 1; });
+  CHECK(f.state(id) == State::active);
+
+  // "SIGKILL": the instance vanishes without a word to Redis.
+  a.reset();
+  crashed.reset();
+
+  // Before the lease expires nothing is recovered.
+  f.clock.advance(29s);
+  CHECK(f.run(f.recoverer.recover_once()).value() == 0);
+  f.clock.advance(2s);
+  CHECK(f.run(f.recoverer.recover_once()).value() == 1);
+  CHECK(f.recoverer.recovered() == 1);
+  CHECK(f.state(id) == State::pending);
+  CHECK(f.state(untouched) == State::pending);
+
+  std::vector<std::pair<std::int64_t, int>> runs;
+  Handlers hb;
+  auto record = [&](const Job& j) -> asio::awaitable<Status> {
+    runs.emplace_back(j.id, j.attempt);
+    co_return Status{};
+  };
+  hb.add("sync", {record});
+  hb.add("other", {record});
+  auto b = f.processor(std::move(hb));
+  f.wait_for([&] { return runs.size() == 2; });
+  // Same job id, second attempt; the job that never ran runs once, as its first attempt.
+  CHECK(std::count(runs.begin(), runs.end(), std::make_pair(id, 2)) == 1);
+  CHECK(std::count(runs.begin(), runs.end(), std::make_pair(untouched, 1)) == 1);
+  f.wait_for([&] { return f.depths().active == 0; });
+  f.run(b->stop(1s));
+}
+
+TEST_CASE("a worker whose lease was recovered and re-claimed cannot ack the new run",
+          "[redis]") {
+  QueueFixture f;
+  Gate slow_gate(f.io);
+  Gate second_gate(f.io);
+  int runs = 0;
+  Handlers h;
+  h.add("sync", {[&](const Job&) -> asio::awaitable<Status> {
+                   Gate& g = ++runs == 1 ? slow_gate : second_gate;
+                   co_await g.wait();
+                   co_return Status{};
+                 }});
+  Connections other(f.io, f.server.config());
+  auto id = f.enqueue("sync");
+  auto a = f.processor(h, QueueFixture::options(1));
+  f.wait_for([&] { return a->running() == 1; });
+
+  // A hangs past its lease (its heartbeat did not get through); B takes the job over.
+  f.clock.advance(31s);
+  CHECK(f.run(f.recoverer.recover_once()).value() == 1);
+  auto b = f.processor(h, QueueFixture::options(1), &other);
+  f.wait_for([&] { return b->running() == 1; });
+
+  // A wakes up and finishes: its ack is fenced off, the job stays active under B's lease.
+  slow_gate.open();
+  f.wait_reports(1);
+  CHECK(f.reports[0].outcome == Outcome::lease_lost);
+  CHECK(f.state(id) == State::active);
+  // A heartbeat from a stale run would not renew B's lease either (nothing of A's runs left).
+  second_gate.open();
+  f.wait_reports(2);
+  CHECK(f.reports[1].outcome == Outcome::completed);
+  CHECK(f.state(id) == std::nullopt);
+  CHECK(a->stats().lease_lost == 1);
+  CHECK(b->stats().completed == 1);
+  f.run(a->stop(1s));
+  f.run(b->stop(1s));
+}
+
+TEST_CASE("a running job whose lease was lost is cancelled at the next heartbeat", "[redis]") {
+  QueueFixture f;
+  Gate never(f.io);
+  std::vector<int> attempts;
+  std::vector<bool> cancelled;
+  Handlers h;
+  h.add("sync", {[&](const Job& j) -> asio::awaitable<Status> {
+                   attempts.push_back(j.attempt);
+                   cancelled.push_back(!(co_await never.wait()));
+                   co_return Status{};
+                 }});
+  auto id = f.enqueue("sync");
+  auto a = f.processor(std::move(h), QueueFixture::options(1));
+  f.wait_for([&] { return a->running() == 1; });
+  f.clock.advance(31s);
+  CHECK(f.run(f.recoverer.recover_once()).value() == 1);
+  CHECK(f.state(id) == State::pending);
+  REQUIRE(f.run(a->heartbeat_once()));
+  // The stale run is cancelled; its slot frees and the job is claimed afresh (attempt 2).
+  f.wait_for([&] { return attempts.size() == 2; });
+  CHECK(cancelled == std::vector<bool>{true});
+  CHECK(attempts == std::vector<int>{1, 2});
+  CHECK(a->stats().lease_lost == 1);
+  CHECK(f.state(id) == State::active);
+  f.run(a->stop(100ms));
+  CHECK(f.state(id) == State::pending);  // handed back by the stop
+}
+
+TEST_CASE("a job recovered after its last attempt goes to dead when next claimed", "[redis]") {
+  QueueFixture f;
+  Gate never(f.io);
+  Handlers h;
+  h.add("sync", {[&](const Job&) -> asio::awaitable<Status> {
+                   co_await never.wait();
+                   co_return Status{};
+                 },
+                 1});
+  auto id = f.enqueue("sync");
+  auto crashed = std::make_unique<Connections>(f.io, f.server.config());
+  auto a = f.processor(h, QueueFixture::options(1), crashed.get());
+  f.wait_for([&] { return a->running() == 1; });
+  a.reset();
+  crashed.reset();
+  f.clock.advance(31s);
+  CHECK(f.run(f.recoverer.recover_once()).value() == 1);
+  f.reports.clear();
+  auto b = f.processor(h);
+  f.wait_reports(1);
+  CHECK(f.reports[0].outcome == Outcome::dead);
+  auto dead = f.run(f.inspector.dead_jobs(1)).value();
+  CHECK(dead.at(0).id == id);
+  CHECK(dead.at(0).reason == "out of attempts (the last run's lease expired)");
+  f.run(b->stop(1s));
+}
