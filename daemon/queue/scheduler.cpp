@@ -158,7 +158,6 @@ std::optional<Clock::time_point> Scheduler::next_wakeup(Clock::time_point now) c
 }
 
 boost::asio::awaitable<void> Scheduler::run() {
-  stopped_ = false;
   while (!stopped_) {
     const auto pass = co_await run_due();
     const auto now = clock_.now();

@@ -76,7 +76,9 @@ class Scheduler {
   boost::asio::awaitable<Result<std::string>> trigger(std::string_view name);
 
   // Runs passes until stop(): after each, sleeps until the earliest next tick (at most
-  // max_sleep; a failed pass retries after at most a second).
+  // max_sleep; a failed pass retries after at most a second). The scheduler must outlive the
+  // run() coroutine: stop(), then let run() return before destroying it. A stop() before
+  // run() starts makes run() return at once.
   boost::asio::awaitable<void> run();
   void stop();
 
