@@ -44,13 +44,15 @@ struct Counts {
 
 Counts read_header(Reader& r) {
   r.skip(20);  // magic, version, unused
+  // Counts are unsigned 32-bit: at most 2^32 each, so block sizes cannot overflow a size_t.
+  const auto count = [&r] { return static_cast<std::size_t>(static_cast<std::uint32_t>(r.be(4))); };
   Counts c{};
-  c.isut = static_cast<std::size_t>(r.be(4));
-  c.isstd = static_cast<std::size_t>(r.be(4));
-  c.leap = static_cast<std::size_t>(r.be(4));
-  c.time = static_cast<std::size_t>(r.be(4));
-  c.type = static_cast<std::size_t>(r.be(4));
-  c.chars = static_cast<std::size_t>(r.be(4));
+  c.isut = count();
+  c.isstd = count();
+  c.leap = count();
+  c.time = count();
+  c.type = count();
+  c.chars = count();
   return c;
 }
 

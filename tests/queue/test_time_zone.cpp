@@ -174,4 +174,16 @@ TEST_CASE("corrupted TZif bytes fail cleanly or parse, never read out of bounds"
     }
   }
   CHECK(parsed > 0);  // most single-byte changes land in data, not structure
+
+  // Huge counts in either header are rejected by size, not trusted.
+  const auto v2_header = good.find("TZif", 4);
+  REQUIRE(v2_header != std::string::npos);
+  for (const std::size_t header : {std::size_t{0}, v2_header}) {
+    for (std::size_t field = 0; field < 6; ++field) {
+      INFO("header " << header << " count " << field);
+      std::string bytes = good;
+      bytes.replace(header + 20 + field * 4, 4, "\xff\xff\xff\xff");
+      CHECK_FALSE(TimeZone::parse("fuzz", bytes).has_value());
+    }
+  }
 }
