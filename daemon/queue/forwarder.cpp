@@ -1,7 +1,6 @@
 // Owns the forwarder's loop and its calls of the forward script.
 #include "queue/forwarder.hpp"
 
-#include "core/log.hpp"
 #include "queue/scripts.hpp"
 
 namespace blazed::queue {
@@ -17,11 +16,9 @@ Forwarder::Forwarder(redis::RedisClient& client, QueueKeys keys, const Clock& cl
 Forwarder::~Forwarder() { stop(); }
 
 void Forwarder::start() {
-  loop_.start(interval_, [this, stopped = loop_.stopped()]() -> awaitable<void> {
+  loop_.start(interval_, "forward", keys_.queue(), [this]() -> awaitable<Status> {
     auto r = co_await forward_once();
-    if (!r && !*stopped)
-      log::Logger("queue").warn("forward failed",
-                                {{"queue", keys_.queue()}, {"code", r.error().code}});
+    co_return r ? Status{} : Status(r.error());
   });
 }
 

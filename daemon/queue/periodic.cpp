@@ -1,6 +1,8 @@
 // Owns the Periodic loop coroutine.
 #include "queue/periodic.hpp"
 
+#include "core/log.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,15 +12,18 @@ namespace blazed::queue {
 
 namespace asio = boost::asio;
 
-void Periodic::start(std::chrono::milliseconds interval,
-                     std::function<asio::awaitable<void>()> pass) {
+void Periodic::start(std::chrono::milliseconds interval, std::string duty, std::string queue,
+                     std::function<asio::awaitable<Status>()> pass) {
   // The loop holds the state and the pass, not the owner: it ends at the next wake-up after stop().
   asio::co_spawn(
       state_->timer.get_executor(),
-      [state = state_, interval, pass = std::move(pass)]() -> asio::awaitable<void> {
+      [state = state_, interval, duty = std::move(duty), queue = std::move(queue),
+       pass = std::move(pass)]() -> asio::awaitable<void> {
         while (!state->stopped) {
-          co_await pass();
+          Status st = co_await pass();
           if (state->stopped) break;
+          if (!st)
+            log::Logger("queue").warn(duty + " failed", {{"queue", queue}, {"code", st.error().code}});
           state->timer.expires_after(interval);
           co_await state->timer.async_wait(asio::as_tuple(asio::use_awaitable));
         }

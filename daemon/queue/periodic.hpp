@@ -2,6 +2,8 @@
 // loop of the recoverer and the forwarder).
 #pragma once
 
+#include "core/error.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace blazed::queue {
 
@@ -20,8 +23,10 @@ class Periodic {
   Periodic(const Periodic&) = delete;
   Periodic& operator=(const Periodic&) = delete;
 
+  // Runs `pass` every `interval`; a failed pass is logged as "<duty> failed" for `queue`.
   // `pass` may outlive its owner by one wake-up: after each co_await it checks stopped().
-  void start(std::chrono::milliseconds interval, std::function<boost::asio::awaitable<void>()> pass);
+  void start(std::chrono::milliseconds interval, std::string duty, std::string queue,
+             std::function<boost::asio::awaitable<Status>()> pass);
   void stop();
   // Shared with the loop, so a pass can tell whether its owner is gone.
   [[nodiscard]] std::shared_ptr<const bool> stopped() const {

@@ -17,11 +17,9 @@ Recoverer::Recoverer(redis::RedisClient& client, QueueKeys keys, const Clock& cl
 Recoverer::~Recoverer() { stop(); }
 
 void Recoverer::start() {
-  loop_.start(interval_, [this, stopped = loop_.stopped()]() -> awaitable<void> {
+  loop_.start(interval_, "recover", keys_.queue(), [this]() -> awaitable<Status> {
     auto r = co_await recover_once();
-    if (!r && !*stopped)
-      log::Logger("queue").warn("recover failed",
-                                {{"queue", keys_.queue()}, {"code", r.error().code}});
+    co_return r ? Status{} : Status(r.error());
   });
 }
 
