@@ -60,7 +60,7 @@ Scheduler::Scheduler(redis::RedisClient& redis, JobSink& sink, const Clock& cloc
     : redis_(redis),
       sink_(sink),
       clock_(clock),
-      schedules_(std::move(schedules)),
+      schedules_(std::make_shared<const std::vector<Schedule>>(std::move(schedules))),
       options_(std::move(options)),
       fence_(redis, options_.instance_id),
       timer_(redis.get_executor()) {}
@@ -101,7 +101,8 @@ boost::asio::awaitable<Result<std::size_t>> Scheduler::run_due() {
   const auto now = to_sys(clock_.now());
   std::size_t enqueued = 0;
   std::optional<Error> first_error;
-  for (const auto& s : schedules_) {
+  const auto schedules = schedules_;  // kept alive across the awaits below, even over a reload
+  for (const auto& s : *schedules) {
     auto r = co_await run_one(s, now);
     if (!r) {
       logger.error("schedule pass failed", {{"schedule", s.name}, {"code", r.error().code},
@@ -118,7 +119,8 @@ boost::asio::awaitable<Result<std::size_t>> Scheduler::run_due() {
 boost::asio::awaitable<Result<std::vector<ScheduleInfo>>> Scheduler::list() {
   const auto now = to_sys(clock_.now());
   std::vector<ScheduleInfo> out;
-  for (const auto& s : schedules_) {
+  const auto schedules = schedules_;
+  for (const auto& s : *schedules) {
     auto last = co_await fence_.last(s.name);
     if (!last) co_return last.error();
     ScheduleInfo info{s.name, s.when.spec(), s.when.zone().name(), s.job, s.queue, {}, {}};
@@ -132,9 +134,10 @@ boost::asio::awaitable<Result<std::vector<ScheduleInfo>>> Scheduler::list() {
 }
 
 boost::asio::awaitable<Result<std::string>> Scheduler::trigger(std::string_view name) {
-  const auto it = std::find_if(schedules_.begin(), schedules_.end(),
+  const auto schedules = schedules_;
+  const auto it = std::find_if(schedules->begin(), schedules->end(),
                                [&](const Schedule& s) { return s.name == name; });
-  if (it == schedules_.end()) {
+  if (it == schedules->end()) {
     co_return make_error("not_found", "no schedule named '" + std::string(name) + "'");
   }
   const std::string key =
@@ -150,7 +153,7 @@ boost::asio::awaitable<Result<std::string>> Scheduler::trigger(std::string_view 
 
 std::optional<Clock::time_point> Scheduler::next_wakeup(Clock::time_point now) const {
   std::optional<Clock::time_point> best;
-  for (const auto& s : schedules_) {
+  for (const auto& s : *schedules_) {
     const auto n = s.when.next_after(to_sys(now));
     if (n && (!best || *n < *best)) best = *n;
   }
@@ -168,6 +171,11 @@ boost::asio::awaitable<void> Scheduler::run() {
     timer_.expires_after(std::max<Clock::duration>(wait, Clock::duration::zero()));
     co_await timer_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
   }
+}
+
+void Scheduler::reload(std::vector<Schedule> schedules) {
+  schedules_ = std::make_shared<const std::vector<Schedule>>(std::move(schedules));
+  timer_.cancel();
 }
 
 void Scheduler::stop() {

@@ -13,6 +13,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -84,7 +85,11 @@ class Scheduler {
 
   // The earliest next tick of any schedule after `now` (the run loop's wake-up time).
   [[nodiscard]] std::optional<Clock::time_point> next_wakeup(Clock::time_point now) const;
-  [[nodiscard]] const std::vector<Schedule>& schedules() const { return schedules_; }
+  // The schedules in force (a snapshot: a reload does not change it under the caller).
+  [[nodiscard]] std::shared_ptr<const std::vector<Schedule>> schedules() const { return schedules_; }
+  // Replaces the schedules (SIGHUP). A pass in flight finishes with the old set; the run loop
+  // wakes at once to recompute its next wake-up. Ticks of a kept name carry on from its last.
+  void reload(std::vector<Schedule> schedules);
 
  private:
   boost::asio::awaitable<Result<bool>> run_one(const Schedule& s, sys_seconds now);
@@ -92,7 +97,7 @@ class Scheduler {
   redis::RedisClient& redis_;
   JobSink& sink_;
   const Clock& clock_;
-  std::vector<Schedule> schedules_;
+  std::shared_ptr<const std::vector<Schedule>> schedules_;
   Options options_;
   TickFence fence_;
   boost::asio::steady_timer timer_;

@@ -232,7 +232,7 @@ TEST_CASE("N racing schedulers enqueue each tick exactly once", "[redis]") {
     const auto enqueued = c.race();
     CHECK(enqueued == c.sink.jobs.size() - before);
   }
-  for (const auto& sched : c.schedulers.front()->schedules()) {
+  for (const auto& sched : *c.schedulers.front()->schedules()) {
     for (auto t = sched.when.next_after(std::chrono::floor<std::chrono::seconds>(start));
          t && *t <= c.clock.now(); t = sched.when.next_after(*t)) {
       ++expected;
@@ -456,4 +456,26 @@ TEST_CASE("with the real queue: racing instances, and a dead winner's repeat ded
   CHECK(race() == 0);  // one instance took the tick over, and the queue called it a duplicate
   CHECK(pending() == 6 * 4 + 1);
   CHECK(run_coro(io, dead.last("quarter")).value() == tick_ms);
+}
+
+TEST_CASE("a reload swaps the schedules; a kept schedule carries on from its last tick", "[redis]") {
+  Cluster c(1, {schedule("hourly", "@hourly"), schedule("daily", "0 3 * * *")});
+  auto& s = *c.schedulers[0];
+  CHECK(run_coro(c.io, s.run_due()).value() == 0);
+  c.clock.set(utc(2024, 5, 1, 1, 0, 5));
+  CHECK(run_coro(c.io, s.run_due()).value() == 1);
+
+  config::SchedulerConfig cfg;
+  cfg.schedules = {schedule("hourly", "@hourly"), schedule("quarter", "*/15 * * * *")};
+  s.reload(compile_schedules(cfg).value());
+  REQUIRE(s.schedules()->size() == 2);
+  CHECK(run_coro(c.io, s.run_due()).value() == 0);  // hourly: 01:00 done; quarter: new, starts now
+  c.clock.set(utc(2024, 5, 1, 2, 0, 5));
+  CHECK(run_coro(c.io, s.run_due()).value() == 2);  // hourly 02:00 and quarter 02:00, once each
+  CHECK(run_coro(c.io, s.trigger("daily")).error().code == "not_found");
+  std::set<std::string> keys;
+  for (const auto& j : c.sink.jobs) keys.insert(j.unique_key);
+  CHECK(keys == std::set<std::string>{"schedule:hourly:" + std::to_string(unix_millis(utc(2024, 5, 1, 1))),
+                                      "schedule:hourly:" + std::to_string(unix_millis(utc(2024, 5, 1, 2))),
+                                      "schedule:quarter:" + std::to_string(unix_millis(utc(2024, 5, 1, 2)))});
 }
