@@ -103,6 +103,47 @@ struct CredentialAgeConfig {
   Duration lwa_client_secret_max_age{std::chrono::hours{24 * 180}};
 };
 
+// One cron duty (queue/scheduler.hpp). Each tick is enqueued once across all instances.
+struct ScheduleConfig {
+  std::string name;            // unique, [A-Za-z0-9_.-]; names the Redis keys and the job's unique key
+  std::string cron;            // 5-field cron, @hourly/@daily/@weekly/@monthly/@yearly, or "@every 5m"
+  std::string zone;            // IANA zone the cron fields are read in; empty = UTC
+  std::string job;             // job type to enqueue
+  std::string queue = "default";  // queue to enqueue into
+  std::string payload = "{}";  // job payload (JSON text; ids only, never secrets or PII)
+  std::string group;           // jobs of one group never run side by side; empty = no group
+};
+
+struct SchedulerConfig {
+  std::vector<ScheduleConfig> schedules;
+  // How long one instance holds a tick before another may take it over (if the holder died
+  // between winning the tick and enqueueing its job).
+  Duration fence_ttl{60'000};
+  // The longest the scheduler sleeps between passes (bounds the delay after a clock jump).
+  Duration max_sleep{60'000};
+  std::string zoneinfo_dir = "/usr/share/zoneinfo";  // where IANA zones are read from
+};
+
+// Per-seller sync cadence (queue/seller_cadence.hpp).
+struct SyncCadenceConfig {
+  Duration interval{3'600'000};  // how often each seller is synced
+  // Sellers are spread over this window by a hash of their id (capped at interval; 0 = all at once).
+  Duration jitter{3'600'000};
+};
+
+// One SP-API usage plan override (queue/usage_plans.cpp holds the built-in table).
+struct RateLimitPlanConfig {
+  std::string operation;   // SP-API operation name, e.g. "searchOrders"
+  double rate = 0;         // requests per second, fractional (0.000001 .. 1000)
+  std::int64_t burst = 1;  // bucket size (1 .. 1000000)
+};
+
+struct RateLimitConfig {
+  std::vector<RateLimitPlanConfig> plans;  // overrides and additions to the built-in table
+  double slow_down_factor = 0.5;           // rate multiplier applied after a 429 (0 < f <= 1)
+  double min_rate = 0.0001;                // slow_down never goes below this (requests/s)
+};
+
 struct Config {
   std::string instance_id;  // empty: hostname:pid at start-up
   log::Settings log;
@@ -113,6 +154,9 @@ struct Config {
   QueueConfig queue;
   KeyringConfig keyring;
   CredentialAgeConfig credential_ages;
+  SchedulerConfig scheduler;
+  SyncCadenceConfig sync_cadence;
+  RateLimitConfig rate_limit;
   Duration shutdown_deadline{20'000};
 
   std::string source;  // the file it was loaded from, for messages

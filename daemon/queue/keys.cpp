@@ -30,3 +30,20 @@ std::string QueueKeys::group_wait(std::string_view group) const {
 }
 
 }  // namespace blazed::queue
+
+namespace blazed::queue {
+
+std::string schedule_last_key(std::string_view schedule) {
+  return "{sched:" + std::string(schedule) + "}:last";
+}
+std::string schedule_fence_key(std::string_view schedule, std::int64_t tick_ms) {
+  return "{sched:" + std::string(schedule) + "}:fence:" + std::to_string(tick_ms);
+}
+std::string seller_slot_fence_key(std::int64_t seller_id, std::int64_t slot_ms) {
+  return "{sync:" + std::to_string(seller_id) + "}:fence:" + std::to_string(slot_ms);
+}
+std::string rate_limit_key(std::int64_t seller_id, std::string_view operation) {
+  return "{rl:" + std::to_string(seller_id) + "}:" + std::string(operation);
+}
+
+}  // namespace blazed::queue

@@ -58,3 +58,18 @@ class QueueKeys {
 };
 
 }  // namespace blazed::queue
+
+// Keys of the scheduler and the rate limiter (branch scheduler). One hash tag per schedule and
+// per seller, so each Lua script's keys share a cluster slot.
+namespace blazed::queue {
+
+// {sched:NAME}:last: ms of the schedule's last enqueued tick (or its first-start mark).
+std::string schedule_last_key(std::string_view schedule);
+// {sched:NAME}:fence:TICKMS: the instance holding that tick; expires after the fence TTL.
+std::string schedule_fence_key(std::string_view schedule, std::int64_t tick_ms);
+// {sync:SELLER}:fence:SLOTMS: the instance that enqueued the seller's sync for that slot.
+std::string seller_slot_fence_key(std::int64_t seller_id, std::int64_t slot_ms);
+// {rl:SELLER}:OPERATION: the token bucket of one seller and SP-API operation (a hash).
+std::string rate_limit_key(std::int64_t seller_id, std::string_view operation);
+
+}  // namespace blazed::queue

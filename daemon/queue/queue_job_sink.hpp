@@ -1,0 +1,28 @@
+// Owns QueueJobSink: the JobSink that enqueues into the Redis job queue, one Producer per
+// queue name, made on first use.
+#pragma once
+
+#include "core/clock.hpp"
+#include "queue/job_sink.hpp"
+#include "queue/producer.hpp"
+#include "redis/client.hpp"
+
+#include <map>
+#include <string>
+
+namespace blazed::queue {
+
+class QueueJobSink final : public JobSink {
+ public:
+  QueueJobSink(redis::RedisClient& redis, const Clock& clock) : redis_(redis), clock_(clock) {}
+
+  // Fails "bad_queue_name" for a name the queue rejects.
+  boost::asio::awaitable<Result<Enqueued>> enqueue(std::string_view queue, NewJob job) override;
+
+ private:
+  redis::RedisClient& redis_;
+  const Clock& clock_;
+  std::map<std::string, Producer, std::less<>> producers_;
+};
+
+}  // namespace blazed::queue
