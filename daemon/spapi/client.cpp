@@ -93,6 +93,7 @@ asio::awaitable<Result<Fetched<std::monostate>>> SpApiClient::get(const SellerAu
 asio::awaitable<Result<Fetched<OrdersPage>>> SpApiClient::search_orders(const SellerAuth& auth,
                                                                         SearchOrdersParams params) {
   if (params.included_data.empty()) params.included_data = options_.included_data;
+  if (!params.max_results_per_page) params.max_results_per_page = options_.max_results_per_page;
   auto target = search_orders_target(params, clock_.now());
   if (!target) co_return target.error();
   co_return parsed<OrdersPage>(co_await get(auth, "searchOrders", std::move(*target)),

@@ -34,6 +34,7 @@ struct SpApiOptions {
   std::string endpoint_fe = "https://sellingpartnerapi-fe.amazon.com";
   // Used by search_orders/get_order when the call does not name its own includedData.
   std::vector<std::string> included_data = {"PROCEEDS", "FULFILLMENT"};
+  int max_results_per_page = 100;  // used when a search_orders call does not set its own
   // Called for every SP-API response, success or not (logging, audit, rate limiter).
   std::function<void(std::string_view operation, SellerId seller, const ResponseMeta&)> on_response;
 };

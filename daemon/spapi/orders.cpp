@@ -105,7 +105,8 @@ Result<std::string> search_orders_target(const SearchOrdersParams& p, Clock::tim
     return invalid("lastUpdatedBefore is before lastUpdatedAfter");
   }
   if (p.marketplace_ids.size() > 50) return invalid("at most 50 marketplaceIds");
-  if (p.max_results_per_page < 1 || p.max_results_per_page > 100) {
+  const int per_page = p.max_results_per_page.value_or(100);
+  if (per_page < 1 || per_page > 100) {
     return invalid("maxResultsPerPage must be 1..100");
   }
   if (auto st = check_included_data(p.included_data); !st) return st.error();
@@ -117,7 +118,7 @@ Result<std::string> search_orders_target(const SearchOrdersParams& p, Clock::tim
   if (p.last_updated_after) q.add("lastUpdatedAfter", format_iso8601(*p.last_updated_after));
   if (p.last_updated_before) q.add("lastUpdatedBefore", format_iso8601(*p.last_updated_before));
   if (!p.marketplace_ids.empty()) q.add_list("marketplaceIds", p.marketplace_ids);
-  q.add("maxResultsPerPage", std::to_string(p.max_results_per_page));
+  q.add("maxResultsPerPage", std::to_string(per_page));
   if (!p.included_data.empty()) q.add_list("includedData", p.included_data);
   if (p.pagination_token) q.add("paginationToken", *p.pagination_token);
   return Result<std::string>(boost::system::in_place_value,

@@ -23,7 +23,7 @@ struct SearchOrdersParams {
   std::optional<Clock::time_point> last_updated_after;
   std::optional<Clock::time_point> last_updated_before;
   std::vector<std::string> marketplace_ids;  // up to 50
-  int max_results_per_page = 100;            // 1..100
+  std::optional<int> max_results_per_page;   // 1..100; unset: SpApiClient's default, else 100
   std::vector<std::string> included_data;    // BUYER, RECIPIENT, PROCEEDS, ...
   // The previous page's next_token. Every other field must keep its value between pages
   // (Amazon lets max_results_per_page and included_data change).
