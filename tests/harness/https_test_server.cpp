@@ -12,6 +12,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -105,6 +107,12 @@ void HttpsTestServer::serve(std::shared_ptr<Session> s) {
             co_return;
           }
         }
+        std::string sni;
+        if (s->tls) {
+          if (const char* name = SSL_get_servername(s->tls->native_handle(), TLSEXT_NAMETYPE_host_name)) {
+            sni = name;
+          }
+        }
         beast::flat_buffer buffer;
         for (;;) {
           http::request<http::string_body> req;
@@ -112,7 +120,7 @@ void HttpsTestServer::serve(std::shared_ptr<Session> s) {
                                  : co_await http::async_read(*s->plain, buffer, req, tuple_awaitable);
           if (rec) break;
           ++requests_;
-          TestRequest tr{std::string(req.method_string()), std::string(req.target()), {}, req.body()};
+          TestRequest tr{std::string(req.method_string()), std::string(req.target()), {}, req.body(), sni};
           for (const auto& f : req) {
             std::string name(f.name_string());
             std::transform(name.begin(), name.end(), name.begin(),

@@ -26,6 +26,7 @@ struct TestRequest {
   std::string target;
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  std::string sni;  // the TLS server name the client sent (empty: none, or plain HTTP)
 };
 
 struct TestResponse {

@@ -99,6 +99,7 @@ TEST_CASE("a verified HTTPS request carries user agent, host and secret headers"
   CHECK(seen.headers["user-agent"] == kUserAgent);
   CHECK(seen.headers["host"] == "localhost:" + std::to_string(server.port()));
   CHECK(seen.headers["x-amz-access-token"] == "Atza|canary-token");
+  CHECK(seen.sni == "localhost");
 }
 
 TEST_CASE("keep-alive connections are reused per origin", "[http]") {
@@ -183,7 +184,11 @@ TEST_CASE("TLS verification fails against a wrong host name", "[http]") {
 TEST_CASE("an IP literal is verified against the certificate's IP addresses", "[http]") {
   Fixture f;
   TestPki ip_pki = make_test_pki(f.dir.path(), "ip", {}, {"127.0.0.1"});
-  HttpsTestServer server(f.io, ip_pki, [](const TestRequest&) { return ok("ip"); });
+  std::vector<TestRequest> seen;
+  HttpsTestServer server(f.io, ip_pki, [&](const TestRequest& r) {
+    seen.push_back(r);
+    return ok("ip");
+  });
   auto opts = f.options();
   opts.ca_file = ip_pki.ca_cert.string();
   auto client = f.client(opts);
@@ -193,6 +198,37 @@ TEST_CASE("an IP literal is verified against the certificate's IP addresses", "[
     auto res = co_await client->request(std::move(req));
     REQUIRE(res.has_value());
     CHECK(res->body == "ip");
+  }());
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].sni.empty());  // RFC 6066: no SNI for IP literals
+}
+
+TEST_CASE("a peer that never completes the TCP handshake hits the connect timeout", "[http]") {
+  Fixture f;
+  // A listener that never accepts, with its accept queue filled: the kernel drops further SYNs.
+  asio::ip::tcp::acceptor full(f.io);
+  const asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
+  full.open(ep.protocol());
+  full.bind(ep);
+  full.listen(0);
+  const auto port = full.local_endpoint().port();
+  std::vector<std::unique_ptr<asio::ip::tcp::socket>> fillers;
+  for (int i = 0; i < 2; ++i) {
+    auto s = std::make_unique<asio::ip::tcp::socket>(f.io);
+    // Asio issues connect() at initiation; whether it completes does not matter.
+    s->async_connect({asio::ip::make_address("127.0.0.1"), port}, [](boost::system::error_code) {});
+    fillers.push_back(std::move(s));
+  }
+  auto opts = f.options();
+  opts.connect_timeout = std::chrono::milliseconds(200);
+  auto client = f.client(opts);
+  run_coro(f.io, [&]() -> awaitable<void> {
+    http::Request req;
+    req.url = "https://localhost:" + std::to_string(port) + "/";
+    auto res = co_await client->request(std::move(req));
+    REQUIRE(res.has_error());
+    CHECK(res.error().code == "http_timeout");
+    CHECK(res.error().message == "connect timed out");
   }());
 }
 
