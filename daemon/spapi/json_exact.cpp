@@ -91,4 +91,11 @@ Result<json::value> parse_json_exact(std::string_view text) {
   return parser.handler().st.release();
 }
 
+Result<json::object> parse_json_object_exact(std::string_view text, std::string_view what) {
+  auto doc = parse_json_exact(text);
+  if (!doc) return doc.error().context(what);
+  if (!doc->is_object()) return make_error("spapi_malformed", std::string(what) + ": reply is not a JSON object");
+  return std::move(doc->get_object());
+}
+
 }  // namespace blazed::spapi

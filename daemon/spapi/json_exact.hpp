@@ -15,4 +15,7 @@ namespace blazed::spapi {
 // Fails with `spapi_malformed` on invalid JSON.
 Result<boost::json::value> parse_json_exact(std::string_view text);
 
+// The same for a body that must be a JSON object; `what` names it in the error.
+Result<boost::json::object> parse_json_object_exact(std::string_view text, std::string_view what);
+
 }  // namespace blazed::spapi

@@ -86,8 +86,8 @@ namespace {
 
 Error lwa_error_from(unsigned status, std::string_view body) {
   std::string code;
-  if (auto doc = parse_json_exact(body); doc && doc->is_object()) {
-    if (const auto* e = doc->get_object().if_contains("error"); e && e->is_string()) {
+  if (auto doc = parse_json_object_exact(body, "LWA")) {
+    if (const auto* e = doc->if_contains("error"); e && e->is_string()) {
       code = std::string(e->get_string());
     }
   }
@@ -136,10 +136,10 @@ asio::awaitable<Result<Secret>> LwaClient::exchange(const Secret& refresh_token,
   } wipe{res->body};
 
   if (res->status != 200) co_return lwa_error_from(res->status, res->body);
-  auto doc = parse_json_exact(res->body);
-  if (!doc || !doc->is_object()) co_return make_error("lwa_malformed", "LWA reply is not a JSON object");
+  auto doc = parse_json_object_exact(res->body, "LWA");
+  if (!doc) co_return make_error("lwa_malformed", "LWA reply is not a JSON object");
   JsonReader r;
-  auto& root = doc->get_object();
+  auto& root = *doc;
   Secret token(r.string(root, "access_token", JsonReader::Need::required));
   const std::int64_t expires_in = r.integer(root, "expires_in", JsonReader::Need::required);
   if (auto* t = root.if_contains("access_token"); t && t->is_string()) {

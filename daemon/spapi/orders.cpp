@@ -135,10 +135,9 @@ Result<std::string> get_order_target(std::string_view order_id,
 }
 
 Result<OrdersPage> parse_search_orders(std::string_view body) {
-  auto doc = parse_json_exact(body);
+  auto doc = parse_json_object_exact(body, "searchOrders");
   if (!doc) return doc.error();
-  if (!doc->is_object()) return make_error("spapi_malformed", "searchOrders reply is not an object");
-  const json::object& root = doc->get_object();
+  const json::object& root = *doc;
   JsonReader r;
   OrdersPage page;
   if (const json::array* orders = r.array(root, "orders", Need::required)) {
@@ -160,11 +159,10 @@ Result<OrdersPage> parse_search_orders(std::string_view body) {
 }
 
 Result<Order> parse_get_order(std::string_view body) {
-  auto doc = parse_json_exact(body);
+  auto doc = parse_json_object_exact(body, "getOrder");
   if (!doc) return doc.error();
-  if (!doc->is_object()) return make_error("spapi_malformed", "getOrder reply is not an object");
   JsonReader r;
-  const json::object* o = r.object(doc->get_object(), "order", Need::required);
+  const json::object* o = r.object(*doc, "order", Need::required);
   if (o == nullptr) return r.error().context("getOrder");
   Order order = read_order(r, *o);
   if (!r.ok()) return r.error().context("getOrder");

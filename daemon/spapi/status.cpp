@@ -19,9 +19,9 @@ namespace {
 
 // Amazon's first error code ("QuotaExceeded", "InvalidInput"...), if the body has one.
 std::string first_error_code(std::string_view body) {
-  auto doc = parse_json_exact(body);
-  if (!doc || !doc->is_object()) return {};
-  const auto* errors = doc->get_object().if_contains("errors");
+  auto doc = parse_json_object_exact(body, "error reply");
+  if (!doc) return {};
+  const auto* errors = doc->if_contains("errors");
   if (errors == nullptr || !errors->is_array() || errors->get_array().empty()) return {};
   const auto& first = errors->get_array().front();
   if (!first.is_object()) return {};

@@ -36,12 +36,11 @@ Result<std::string> list_transactions_target(const ListTransactionsParams& p, Cl
 }
 
 Result<TransactionsPage> parse_list_transactions(std::string_view body) {
-  auto doc = parse_json_exact(body);
+  auto doc = parse_json_object_exact(body, "listTransactions");
   if (!doc) return doc.error();
-  if (!doc->is_object()) return make_error("spapi_malformed", "listTransactions reply is not an object");
   JsonReader r;
   TransactionsPage page;
-  const json::object* payload = r.object(doc->get_object(), "payload", Need::required);
+  const json::object* payload = r.object(*doc, "payload", Need::required);
   if (payload == nullptr) return r.error().context("listTransactions");
   if (std::string t = r.string(*payload, "nextToken", Need::optional); !t.empty()) {
     page.next_token = std::move(t);
