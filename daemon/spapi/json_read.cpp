@@ -114,9 +114,4 @@ std::optional<Money> JsonReader::currency(const json::object& o, std::string_vie
   return out;
 }
 
-const json::object* JsonReader::element(const json::value& v, std::string_view what) {
-  if (!v.is_object()) fail(std::string(what) + " element is not an object");
-  return v.if_object();
-}
-
 }  // namespace blazed::spapi

@@ -32,8 +32,21 @@ class JsonReader {
   std::optional<Money> money(const boost::json::object& o, std::string_view key);
   // Finances' Currency: {"currencyAmount": <number>, "currencyCode": "..."}.
   std::optional<Money> currency(const boost::json::object& o, std::string_view key);
-  // An element of an array that must be an object.
-  const boost::json::object* element(const boost::json::value& v, std::string_view what);
+  // Calls f(const json::object&) for each element of the array `key`; stops at an element
+  // that is not an object (recording the problem).
+  template <class F>
+  void each_object(const boost::json::object& o, std::string_view key, Need need, F&& f) {
+    const boost::json::array* list = array(o, key, need);
+    if (list == nullptr) return;
+    for (const boost::json::value& v : *list) {
+      const boost::json::object* element = v.if_object();
+      if (element == nullptr) {
+        fail(std::string(key) + " element is not an object");
+        return;
+      }
+      f(*element);
+    }
+  }
 
   [[nodiscard]] bool ok() const { return !error_; }
   [[nodiscard]] const Error& error() const { return *error_; }

@@ -57,26 +57,22 @@ Order read_order(JsonReader& r, const json::object& o) {
     }
   }
   // orderItems is required by the model; Amazon's own getOrder examples sometimes omit it.
-  if (const json::array* items = r.array(o, "orderItems", Need::optional)) {
-    for (const json::value& v : *items) {
-      const json::object* it = r.element(v, "orderItems");
-      if (it == nullptr) break;
-      OrderItem item;
-      item.order_item_id = r.string(*it, "orderItemId", Need::required);
-      item.quantity_ordered = r.integer(*it, "quantityOrdered", Need::required);
-      if (const json::object* prod = r.object(*it, "product", Need::optional)) {
-        item.asin = r.string(*prod, "asin", Need::optional);
-        item.seller_sku = r.string(*prod, "sellerSku", Need::optional);
-        if (const json::object* price = r.object(*prod, "price", Need::optional)) {
-          item.unit_price = r.money(*price, "unitPrice");
-        }
+  r.each_object(o, "orderItems", Need::optional, [&](const json::object& it) {
+    OrderItem item;
+    item.order_item_id = r.string(it, "orderItemId", Need::required);
+    item.quantity_ordered = r.integer(it, "quantityOrdered", Need::required);
+    if (const json::object* prod = r.object(it, "product", Need::optional)) {
+      item.asin = r.string(*prod, "asin", Need::optional);
+      item.seller_sku = r.string(*prod, "sellerSku", Need::optional);
+      if (const json::object* price = r.object(*prod, "price", Need::optional)) {
+        item.unit_price = r.money(*price, "unitPrice");
       }
-      if (const json::object* proc = r.object(*it, "proceeds", Need::optional)) {
-        item.proceeds_total = r.money(*proc, "proceedsTotal");
-      }
-      out.items.push_back(std::move(item));
     }
-  }
+    if (const json::object* proc = r.object(it, "proceeds", Need::optional)) {
+      item.proceeds_total = r.money(*proc, "proceedsTotal");
+    }
+    out.items.push_back(std::move(item));
+  });
   return out;
 }
 
@@ -140,13 +136,8 @@ Result<OrdersPage> parse_search_orders(std::string_view body) {
   const json::object& root = *doc;
   JsonReader r;
   OrdersPage page;
-  if (const json::array* orders = r.array(root, "orders", Need::required)) {
-    for (const json::value& v : *orders) {
-      const json::object* o = r.element(v, "orders");
-      if (o == nullptr) break;
-      page.orders.push_back(read_order(r, *o));
-    }
-  }
+  r.each_object(root, "orders", Need::required,
+                 [&](const json::object& o) { page.orders.push_back(read_order(r, o)); });
   if (const json::object* pag = r.object(root, "pagination", Need::optional)) {
     if (std::string t = r.string(*pag, "nextToken", Need::optional); !t.empty()) {
       page.next_token = std::move(t);

@@ -45,32 +45,24 @@ Result<TransactionsPage> parse_list_transactions(std::string_view body) {
   if (std::string t = r.string(*payload, "nextToken", Need::optional); !t.empty()) {
     page.next_token = std::move(t);
   }
-  if (const json::array* list = r.array(*payload, "transactions", Need::optional)) {
-    for (const json::value& v : *list) {
-      const json::object* o = r.element(v, "transactions");
-      if (o == nullptr) break;
-      Transaction t;
-      t.transaction_id = r.string(*o, "transactionId", Need::optional);
-      t.transaction_type = r.string(*o, "transactionType", Need::optional);
-      t.transaction_status = r.string(*o, "transactionStatus", Need::optional);
-      t.description = r.string(*o, "description", Need::optional);
-      t.posted_date = r.time(*o, "postedDate", Need::optional);
-      t.total_amount = r.currency(*o, "totalAmount");
-      if (const json::object* meta = r.object(*o, "sellingPartnerMetadata", Need::optional)) {
-        t.marketplace_id = r.string(*meta, "marketplaceId", Need::optional);
-        t.account_type = r.string(*meta, "accountType", Need::optional);
-      }
-      if (const json::array* ids = r.array(*o, "relatedIdentifiers", Need::optional)) {
-        for (const json::value& idv : *ids) {
-          const json::object* id = r.element(idv, "relatedIdentifiers");
-          if (id == nullptr) break;
-          t.related_identifiers.emplace_back(r.string(*id, "relatedIdentifierName", Need::optional),
-                                             r.string(*id, "relatedIdentifierValue", Need::optional));
-        }
-      }
-      page.transactions.push_back(std::move(t));
+  r.each_object(*payload, "transactions", Need::optional, [&](const json::object& o) {
+    Transaction t;
+    t.transaction_id = r.string(o, "transactionId", Need::optional);
+    t.transaction_type = r.string(o, "transactionType", Need::optional);
+    t.transaction_status = r.string(o, "transactionStatus", Need::optional);
+    t.description = r.string(o, "description", Need::optional);
+    t.posted_date = r.time(o, "postedDate", Need::optional);
+    t.total_amount = r.currency(o, "totalAmount");
+    if (const json::object* meta = r.object(o, "sellingPartnerMetadata", Need::optional)) {
+      t.marketplace_id = r.string(*meta, "marketplaceId", Need::optional);
+      t.account_type = r.string(*meta, "accountType", Need::optional);
     }
-  }
+    r.each_object(o, "relatedIdentifiers", Need::optional, [&](const json::object& id) {
+      t.related_identifiers.emplace_back(r.string(id, "relatedIdentifierName", Need::optional),
+                                         r.string(id, "relatedIdentifierValue", Need::optional));
+    });
+    page.transactions.push_back(std::move(t));
+  });
   if (!r.ok()) return r.error().context("listTransactions");
   return page;
 }
