@@ -6,7 +6,7 @@
 #include "config/loader.hpp"
 #include "core/log.hpp"
 #include "core/redact.hpp"
-#include "server/systemd_notifier.hpp"
+#include "server/parts.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -20,9 +20,6 @@
 
 #include <unistd.h>
 
-#include <functional>
-#include <list>
-#include <vector>
 
 namespace blazed::server {
 namespace asio = boost::asio;
@@ -38,36 +35,14 @@ std::string default_instance_id() {
 
 }  // namespace
 
-struct Server::Parts {
-  asio::io_context& io;
-  std::string config_path;
-  config::Config config;
-  log::Logger logger{"server"};
-  SystemdNotifier notifier;
-  // Installed before READY=1 so that no signal can arrive while its default action applies.
-  asio::signal_set signals{io, SIGTERM, SIGINT, SIGHUP};
+void Parts::spawn_background(asio::awaitable<void> task) {
+  auto& signal = background.emplace_back();
+  asio::co_spawn(io, std::move(task), asio::bind_cancellation_slot(signal.slot(), asio::detached));
+}
 
-  // What to undo at stop, most recent last: stopping walks it backwards.
-  struct StopStep {
-    std::string name;
-    std::function<asio::awaitable<void>()> stop;
-  };
-  std::vector<StopStep> stop_steps;
-
-  // Background coroutines (watchdog, ...) and the signals that cancel them.
-  std::list<asio::cancellation_signal> background;
-
-  Parts(asio::io_context& i, std::string path, config::Config c)
-      : io(i), config_path(std::move(path)), config(std::move(c)) {}
-
-  void spawn_background(asio::awaitable<void> task) {
-    auto& signal = background.emplace_back();
-    asio::co_spawn(io, std::move(task), asio::bind_cancellation_slot(signal.slot(), asio::detached));
-  }
-
-  void on_stop(std::string name, std::function<asio::awaitable<void>()> stop) {
-    stop_steps.push_back({std::move(name), std::move(stop)});
-  }
+// The lifecycle: start in order, serve, reload, stop in reverse.
+struct Server::Lifecycle : Parts {
+  using Parts::Parts;
 
   asio::awaitable<Status> start() {
     notifier.status("starting");
@@ -76,6 +51,7 @@ struct Server::Parts {
       for (auto& signal : background) signal.emit(asio::cancellation_type::terminal);
       co_return;
     });
+    if (auto st = start_operator_surface(*this); !st) co_return st;
     co_return Status{};
   }
 
@@ -109,11 +85,6 @@ struct Server::Parts {
     for (const auto& key : config::restart_only_changes(config, *loaded))
       logger.warn("changed key needs a restart to apply", {{"key", key}});
     config.log = loaded->log;
-    config.control.allow_uids = loaded->control.allow_uids;
-    config.control.allow_gids = loaded->control.allow_gids;
-    config.control.max_line_bytes = loaded->control.max_line_bytes;
-    config.control.idle_timeout = loaded->control.idle_timeout;
-    config.control.max_clients = loaded->control.max_clients;
     config.shutdown_deadline = loaded->shutdown_deadline;
     config.given = loaded->given;
     log::configure(config.log);
@@ -138,7 +109,7 @@ struct Server::Parts {
 };
 
 Server::Server(asio::io_context& io, std::string config_path, config::Config config)
-    : parts_(std::make_unique<Parts>(io, std::move(config_path), std::move(config))) {
+    : parts_(std::make_unique<Lifecycle>(io, std::move(config_path), std::move(config))) {
   if (parts_->config.instance_id.empty()) parts_->config.instance_id = default_instance_id();
 }
 

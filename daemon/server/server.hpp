@@ -30,8 +30,8 @@ class Server {
   boost::asio::awaitable<int> run();
 
  private:
-  struct Parts;
-  std::unique_ptr<Parts> parts_;
+  struct Lifecycle;
+  std::unique_ptr<Lifecycle> parts_;
 };
 
 }  // namespace blazed::server

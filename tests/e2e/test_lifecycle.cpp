@@ -21,7 +21,8 @@ TEST_CASE("blazed reports READY, survives a broken reload, applies a good one, s
           "[e2e]") {
   TempDir dir;
   auto config = dir / "blazed.yaml";
-  write_file(config, "log:\n  level: info\nshutdown:\n  deadline: 5s\n");
+  auto base = "control:\n  socket: " + (dir / "ctl.sock").string() + "\nhealth:\n  port: 0\n";
+  write_file(config, base + "log:\n  level: info\nshutdown:\n  deadline: 5s\n");
   DaemonProcess daemon(kBlazed, {"--config", config.string()}, dir.path());
   REQUIRE(daemon.wait_for_notify("READY=1"));
 
@@ -32,7 +33,7 @@ TEST_CASE("blazed reports READY, survives a broken reload, applies a good one, s
   CHECK(daemon.running());
   CHECK_THAT(daemon.output(), Catch::Contains("reload refused"));
 
-  write_file(config, "log:\n  level: debug\nredis:\n  url: redis://10.0.0.1:1/0\n");
+  write_file(config, base + "log:\n  level: debug\nredis:\n  url: redis://10.0.0.1:1/0\n");
   daemon.forget_notifications();
   daemon.signal(SIGHUP);
   REQUIRE(daemon.wait_for_notify("RELOADING=1"));

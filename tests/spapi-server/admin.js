@@ -2,7 +2,7 @@
 // mutations, faults, stats, clock, fixtures, reset. JSON in and out; see README.md.
 'use strict';
 const json = require('./json');
-const { readBody, sendJson, sendText } = require('./http');
+const { readBody, sendJson, sendText, decodePart } = require('./http');
 const { parseIso } = require('./clock');
 const { validatePlans } = require('./seller');
 const { normalizeClient } = require('./lwa');
@@ -131,7 +131,8 @@ async function handleAdmin(state, req, res, url) {
   } else if (raw === null) {
     return sendJson(res, 413, { error: 'body too large' });
   }
-  const params = found[1].exec(url.pathname).slice(1).map(decodeURIComponent);
+  const params = found[1].exec(url.pathname).slice(1).map(decodePart);
+  if (params.includes(null)) return sendJson(res, 400, { error: 'bad %-encoding in the path' });
   const [status, value] = found[2](state, params, body);
   if (value instanceof Raw) return sendText(res, status, value.text);
   return sendJson(res, status, value);

@@ -4,9 +4,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const json = require('./json');
 
-// Amazon's models live beside the repository (/work/shared); SPAPI_MODELS_DIR or --models overrides.
-const MODELS_DIR = [path.resolve(__dirname, '../../../shared/spapi-models'), '/work/shared/spapi-models']
-  .find((d) => fs.existsSync(d)) || '/work/shared/spapi-models';
+// Amazon's models, copied into the repository as test data (models/README.md);
+// SPAPI_MODELS_DIR or --models overrides.
+const MODELS_DIR = path.resolve(__dirname, 'models');
 
 // The operations served from fixtures: model file, path template, method.
 const OPERATIONS = [
@@ -78,4 +78,4 @@ function listing(fixtures) {
     parameters: f.parameters, status: f.status, response: f.response }));
 }
 
-module.exports = { loadFixtures, match, listing, OPERATIONS };
+module.exports = { loadFixtures, match, listing, OPERATIONS, MODELS_DIR };

@@ -66,7 +66,12 @@ function queryLists(searchParams) {
   return out;
 }
 
+// decodeURIComponent that answers null instead of throwing on a bad %-sequence.
+function decodePart(text) {
+  try { return decodeURIComponent(text); } catch { return null; }
+}
+
 // A single-valued parameter as given (list re-joined), or undefined when absent.
 const one = (query, name) => (query.has(name) ? query.get(name).join(',') : undefined);
 
-module.exports = { one, begin, sendText, sendJson, errorList, ApiError, invalidInput, readBody, queryLists };
+module.exports = { decodePart, one, begin, sendText, sendJson, errorList, ApiError, invalidInput, readBody, queryLists };

@@ -11,6 +11,7 @@ class AccessTokens {
   constructor(clock) { this.clock = clock; this.byToken = new Map(); }
 
   issue(sellerId, lifetimeS) {
+    if (this.byToken.size >= 10000) this.prune();
     const token = `Atza|${crypto.randomBytes(48).toString('base64url')}`;
     this.byToken.set(token, { sellerId, expiresAt: this.clock.now() + lifetimeS * 1000 });
     return token;
@@ -30,6 +31,12 @@ class AccessTokens {
       if (t.sellerId === sellerId && t.expiresAt > now) { t.expiresAt = now; n++; }
     }
     return n;
+  }
+
+  // Forgets tokens expired for more than a day (a token that old is unknown to Amazon too).
+  prune() {
+    const cutoff = this.clock.now() - 86400e3;
+    for (const [k, t] of this.byToken) if (t.expiresAt < cutoff) this.byToken.delete(k);
   }
 
   clear() { this.byToken.clear(); }

@@ -3,7 +3,6 @@
 'use strict';
 const { one, invalidInput, ApiError } = require('./http');
 const { parseIso, isoSeconds } = require('./clock');
-const { paramsDigest } = require('./pagination');
 
 const INCLUDED_DATA = ['BUYER', 'RECIPIENT', 'PROCEEDS', 'EXPENSE', 'PROMOTION', 'CANCELLATION',
   'FULFILLMENT', 'PACKAGES', 'TAX', 'PAYMENT', 'FULFILLMENT_ORDERS'];
@@ -12,7 +11,7 @@ const FULFILLMENT_STATUSES = ['PENDING_AVAILABILITY', 'PENDING', 'UNSHIPPED', 'P
 const FULFILLED_BY = ['MERCHANT', 'AMAZON'];
 const MIN_AGE_MS = 2 * 60e3;
 // Parameters a pagination token need not be repeated with.
-const TOKEN_FREE = ['paginationToken', 'maxResultsPerPage', 'includedData'];
+const TOKEN_FREE = ['maxResultsPerPage', 'includedData'];
 
 // A list parameter whose values must come from `allowed`; returns the list, undefined, or ApiError.
 function enumList(query, name, allowed, max = Infinity) {
@@ -61,14 +60,11 @@ function searchOrders(seller, query, nowMs, tokens) {
   const included = includedSet(query);
   for (const v of [marketplaces, statuses, fulfilledBy, included]) if (v instanceof ApiError) return v;
 
-  const digest = paramsDigest(query, TOKEN_FREE);
+  const { state, digest, error } = tokens.resume(query, 'paginationToken',
+    { op: 'searchOrders', seller: seller.sellerId, free: TOKEN_FREE }, nowMs);
+  if (error) return error;
   let upper; let pos;
-  const pt = one(query, 'paginationToken');
-  if (pt !== undefined) {
-    const { state, error } = tokens.decode(pt, nowMs);
-    if (error) return invalidInput(error === 'expired' ? 'paginationToken has expired' : 'Invalid paginationToken');
-    if (state.op !== 'searchOrders' || state.seller !== seller.sellerId) return invalidInput('Invalid paginationToken');
-    if (state.digest !== digest) return invalidInput('paginationToken must be sent with the same parameters as the request that returned it');
+  if (state) {
     upper = state.upper;
     pos = seller.positionAfter(state.key[0], state.key[1]);
   } else {

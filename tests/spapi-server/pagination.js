@@ -1,6 +1,7 @@
 // Opaque, signed pagination tokens, and the digest of the parameters a token must be repeated with.
 'use strict';
 const crypto = require('node:crypto');
+const { one, invalidInput } = require('./http');
 
 const TOKEN_LIFETIME_MS = 24 * 3600e3;
 
@@ -26,6 +27,22 @@ class Tokens {
     try { state = JSON.parse(Buffer.from(data, 'base64url').toString('utf8')); } catch { return { error: 'invalid' }; }
     if (!(state.exp > nowMs)) return { error: 'expired' };
     return { state };
+  }
+
+  // Reads the token in query parameter `name` for operation `op` of `seller`; the request's other
+  // parameters (except `name` and `free`) must be those the token was issued with.
+  // Returns {state (null without a token), digest} or {error: ApiError}.
+  resume(query, name, { op, seller, free = [] }, nowMs) {
+    const digest = paramsDigest(query, [name, ...free]);
+    const token = one(query, name);
+    if (token === undefined) return { state: null, digest };
+    const { state, error } = this.decode(token, nowMs);
+    if (error) return { error: invalidInput(error === 'expired' ? `${name} has expired` : `Invalid ${name}`) };
+    if (state.op !== op || state.seller !== seller) return { error: invalidInput(`Invalid ${name}`) };
+    if (state.digest !== digest) {
+      return { error: invalidInput(`${name} must be sent with the same other parameters as the request that returned it`) };
+    }
+    return { state, digest };
   }
 }
 

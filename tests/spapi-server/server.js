@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Entry point of the local SP-API test server: arguments, certificates, one HTTPS listener for
 // SP-API, LWA and the admin API, the start-up line on stdout, and a clean stop on SIGTERM.
 'use strict';
@@ -6,6 +5,7 @@ const fs = require('node:fs');
 const https = require('node:https');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
+const { execFile } = require('node:child_process');
 const { ensureCerts } = require('./certs');
 const { loadFixtures } = require('./fixtures');
 const { State } = require('./state');
@@ -18,6 +18,15 @@ function usage(message) {
   process.stderr.write(`spapi-server: ${message}\n`
     + 'usage: node server.js --state-dir DIR [--port N] [--host 127.0.0.1] [--config FILE.json] [--models DIR]\n');
   process.exit(2);
+}
+
+// Under a NOTIFY_SOCKET (the C++ test harness plays systemd), also send READY=1 with the start-up
+// line as STATUS, so a waiter wakes on the event. Node has no Unix datagram socket: systemd-notify.
+function notifyReady(line) {
+  if (!process.env.NOTIFY_SOCKET) return;
+  execFile('systemd-notify', ['--ready', '--no-block', `--status=${line}`], (e) => {
+    if (e) process.stderr.write(`spapi-server: systemd-notify failed: ${e.message}\n`);
+  });
 }
 
 function main() {
@@ -39,13 +48,14 @@ function main() {
   const server = https.createServer({ key: fs.readFileSync(certs.key), cert: fs.readFileSync(certs.cert) },
     (req, res) => {
       begin(res);
-      const url = new URL(req.url, 'https://localhost');
-      let work;
-      if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) work = handleAdmin(state, req, res, url);
-      else if (url.pathname === '/auth/o2/token') work = handleToken(state, req, res);
-      else work = handleSpApi(state, req, res, url);
-      Promise.resolve(work).catch((e) => {
-        process.stderr.write(`spapi-server: ${req.method} ${url.pathname}: ${e.stack || e}\n`);
+      // Everything, URL parsing included, runs inside the promise so any throw becomes a 500.
+      Promise.resolve().then(() => {
+        const url = new URL(req.url, 'https://localhost');
+        if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) return handleAdmin(state, req, res, url);
+        if (url.pathname === '/auth/o2/token') return handleToken(state, req, res);
+        return handleSpApi(state, req, res, url);
+      }).catch((e) => {
+        process.stderr.write(`spapi-server: ${req.method} request failed: ${e.stack || e}\n`);
         if (!res.headersSent) sendJson(res, 500, errorList('InternalFailure', 'We encountered an internal error. Please try again.'));
         else res.destroy();
       });
@@ -53,7 +63,9 @@ function main() {
   server.keepAliveTimeout = 30000;
   server.listen(port, args.host, () => {
     const p = server.address().port;
-    process.stdout.write(`${JSON.stringify({ port: p, ca: certs.ca, admin: `https://127.0.0.1:${p}/_admin` })}\n`);
+    const line = JSON.stringify({ port: p, ca: certs.ca, admin: `https://127.0.0.1:${p}/_admin` });
+    process.stdout.write(`${line}\n`);
+    notifyReady(line);
   });
 
   const stop = () => {

@@ -2,7 +2,7 @@
 // then the sandbox fixtures or the generated seller, with Amazon's headers and the counters.
 'use strict';
 const json = require('./json');
-const { queryLists, errorList, ApiError } = require('./http');
+const { queryLists, errorList, ApiError, decodePart } = require('./http');
 const { deliver } = require('./faults');
 const fixtures = require('./fixtures');
 const orders = require('./orders');
@@ -26,7 +26,7 @@ const denied = (details) => errorList('Unauthorized', 'Access to requested resou
 function route(pathname) {
   for (const r of ROUTES) {
     const m = r.re.exec(pathname);
-    if (m) return { operation: r.operation, orderId: m[1] && decodeURIComponent(m[1]) };
+    if (m) return { operation: r.operation, orderId: m[1] && decodePart(m[1]) };
   }
   return null;
 }
@@ -55,7 +55,7 @@ async function handleSpApi(state, req, res, url) {
   const sandboxPath = pathname.startsWith(`${SANDBOX_PREFIX}/`);
   if (sandboxPath) pathname = pathname.slice(SANDBOX_PREFIX.length);
   const r = req.method === 'GET' ? route(pathname) : null;
-  if (!r) return deliver(res, 404, JSON.stringify(errorList('NotFound', 'Resource not found')), {}, null);
+  if (!r || r.orderId === null) return deliver(res, 404, JSON.stringify(errorList('NotFound', 'Resource not found')), {}, null);
   const { operation, orderId } = r;
 
   const token = req.headers['x-amz-access-token'];

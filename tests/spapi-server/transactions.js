@@ -3,7 +3,6 @@
 'use strict';
 const { one, invalidInput } = require('./http');
 const { parseIso } = require('./clock');
-const { paramsDigest } = require('./pagination');
 
 const MIN_AGE_MS = 2 * 60e3;
 const MAX_WINDOW_MS = 180 * 86400e3;
@@ -26,14 +25,10 @@ function listTransactions(seller, query, nowMs, tokens) {
   const marketplaceId = one(query, 'marketplaceId');
   const status = one(query, 'transactionStatus');
 
-  const digest = paramsDigest(query, ['nextToken']);
+  const { state, digest, error } = tokens.resume(query, 'nextToken', { op: 'listTransactions', seller: seller.sellerId }, nowMs);
+  if (error) return error;
   let upper; let pos; let page;
-  const nt = one(query, 'nextToken');
-  if (nt !== undefined) {
-    const { state, error } = tokens.decode(nt, nowMs);
-    if (error) return invalidInput(error === 'expired' ? 'nextToken has expired' : 'Invalid nextToken');
-    if (state.op !== 'listTransactions' || state.seller !== seller.sellerId) return invalidInput('Invalid nextToken');
-    if (state.digest !== digest) return invalidInput('nextToken must be sent with the same arguments as the call that produced it');
+  if (state) {
     ({ upper, pos, page } = state);
   } else {
     // Amazon's model answers an empty page past 180 days; a 400 makes the client bug visible instead.

@@ -3,8 +3,7 @@
 // tokens, usage-plan 429s and injected faults.
 // Note: never co_await inside a Catch macro; g++ 12 evaluates it more than once there.
 #include "harness/run_coro.hpp"
-#include "harness/spapi_server_process.hpp"
-#include "harness/temp_dir.hpp"
+#include "harness/spapi_server.hpp"
 #include "http/client.hpp"
 #include "spapi/client.hpp"
 #include "spapi/from_config.hpp"
@@ -42,11 +41,8 @@ const std::string kServerConfig = R"({
 })";
 
 struct Live {
-  TempDir dir{"blazed-spapi-live"};
-  SpApiServerProcess server{std::filesystem::path(BLAZED_SOURCE_DIR) / "tests/spapi-server/server.js",
-                            dir.path(), kServerConfig};
+  SpapiServer server{kServerConfig};
   asio::io_context io;
-  std::unique_ptr<http::Client> admin_http;
   std::unique_ptr<http::Client> http;
   std::unique_ptr<LwaClient> lwa;
   std::unique_ptr<SpApiClient> api;
@@ -54,15 +50,14 @@ struct Live {
   Secret generated_refresh{"Atzr|gen-1"};
 
   explicit Live(std::size_t max_response_bytes = 16 * 1024 * 1024,
-                std::string client_secret = "blazed-test-secret") {
+                std::string client_secret = SpapiServer::kClientSecret) {
     config::SpApiConfig cfg;
-    cfg.endpoint_na = server.base_url();
-    cfg.lwa_endpoint = server.base_url() + "/auth/o2/token";
-    cfg.ca_file = server.ca_file();
-    cfg.client_id = "blazed-test-client";
+    cfg.endpoint_na = server.url();
+    cfg.lwa_endpoint = server.url() + "/auth/o2/token";
+    cfg.ca_file = server.ca_file().string();
+    cfg.client_id = SpapiServer::kClientId;
     cfg.max_response_bytes = max_response_bytes;
     auto setup = setup_from_config(cfg, Secret(std::move(client_secret))).value();
-    admin_http = http::Client::create(io.get_executor(), setup.http).value();
     http = http::Client::create(io.get_executor(), setup.http).value();
     lwa = std::make_unique<LwaClient>(*http, SystemClock::instance(), std::move(setup.lwa));
     api = std::make_unique<SpApiClient>(*http, *lwa, SystemClock::instance(), std::move(setup.spapi));
@@ -71,25 +66,15 @@ struct Live {
   SellerAuth sandbox() const { return {kSandbox, Region::na, &sandbox_refresh}; }
   SellerAuth generated() const { return {kGenerated, Region::na, &generated_refresh}; }
 
-  // The admin API: JSON in, JSON out.
-  awaitable<json::value> admin(boost::beast::http::verb method, const std::string& path,
-                               const std::string& body = "") {
-    http::Request req;
-    req.method = method;
-    req.url = server.base_url() + "/_admin" + path;
-    if (!body.empty()) {
-      req.content_type = "application/json";
-      req.body = Secret(body);
-    }
-    auto res = co_await admin_http->request(std::move(req));
-    REQUIRE(res.has_value());
-    INFO(res->body);
-    REQUIRE(res->status < 300);
-    co_return json::parse(res->body);
+  // The admin API (a blocking call on its own connection; the server is another process).
+  json::value admin(const std::string& method, const std::string& path, const std::string& body = "") {
+    const HttpReply reply = server.admin(method, path, body);
+    INFO(reply.body);
+    REQUIRE(reply.status < 300);
+    return json::parse(reply.body);
   }
 };
 
-using boost::beast::http::verb;
 
 }  // namespace
 
@@ -97,7 +82,7 @@ TEST_CASE("every sandbox fixture served over HTTPS parses or maps to its error",
   Live w;
   std::size_t ok = 0, invalid = 0;
   run_coro(w.io, [&]() -> awaitable<void> {
-    const json::value fixtures = co_await w.admin(verb::get, "/fixtures");
+    const json::value fixtures = w.admin("GET", "/fixtures");
     for (const auto& f : fixtures.as_array()) {
       const std::string op(f.at("operation").as_string());
       const std::string target(f.at("target").as_string());
@@ -204,10 +189,10 @@ TEST_CASE("an expired access token costs one refresh and one retry", "[spapi][li
     };
     auto first = co_await order_page();
     REQUIRE(first.has_value());
-    co_await w.admin(verb::post, "/sellers/GEN1/expire-tokens", "{}");
+    w.admin("POST", "/sellers/GEN1/expire-tokens", "{}");
     auto second = co_await order_page();
     REQUIRE(second.has_value());
-    const json::value stats = co_await w.admin(verb::get, "/stats");
+    const json::value stats = w.admin("GET", "/stats");
     const auto& gen = stats.at("sellers").at("GEN1");
     CHECK(gen.at("lwa").at("requests").to_number<int>() == 2);
     CHECK(gen.at("searchOrders").at("403").to_number<int>() == 1);
@@ -221,7 +206,7 @@ TEST_CASE("a revoked seller is lwa_invalid_grant; a wrong client secret is lwa_i
   SECTION("revoked refresh token") {
     Live w;
     run_coro(w.io, [&]() -> awaitable<void> {
-      co_await w.admin(verb::post, "/sellers/GEN1/revoke", R"({"expireAccessTokens":true})");
+      w.admin("POST", "/sellers/GEN1/revoke", R"({"expireAccessTokens":true})");
       auto t = co_await w.lwa->access_token(kGenerated, w.generated_refresh);
       REQUIRE(t.has_error());
       CHECK(t.error().code == "lwa_invalid_grant");
@@ -246,7 +231,7 @@ TEST_CASE("throttling, server errors and broken replies map to distinct codes", 
       std::pair<std::string, std::string>{R"({"kind":"truncate"})", "http_"});
   Live w(1024 * 1024);
   run_coro(w.io, [&]() -> awaitable<void> {
-    co_await w.admin(verb::post, "/faults", fault);
+    w.admin("POST", "/faults", fault);
     SearchOrdersParams p;
     p.last_updated_after = SystemClock::instance().now() - 100 * 24h;
     auto res = co_await w.api->search_orders(w.generated(), p);
@@ -263,7 +248,7 @@ TEST_CASE("the usage plan's 429 is spapi_throttled", "[spapi][live]") {
   Live w;
   int throttled = 0;
   run_coro(w.io, [&]() -> awaitable<void> {
-    co_await w.admin(verb::put, "/sellers/GEN1/plans", R"({"getOrder":{"rate":0.001,"burst":2}})");
+    w.admin("PUT", "/sellers/GEN1/plans", R"({"getOrder":{"rate":0.001,"burst":2}})");
     SearchOrdersParams p;
     p.last_updated_after = SystemClock::instance().now() - 100 * 24h;
     p.max_results_per_page = 1;

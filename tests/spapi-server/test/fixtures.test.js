@@ -5,6 +5,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startServer } = require('../harness');
+const { MODELS_DIR } = require('../fixtures');
 
 let srv;
 let sandboxToken;
@@ -21,7 +22,7 @@ after(() => srv.stop());
 
 // The model's cases read here with plain JSON.parse, independently of the server's loader.
 function modelCases() {
-  const dir = '/work/shared/spapi-models';
+  const dir = process.env.SPAPI_MODELS_DIR || MODELS_DIR;
   const ops = [['orders_2026-01-01.json', '/orders/2026-01-01/orders'], ['orders_2026-01-01.json', '/orders/2026-01-01/orders/{orderId}'],
     ['finances_2024-06-19.json', '/finances/2024-06-19/transactions']];
   const out = [];

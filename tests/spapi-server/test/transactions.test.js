@@ -68,3 +68,13 @@ test('a nextToken needs the same arguments', async () => {
   const r = await list(`postedAfter=${daysAgo(99)}&nextToken=${encodeURIComponent(first.nextToken)}`);
   assert.equal(r.status, 400);
 });
+
+test('a nextToken expires after 24 hours', async () => {
+  const after = daysAgo(100);
+  const first = (await list(`postedAfter=${after}`)).json().payload;
+  await srv.admin('POST', '/clock', { advanceSeconds: 25 * 3600 });
+  tok = await srv.token('Atzr|t1');
+  const r = await list(`postedAfter=${after}&nextToken=${encodeURIComponent(first.nextToken)}`);
+  assert.equal(r.status, 400);
+  assert.match(r.json().errors[0].message, /expired/);
+});
