@@ -144,6 +144,29 @@ struct RateLimitConfig {
   double min_rate = 0.0001;                // slow_down never goes below this (requests/s)
 };
 
+// SP-API access: LWA, endpoints, and the HTTPS client under them (daemon/spapi, daemon/http).
+struct SpApiConfig {
+  // Base URLs per region; override to point at a local or sandbox server.
+  std::string endpoint_na = "https://sellingpartnerapi-na.amazon.com";
+  std::string endpoint_eu = "https://sellingpartnerapi-eu.amazon.com";
+  std::string endpoint_fe = "https://sellingpartnerapi-fe.amazon.com";
+  std::string lwa_endpoint = "https://api.amazon.com/auth/o2/token";  // LWA token URL
+  std::string client_id;                 // the app's LWA client id (not a secret)
+  std::optional<SecretRef> client_secret;  // the app's LWA client secret (rotated every 180 days)
+  std::string ca_file;                   // PEM bundle to trust; empty: the system trust store
+  bool allow_plain_http = false;         // allow http:// endpoints (development only)
+  Duration connect_timeout{5'000};       // TCP connect plus TLS handshake
+  Duration read_timeout{30'000};         // each write/read of one request
+  Duration total_timeout{60'000};        // a whole request, including a stale-connection retry
+  std::size_t max_response_bytes = 16 * 1024 * 1024;  // larger bodies are refused
+  std::string user_agent_app = "blazed";  // user-agent: APP/VERSION (Language=C++; Platform=Linux)
+  std::string user_agent_version = BLAZED_VERSION;
+  // searchOrders/getOrder datasets; BUYER and RECIPIENT need a restricted role and bring PII.
+  std::vector<std::string> included_data = {"PROCEEDS", "FULFILLMENT"};
+  int max_results_per_page = 100;        // searchOrders page size, 1..100
+  Duration token_refresh_margin{60'000};  // refresh access tokens this long before expiry
+};
+
 struct Config {
   std::string instance_id;  // empty: hostname:pid at start-up
   log::Settings log;
@@ -157,6 +180,7 @@ struct Config {
   SchedulerConfig scheduler;
   SyncCadenceConfig sync_cadence;
   RateLimitConfig rate_limit;
+  SpApiConfig spapi;
   Duration shutdown_deadline{20'000};
 
   std::string source;  // the file it was loaded from, for messages
