@@ -146,3 +146,25 @@ TEST_CASE("a job recovered after its last attempt goes to dead when next claimed
   CHECK(dead.at(0).reason == "out of attempts (the last run's lease expired)");
   f.run(b->stop(1s));
 }
+
+TEST_CASE("started, the recoverer and the forwarder run their passes on their own", "[redis]") {
+  QueueFixture f;
+  Recoverer recoverer(f.conn.client, f.keys, f.clock, 10ms);
+  Forwarder forwarder(f.conn.client, f.keys, f.clock, 10ms);
+  auto later = f.run(f.producer.enqueue_after("x", "{}", 5s));
+  REQUIRE(later);
+  // An abandoned claim, as a killed instance leaves it.
+  auto id = f.enqueue("y");
+  REQUIRE(f.cmd({"ZPOPMIN", f.keys.pending()}).size() == 2);
+  REQUIRE(f.cmd({"ZADD", f.keys.active(), std::to_string(unix_millis(f.clock.now()) + 30'000),
+                 std::to_string(id) + ":1"})
+              .as_integer() == 1);
+  f.clock.advance(31s);
+  recoverer.start();
+  forwarder.start();
+  f.wait_for([&] { return f.depths().pending == 2; });
+  CHECK(recoverer.recovered() == 1);
+  CHECK(f.state(later->id) == State::pending);
+  recoverer.stop();
+  forwarder.stop();
+}
