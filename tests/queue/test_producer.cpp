@@ -88,10 +88,7 @@ TEST_CASE("a unique key holds while the job waits or runs, and frees when it end
 
   Gate gate(f.io);
   Handlers h;
-  h.add("sync", {[&](const Job&) -> asio::awaitable<Status> {
-                   co_await gate.wait();
-                   co_return Status{};
-                 }});
+  h.add("sync", {gated(gate)});
   auto p = f.processor(std::move(h));
   f.wait_for([&] { return p->running() == 1; });
   CHECK(f.run(f.producer.enqueue("sync", "{}", o))->duplicate);  // still held while active
