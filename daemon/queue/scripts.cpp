@@ -39,7 +39,9 @@ std::string with_keys(std::string src) {
 // Helpers every script starts with.
 constexpr std::string_view prelude = R"lua(
 local P = ARGV[1]
-local function pending_score(pri, id) return (15 - pri) * 1099511627776 + id end
+-- Numbers go to Redis as strings made with %d: Lua's own number formatting (%.14g/%.17g)
+-- is a costly floating-point printf.
+local function pending_score(pri, id) return string.format('%d', (15 - pri) * 1099511627776 + id) end
 -- Wakes idle processors (they BLPOP the notify list); a few tokens at most, they are hints.
 local function notify(n)
   if n <= 0 then return end
@@ -104,7 +106,7 @@ for i = 0, n - 1 do
     out[#out + 1] = -tonumber(dup)
   else
     id = id + 1
-    local sid = tostring(id)
+    local sid = string.format('%d', id)
     local run_at = ARGV[b + 5]
     local later = tonumber(run_at) > now_ms
     -- Only what is set: a small hash keeps HMGET cheap (absent c and h mean 0).
@@ -200,7 +202,7 @@ while want > 0 do
       if not blocked then
         local token = redis.call('HINCRBY', jk, 'c', 1)
         zadd[#zadd + 1] = ARGV[2]
-        zadd[#zadd + 1] = id .. ':' .. token
+        zadd[#zadd + 1] = string.format('%s:%d', id, token)
         out[#out + 1] = {id, token, f[1], f[2], token - (tonumber(f[9]) or 0), f[3] or '0',
                          f[4] or '0', f[5] or '0', f[6] or '', group, f[8] or '0'}
         want = want - 1
