@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,6 +91,9 @@ struct Config {
   Duration shutdown_deadline{20'000};
 
   std::string source;  // the file it was loaded from, for messages
+  // Each key given in the file, as YAML text, by dotted path: lets a reload tell which
+  // restart-only keys changed.
+  std::map<std::string, std::string> given;
 };
 
 }  // namespace blazed::config

@@ -14,6 +14,11 @@ namespace blazed {
 // An expected failure. `code` is stable and machine-readable ("timeout", "bad_config",
 // "redis_unavailable"...); `message` is for humans and must never carry a secret or PII.
 struct Error {
+  // A two-argument constructor (not an aggregate) so that Result<std::string> is unambiguous:
+  // C++20 would otherwise let a lone string initialise an Error.
+  Error() = default;
+  Error(std::string c, std::string m) : code(std::move(c)), message(std::move(m)) {}
+
   std::string code;
   std::string message;
 
@@ -23,6 +28,13 @@ struct Error {
   }
   friend bool operator==(const Error&, const Error&) = default;
 };
+
+// Errors print as "code: message" (messages never carry secrets, so this is safe to log).
+template <class Stream>
+Stream& operator<<(Stream& os, const Error& e) {
+  os << e.code << ": " << e.message;
+  return os;
+}
 
 // Thrown only where a Result is unwrapped with .value() on a failure (start-up, tests).
 class ErrorException : public std::runtime_error {

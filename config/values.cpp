@@ -1,0 +1,147 @@
+// Owns the typed value readers used by the schema.
+#include "config/values.hpp"
+
+#include "config/loader.hpp"
+
+#include <grp.h>
+#include <pwd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+
+namespace blazed::config::values {
+namespace {
+
+Error bad(std::string expected, const YAML::Node& node) {
+  std::string got = node.IsScalar() ? "'" + node.Scalar() + "'"
+                    : node.IsSequence() ? std::string("a list")
+                    : node.IsMap()      ? std::string("a mapping")
+                                        : std::string("nothing");
+  return make_error("bad_config", "expected " + std::move(expected) + ", got " + got);
+}
+
+Result<std::int64_t> to_integer(std::string_view s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size()) return make_error("bad_config", "not an integer");
+  return v;
+}
+
+template <class Id, class Lookup>
+Result<std::vector<Id>> id_list(const YAML::Node& node, std::string_view what, Lookup lookup) {
+  if (!node.IsSequence()) return bad("a list of " + std::string(what) + " names or numeric ids", node);
+  std::vector<Id> ids;
+  for (const auto& item : node) {
+    if (!item.IsScalar()) return bad("a " + std::string(what) + " name or numeric id", item);
+    if (auto n = to_integer(item.Scalar()); n && *n >= 0) {
+      ids.push_back(static_cast<Id>(*n));
+      continue;
+    }
+    auto id = lookup(item.Scalar());
+    if (!id) return make_error("bad_config", "unknown " + std::string(what) + " '" + item.Scalar() + "'");
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+Result<std::string> as_string(const YAML::Node& node) {
+  if (!node.IsScalar()) return bad("a string", node);
+  return node.Scalar();
+}
+
+Result<std::string> as_nonempty_string(const YAML::Node& node) {
+  auto s = as_string(node);
+  if (s && s->empty()) return bad("a non-empty string", node);
+  return s;
+}
+
+Result<bool> as_bool(const YAML::Node& node) {
+  if (node.IsScalar()) {
+    const auto& s = node.Scalar();
+    if (s == "true" || s == "yes" || s == "on") return true;
+    if (s == "false" || s == "no" || s == "off") return false;
+  }
+  return bad("true or false", node);
+}
+
+Result<std::int64_t> as_integer(const YAML::Node& node, std::int64_t min, std::int64_t max) {
+  std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (!node.IsScalar()) return bad(range, node);
+  auto v = to_integer(node.Scalar());
+  if (!v || *v < min || *v > max) return bad(range, node);
+  return *v;
+}
+
+Result<Duration> as_duration(const YAML::Node& node) {
+  if (!node.IsScalar()) return bad("a duration like 250ms, 30s, 5m, 2h or 7d", node);
+  auto d = parse_duration(node.Scalar());
+  if (!d) return bad("a duration like 250ms, 30s, 5m, 2h or 7d", node);
+  return d;
+}
+
+Result<std::uint16_t> as_port(const YAML::Node& node) {
+  auto v = as_integer(node, 0, 65535);
+  if (!v) return v.error();
+  return static_cast<std::uint16_t>(*v);
+}
+
+Result<unsigned> as_file_mode(const YAML::Node& node) {
+  std::string_view s = node.IsScalar() ? std::string_view(node.Scalar()) : std::string_view();
+  unsigned mode = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), mode, 8);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || mode > 0777)
+    return bad("an octal file mode like 0660", node);
+  return mode;
+}
+
+Result<log::Level> as_log_level(const YAML::Node& node) {
+  if (node.IsScalar())
+    if (auto l = log::parse_level(node.Scalar())) return *l;
+  return bad("one of trace, debug, info, warn, error, critical, off", node);
+}
+
+Result<SecretRef> as_secret_ref(const YAML::Node& node) {
+  // The value is not quoted back: what stands here by mistake may be the secret itself.
+  auto r = node.IsScalar() ? parse_secret_ref(node.Scalar()) : Result<SecretRef>(Error{});
+  if (!r)
+    return make_error("bad_config",
+                      "expected a secret reference env:NAME, file:/path or credential:NAME "
+                      "(the value is not shown: secrets never belong in the YAML)");
+  return r;
+}
+
+Result<std::vector<std::string>> as_string_list(const YAML::Node& node) {
+  if (!node.IsSequence()) return bad("a list of strings", node);
+  std::vector<std::string> out;
+  for (const auto& item : node) {
+    if (!item.IsScalar()) return bad("a string", item);
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+Result<std::vector<uid_t>> as_uid_list(const YAML::Node& node) {
+  return id_list<uid_t>(node, "user", [](const std::string& name) -> std::optional<uid_t> {
+    passwd pw{};
+    passwd* found = nullptr;
+    char buf[4096];
+    if (getpwnam_r(name.c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr)
+      return std::nullopt;
+    return pw.pw_uid;
+  });
+}
+
+Result<std::vector<gid_t>> as_gid_list(const YAML::Node& node) {
+  return id_list<gid_t>(node, "group", [](const std::string& name) -> std::optional<gid_t> {
+    group gr{};
+    group* found = nullptr;
+    char buf[4096];
+    if (getgrnam_r(name.c_str(), &gr, buf, sizeof buf, &found) != 0 || found == nullptr)
+      return std::nullopt;
+    return gr.gr_gid;
+  });
+}
+
+}  // namespace blazed::config::values

@@ -1,0 +1,60 @@
+// Owns blazectl's plug-in point for subcommands and what they share: exit codes, the context
+// (socket, --json, timeout, output streams) and the call-print-exit path. A new subcommand is
+// one cmd_NAME.cpp file holding a `Registrar`, listed in daemon/ctl/CMakeLists.txt.
+#pragma once
+
+#include "ctl/client.hpp"
+
+#include <chrono>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace blazed::ctl {
+
+// blazectl's exit codes (documented in docs/control-protocol.md).
+namespace exit_code {
+inline constexpr int ok = 0;
+inline constexpr int command_error = 1;  // the daemon answered ok:false
+inline constexpr int usage = 2;          // bad command line or config file
+inline constexpr int unreachable = 3;    // cannot connect, refused (busy/forbidden), timeout
+inline constexpr int unhealthy = 4;      // `health`: the daemon answered, not healthy
+}  // namespace exit_code
+
+struct Context {
+  std::string socket_path;
+  bool json = false;
+  std::chrono::milliseconds timeout{10'000};
+  std::ostream& out;
+  std::ostream& err;
+
+  // Connects, sends one command and waits for its reply. Transport failures are the error.
+  Result<Reply> call(std::string_view command, const boost::json::object& args = {});
+
+  // The common ending: prints a transport failure (exit 3), a command error (exit 1), or the
+  // result (exit 0): raw JSON with --json, else `human(result)` written to `out`.
+  int finish(const Result<Reply>& reply,
+             const std::function<void(const boost::json::value&)>& human);
+
+  // Prints "blazectl: message" and `usage` to err; returns exit_code::usage.
+  int usage_error(std::string_view message, std::string_view usage);
+};
+
+struct Subcommand {
+  std::string name;
+  std::string summary;  // one line, for `blazectl --help`
+  std::string usage;    // e.g. "call COMMAND [--arg KEY=VALUE ...]"
+  std::function<int(Context&, const std::vector<std::string>& args)> run;
+};
+
+// Every subcommand linked into blazectl, by name.
+const std::map<std::string, Subcommand>& subcommands();
+
+// Registers a subcommand at static initialisation: `const Registrar reg{{"status", ...}};`
+struct Registrar {
+  explicit Registrar(Subcommand sub);
+};
+
+}  // namespace blazed::ctl

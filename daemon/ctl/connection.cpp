@@ -1,0 +1,104 @@
+// Owns the client end of the control socket (see connection.hpp).
+#include "ctl/connection.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace blazed::ctl {
+namespace {
+
+Error errno_error(std::string code, const std::string& what) {
+  return make_error(std::move(code), what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+Result<Connection> Connection::open(const std::string& socket_path,
+                                    std::chrono::milliseconds timeout) {
+  sockaddr_un addr{};
+  if (socket_path.size() >= sizeof addr.sun_path) {
+    return make_error("connect", "socket path too long: " + socket_path);
+  }
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno_error("connect", "socket");
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  // A Unix socket connect completes or fails at once (or blocks only on a full backlog).
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    auto e = errno_error("connect", "cannot connect to " + socket_path);
+    ::close(fd);
+    return e;
+  }
+  return Connection(fd, timeout);
+}
+
+Connection::Connection(Connection&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)),
+      timeout_(other.timeout_),
+      pending_(std::move(other.pending_)) {}
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    timeout_ = other.timeout_;
+    pending_ = std::move(other.pending_);
+  }
+  return *this;
+}
+
+Connection::~Connection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status Connection::wait_for(short events) {
+  pollfd p{fd_, events, 0};
+  for (;;) {
+    int n = ::poll(&p, 1, static_cast<int>(timeout_.count()));
+    if (n > 0) return {};
+    if (n == 0) return make_error("timeout", "the daemon did not answer in time");
+    if (errno != EINTR) return errno_error("io", "poll");
+  }
+}
+
+Status Connection::write_all(std::string_view bytes) {
+  while (!bytes.empty()) {
+    if (auto st = wait_for(POLLOUT); !st) return st;
+    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return errno_error("io", "write to control socket");
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+Result<std::string> Connection::read_line(std::size_t max_bytes) {
+  for (;;) {
+    if (auto nl = pending_.find('\n'); nl != std::string::npos) {
+      std::string line = pending_.substr(0, nl);
+      pending_.erase(0, nl + 1);
+      return Result<std::string>(boost::system::in_place_value, std::move(line));
+    }
+    if (pending_.size() > max_bytes) return make_error("io", "reply line too long");
+    if (auto st = wait_for(POLLIN); !st) return st.error();
+    char buf[65536];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0) return make_error("eof", "the daemon closed the connection");
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return errno_error("io", "read from control socket");
+    }
+    pending_.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+void Connection::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
+
+}  // namespace blazed::ctl
