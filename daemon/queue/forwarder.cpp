@@ -5,24 +5,12 @@
 
 namespace blazed::queue {
 
-Forwarder::Forwarder(redis::RedisClient& client, QueueKeys keys, const Clock& clock,
-                     std::chrono::milliseconds interval)
-    : client_(client),
-      keys_(std::move(keys)),
-      clock_(clock),
-      interval_(interval),
-      loop_(client.get_executor()) {}
-
-Forwarder::~Forwarder() { stop(); }
-
 void Forwarder::start() {
-  loop_.start(interval_, "forward", keys_.queue(), [this]() -> awaitable<Status> {
+  start_loop("forward", [this]() -> awaitable<Status> {
     auto r = co_await forward_once();
     co_return r ? Status{} : Status(r.error());
   });
 }
-
-void Forwarder::stop() { loop_.stop(); }
 
 awaitable<Result<Forwarded>> Forwarder::forward_once() {
   constexpr int limit = 1000;

@@ -2,18 +2,13 @@
 // to pending. Any instance may run it; the script makes each move happen once.
 #pragma once
 
-#include "core/clock.hpp"
 #include "core/error.hpp"
-#include "queue/keys.hpp"
-#include "redis/client.hpp"
-
 #include "queue/periodic.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <cstdint>
-#include <memory>
 
 namespace blazed::queue {
 
@@ -24,23 +19,17 @@ struct Forwarded {
   std::uint64_t retry = 0;      // retry -> pending
 };
 
-class Forwarder {
+class Forwarder : public PeriodicDuty {
  public:
   Forwarder(redis::RedisClient& client, QueueKeys keys, const Clock& clock,
-            std::chrono::milliseconds interval);
-  ~Forwarder();
+            std::chrono::milliseconds interval)
+      : PeriodicDuty(client, std::move(keys), clock, interval) {}
 
+  // Runs forward_once() every interval until stop().
   void start();
-  void stop();
   // One pass: moves every due job (1000 per script call, repeated while full).
   awaitable<Result<Forwarded>> forward_once();
 
- private:
-  redis::RedisClient& client_;
-  QueueKeys keys_;
-  const Clock& clock_;
-  std::chrono::milliseconds interval_;
-  Periodic loop_;
 };
 
 }  // namespace blazed::queue

@@ -1,8 +1,11 @@
-// Owns Periodic: runs one pass of a duty now and then every interval until stopped (the shared
-// loop of the recoverer and the forwarder).
+// Owns Periodic (runs one pass of a duty now and then every interval until stopped) and
+// PeriodicDuty, the shared shape of the recoverer and the forwarder.
 #pragma once
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
+#include "queue/keys.hpp"
+#include "redis/client.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -40,6 +43,30 @@ class Periodic {
     boost::asio::steady_timer timer;
   };
   std::shared_ptr<State> state_;
+};
+
+// A queue duty that any instance may run every interval (recover, forward).
+class PeriodicDuty {
+ public:
+  PeriodicDuty(const PeriodicDuty&) = delete;
+  PeriodicDuty& operator=(const PeriodicDuty&) = delete;
+  void stop() { loop_.stop(); }
+
+ protected:
+  PeriodicDuty(redis::RedisClient& client, QueueKeys keys, const Clock& clock,
+               std::chrono::milliseconds interval)
+      : client_(client), keys_(std::move(keys)), clock_(clock), interval_(interval),
+        loop_(client.get_executor()) {}
+  ~PeriodicDuty() { loop_.stop(); }
+  void start_loop(std::string duty, std::function<boost::asio::awaitable<Status>()> pass) {
+    loop_.start(interval_, std::move(duty), keys_.queue(), std::move(pass));
+  }
+
+  redis::RedisClient& client_;
+  QueueKeys keys_;
+  const Clock& clock_;
+  std::chrono::milliseconds interval_;
+  Periodic loop_;
 };
 
 }  // namespace blazed::queue

@@ -6,24 +6,12 @@
 
 namespace blazed::queue {
 
-Recoverer::Recoverer(redis::RedisClient& client, QueueKeys keys, const Clock& clock,
-                     std::chrono::milliseconds interval)
-    : client_(client),
-      keys_(std::move(keys)),
-      clock_(clock),
-      interval_(interval),
-      loop_(client.get_executor()) {}
-
-Recoverer::~Recoverer() { stop(); }
-
 void Recoverer::start() {
-  loop_.start(interval_, "recover", keys_.queue(), [this]() -> awaitable<Status> {
+  start_loop("recover", [this]() -> awaitable<Status> {
     auto r = co_await recover_once();
     co_return r ? Status{} : Status(r.error());
   });
 }
-
-void Recoverer::stop() { loop_.stop(); }
 
 awaitable<Result<std::uint64_t>> Recoverer::recover_once() {
   constexpr int limit = 1000;

@@ -2,44 +2,33 @@
 // and puts them back to pending, so a crashed instance loses nothing. Any instance may run it.
 #pragma once
 
-#include "core/clock.hpp"
 #include "core/error.hpp"
-#include "queue/keys.hpp"
-#include "redis/client.hpp"
-
 #include "queue/periodic.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <cstdint>
-#include <memory>
 
 namespace blazed::queue {
 
 using boost::asio::awaitable;
 
-class Recoverer {
+class Recoverer : public PeriodicDuty {
  public:
   Recoverer(redis::RedisClient& client, QueueKeys keys, const Clock& clock,
-            std::chrono::milliseconds interval);
-  ~Recoverer();
+            std::chrono::milliseconds interval)
+      : PeriodicDuty(client, std::move(keys), clock, interval) {}
 
   // Runs recover_once() every interval until stop().
   void start();
-  void stop();
   // One pass (up to 1000 jobs per script call, repeated while full); returns how many went back.
   awaitable<Result<std::uint64_t>> recover_once();
   // Lease recoveries done by this instance since start.
   [[nodiscard]] std::uint64_t recovered() const noexcept { return recovered_; }
 
  private:
-  redis::RedisClient& client_;
-  QueueKeys keys_;
-  const Clock& clock_;
-  std::chrono::milliseconds interval_;
   std::uint64_t recovered_ = 0;
-  Periodic loop_;
 };
 
 }  // namespace blazed::queue

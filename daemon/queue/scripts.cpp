@@ -5,9 +5,10 @@
 //   Unix milliseconds, *_us Unix microseconds. Strings are stored as given, never through a Lua
 //   number, so no precision is lost.
 // - The job hash job:ID has short fields: t type, p payload, m max attempts (absent: the type's
-//   default), r priority, o timeout ms, u unique key, g group, e enqueued_us, rd ready_us (when it
-//   last became runnable; pickup latency is measured from it), c claims (the lease token),
-//   h hand-backs (attempt = c - h), err last error, why dead reason, d died_ms.
+//   default), r priority, o timeout ms, u unique key, g group, rd ready_us (when it last became
+//   runnable; pickup latency is measured from it), c claims (the lease token), h hand-backs
+//   (attempt = c - h), err last error, why dead reason, d died_ms. Fields at their default are
+//   not stored (absent c, h, r mean 0), which keeps the hash small and HMGET cheap.
 // - An active member is "ID:TOKEN" (TOKEN = the claim count), so a stale worker whose lease was
 //   recovered and re-claimed cannot ack, fail or renew the new run (ZREM/ZSCORE miss).
 // - pending is ordered by priority (0-15, higher first) then by id (FIFO).
@@ -38,7 +39,9 @@ std::string with_keys(std::string src) {
 // Helpers every script starts with.
 constexpr std::string_view prelude = R"lua(
 local P = ARGV[1]
-local function pending_score(pri, id) return (15 - pri) * 1099511627776 + id end
+-- Numbers go to Redis as strings made with %d: Lua's own number formatting (%.14g/%.17g)
+-- is a costly floating-point printf.
+local function pending_score(pri, id) return string.format('%d', (15 - pri) * 1099511627776 + id) end
 -- Wakes idle processors (they BLPOP the notify list); a few tokens at most, they are hints.
 local function notify(n)
   if n <= 0 then return end
@@ -79,7 +82,7 @@ redis::Script make(std::string_view body) {
 
 // enqueue: adds jobs, each pending now or scheduled for later.
 // KEYS:   [1] seq, [2] pending, [3] scheduled
-// ARGV:   [1] prefix, [2] now_ms, [3] now_us, then 8 per job: type, payload, max_attempts
+// ARGV:   [1] prefix, [2] now_ms, [3] now_us (the ready time of jobs due now), then 8 per job: type, payload, max_attempts
 //         ('0': the type's default), priority 0-15, run_at_ms ('0': now), unique key ('': none),
 //         group ('': none), timeout_ms ('0': the type's default)
 // Returns one integer per job: the new id, or minus the id of the job already holding the
@@ -103,12 +106,11 @@ for i = 0, n - 1 do
     out[#out + 1] = -tonumber(dup)
   else
     id = id + 1
-    local sid = tostring(id)
+    local sid = string.format('%d', id)
     local run_at = ARGV[b + 5]
     local later = tonumber(run_at) > now_ms
-    local f = {'t', ARGV[b + 1], 'p', ARGV[b + 2], 'e', ARGV[3], 'c', 0, 'h', 0}
-    f[#f + 1] = 'rd'
-    f[#f + 1] = later and (run_at .. '000') or ARGV[3]
+    -- Only what is set: a small hash keeps HMGET cheap (absent c and h mean 0).
+    local f = {'t', ARGV[b + 1], 'p', ARGV[b + 2], 'rd', later and (run_at .. '000') or ARGV[3]}
     if ARGV[b + 3] ~= '0' then f[#f + 1] = 'm'; f[#f + 1] = ARGV[b + 3] end
     if ARGV[b + 4] ~= '0' then f[#f + 1] = 'r'; f[#f + 1] = ARGV[b + 4] end
     if uniq ~= '' then
@@ -145,22 +147,35 @@ return out
 //          priority} (numbers as integers or decimal strings, '0' meaning the type's default)
 const redis::Script& claim() {
   static const redis::Script s = make(R"lua(
-local acked = 0
+-- Acks cost three commands per batch (ZMSCORE, ZREM, DEL), not two per job.
 local lost = {}
+local done = {}
+local gone = {}
 local acks = tonumber(ARGV[4])
-for i = 0, acks - 1 do
-  local b = 4 + i * 4
-  local id = ARGV[b + 1]
-  if redis.call('ZREM', KEYS[2], id .. ':' .. ARGV[b + 2]) == 1 then
-    redis.call('DEL', P .. '${job}' .. id)
-    release_unique(id, ARGV[b + 3])
-    release_group(id, ARGV[b + 4])
-    acked = acked + 1
-  else
-    lost[#lost + 1] = id
+if acks > 0 then
+  local members = {}
+  for i = 0, acks - 1 do
+    members[i + 1] = ARGV[5 + i * 4] .. ':' .. ARGV[6 + i * 4]
+  end
+  local scores = redis.call('ZMSCORE', KEYS[2], unpack(members))
+  for i = 0, acks - 1 do
+    local b = 4 + i * 4
+    local id = ARGV[b + 1]
+    if scores[i + 1] then
+      done[#done + 1] = members[i + 1]
+      gone[#gone + 1] = P .. '${job}' .. id
+      release_unique(id, ARGV[b + 3])
+      release_group(id, ARGV[b + 4])
+    else
+      lost[#lost + 1] = id
+    end
+  end
+  if #done > 0 then
+    redis.call('ZREM', KEYS[2], unpack(done))
+    redis.call('DEL', unpack(gone))
   end
 end
-local out = {acked, lost}
+local out = {#done, lost}
 local want = tonumber(ARGV[3])
 local zadd = {}
 while want > 0 do
@@ -187,7 +202,7 @@ while want > 0 do
       if not blocked then
         local token = redis.call('HINCRBY', jk, 'c', 1)
         zadd[#zadd + 1] = ARGV[2]
-        zadd[#zadd + 1] = id .. ':' .. token
+        zadd[#zadd + 1] = string.format('%s:%d', id, token)
         out[#out + 1] = {id, token, f[1], f[2], token - (tonumber(f[9]) or 0), f[3] or '0',
                          f[4] or '0', f[5] or '0', f[6] or '', group, f[8] or '0'}
         want = want - 1

@@ -1,8 +1,9 @@
-// Owns how Catch2 prints Error, Result<T>, Reply and reply lists in failed assertions (type and
-// size only, never payload bytes).
+// Owns how Catch2 prints Error, Reply and reply lists in failed assertions (type and size only,
+// never payload bytes); Result<T> prints through catch_result.hpp.
 #pragma once
 
 #include "core/error.hpp"
+#include "harness/catch_result.hpp"
 #include "redis/endpoint.hpp"
 #include "redis/reply.hpp"
 
@@ -28,13 +29,3 @@ inline std::ostream& operator<<(std::ostream& os, const std::vector<Reply>& v) {
   return os << "replies(" << v.size() << ")";
 }
 }  // namespace blazed::redis
-
-// Result<T> prints as "ok" or its error, whatever T is (T need not be printable).
-namespace Catch {
-template <class T>
-struct StringMaker<boost::system::result<T, blazed::Error>> {
-  static std::string convert(const boost::system::result<T, blazed::Error>& r) {
-    return r ? std::string("ok") : "error(" + r.error().code + ": " + r.error().message + ")";
-  }
-};
-}  // namespace Catch

@@ -112,8 +112,24 @@ struct QueueFixture {
   }
   Depths depths() { return run(inspector.depths()).value(); }
   std::optional<State> state(std::int64_t id) { return run(inspector.state_of(id)).value(); }
+  // The newest dead job is `id`, dead for `reason`.
+  void check_newest_dead(std::int64_t id, const std::string& reason) {
+    auto dead = run(inspector.dead_jobs(1)).value();
+    REQUIRE(dead.size() == 1);
+    CHECK(dead[0].id == id);
+    CHECK(dead[0].reason == reason);
+  }
   redis::Reply cmd(redis::Args a) { return run(conn.client.command(std::move(a))).value(); }
 };
+
+// A handler that runs until `gate` opens (success) or it is cancelled (`*cancelled` set).
+inline Handler gated(Gate& gate, bool* cancelled = nullptr) {
+  return [&gate, cancelled](const Job&) -> asio::awaitable<Status> {
+    bool opened = co_await gate.wait();
+    if (cancelled != nullptr) *cancelled = !opened;
+    co_return Status{};
+  };
+}
 
 inline Handler ok_handler(std::vector<std::int64_t>* seen = nullptr) {
   return [seen](const Job& j) -> asio::awaitable<Status> {

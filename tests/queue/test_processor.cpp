@@ -153,9 +153,7 @@ TEST_CASE("a permanent error goes to dead at once", "[redis]") {
   auto p = f.processor(std::move(h));
   f.wait_reports(1);
   CHECK(f.reports[0].outcome == Outcome::dead);
-  auto dead = f.run(f.inspector.dead_jobs(1)).value();
-  CHECK(dead.at(0).id == id);
-  CHECK(dead.at(0).reason == "permanent failure");
+  f.check_newest_dead(id, "permanent failure");
   f.run(p->stop(1s));
 }
 
@@ -164,12 +162,7 @@ TEST_CASE("a job past its timeout is cancelled and the attempt counts as failed"
   Gate never(f.io);
   bool cancelled = false;
   Handlers h;
-  h.add("slow", {[&](const Job&) -> asio::awaitable<Status> {
-                   bool opened = co_await never.wait();
-                   cancelled = !opened;
-                   co_return Status{};
-                 },
-                 3, 60s, 1s, 1s});
+  h.add("slow", {gated(never, &cancelled), 3, 60s, 1s, 1s});
   EnqueueOptions o;
   o.timeout = 50ms;  // the per-job timeout overrides the type's 60 s
   auto id = f.enqueue("slow", "{}", o);
@@ -241,10 +234,7 @@ TEST_CASE("the heartbeat renews leases so a long job is not recovered", "[redis]
   QueueFixture f;
   Gate gate(f.io);
   Handlers h;
-  h.add("long", {[&](const Job&) -> asio::awaitable<Status> {
-                   co_await gate.wait();
-                   co_return Status{};
-                 }});
+  h.add("long", {gated(gate)});
   f.enqueue("long");
   auto p = f.processor(std::move(h));
   f.wait_for([&] { return p->running() == 1; });
@@ -266,14 +256,8 @@ TEST_CASE("graceful stop: running jobs finish until the deadline, the rest go ba
   Gate never(f.io);
   bool stuck_cancelled = false;
   Handlers h;
-  h.add("quick", {[&](const Job&) -> asio::awaitable<Status> {
-                    co_await quick_gate.wait();
-                    co_return Status{};
-                  }});
-  h.add("stuck", {[&](const Job&) -> asio::awaitable<Status> {
-                    stuck_cancelled = !(co_await never.wait());
-                    co_return Status{};
-                  }});
+  h.add("quick", {gated(quick_gate)});
+  h.add("stuck", {gated(never, &stuck_cancelled)});
   auto quick = f.enqueue("quick");
   auto stuck = f.enqueue("stuck");
   auto p = f.processor(std::move(h), QueueFixture::options(2));

@@ -25,10 +25,12 @@ TEST_CASE("enqueue now: pending, with its fields, under the queue's hash tag", "
   auto d = f.depths();
   CHECK(d.pending == 1);
   CHECK(d.active + d.scheduled + d.retry + d.dead == 0);
-  auto fields = f.cmd({"HMGET", f.keys.job(id), "t", "p", "c"});
+  auto fields = f.cmd({"HMGET", f.keys.job(id), "t", "p", "rd", "c"});
   CHECK(fields[0].str() == "sync");
   CHECK(fields[1].str() == R"({"seller":7})");
-  CHECK(fields[2].str() == "0");
+  CHECK(fields[2].to_int() ==
+        std::chrono::duration_cast<std::chrono::microseconds>(f.clock.now().time_since_epoch()).count());
+  CHECK(fields[3].is_nil());  // never claimed
   auto keys = f.cmd({"KEYS", "*"});
   REQUIRE(keys.size() >= 3);  // seq, pending, job:1 (and the wake-up list)
   for (const auto& key : keys.elements()) {
@@ -88,10 +90,7 @@ TEST_CASE("a unique key holds while the job waits or runs, and frees when it end
 
   Gate gate(f.io);
   Handlers h;
-  h.add("sync", {[&](const Job&) -> asio::awaitable<Status> {
-                   co_await gate.wait();
-                   co_return Status{};
-                 }});
+  h.add("sync", {gated(gate)});
   auto p = f.processor(std::move(h));
   f.wait_for([&] { return p->running() == 1; });
   CHECK(f.run(f.producer.enqueue("sync", "{}", o))->duplicate);  // still held while active

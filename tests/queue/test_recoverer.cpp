@@ -13,10 +13,7 @@ TEST_CASE("a killed processor's job is recovered after its lease and re-run else
   Gate never(f.io);
   auto crashed = std::make_unique<Connections>(f.io, f.server.config());
   Handlers ha;
-  ha.add("sync", {[&](const Job&) -> asio::awaitable<Status> {
-                    co_await never.wait();
-                    co_return Status{};
-                  }});
+  ha.add("sync", {gated(never)});
   auto id = f.enqueue("sync");
   auto untouched = f.enqueue("other");
   auto a = f.processor(std::move(ha), QueueFixture::options(1), crashed.get());
@@ -124,11 +121,7 @@ TEST_CASE("a job recovered after its last attempt goes to dead when next claimed
   QueueFixture f;
   Gate never(f.io);
   Handlers h;
-  h.add("sync", {[&](const Job&) -> asio::awaitable<Status> {
-                   co_await never.wait();
-                   co_return Status{};
-                 },
-                 1});
+  h.add("sync", {gated(never), 1});
   auto id = f.enqueue("sync");
   auto crashed = std::make_unique<Connections>(f.io, f.server.config());
   auto a = f.processor(h, QueueFixture::options(1), crashed.get());
@@ -141,8 +134,28 @@ TEST_CASE("a job recovered after its last attempt goes to dead when next claimed
   auto b = f.processor(h);
   f.wait_reports(1);
   CHECK(f.reports[0].outcome == Outcome::dead);
-  auto dead = f.run(f.inspector.dead_jobs(1)).value();
-  CHECK(dead.at(0).id == id);
-  CHECK(dead.at(0).reason == "out of attempts (the last run's lease expired)");
+  f.check_newest_dead(id, "out of attempts (the last run's lease expired)");
   f.run(b->stop(1s));
+}
+
+TEST_CASE("started, the recoverer and the forwarder run their passes on their own", "[redis]") {
+  QueueFixture f;
+  Recoverer recoverer(f.conn.client, f.keys, f.clock, 10ms);
+  Forwarder forwarder(f.conn.client, f.keys, f.clock, 10ms);
+  auto later = f.run(f.producer.enqueue_after("x", "{}", 5s));
+  REQUIRE(later);
+  // An abandoned claim, as a killed instance leaves it.
+  auto id = f.enqueue("y");
+  REQUIRE(f.cmd({"ZPOPMIN", f.keys.pending()}).size() == 2);
+  REQUIRE(f.cmd({"ZADD", f.keys.active(), std::to_string(unix_millis(f.clock.now()) + 30'000),
+                 std::to_string(id) + ":1"})
+              .as_integer() == 1);
+  f.clock.advance(31s);
+  recoverer.start();
+  forwarder.start();
+  f.wait_for([&] { return f.depths().pending == 2; });
+  CHECK(recoverer.recovered() == 1);
+  CHECK(f.state(later->id) == State::pending);
+  recoverer.stop();
+  forwarder.stop();
 }
