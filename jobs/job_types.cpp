@@ -1,0 +1,11 @@
+// Owns the list of job types the daemon runs: one line per type, each registered by its own file.
+#include "jobs/job_context.hpp"
+
+namespace blazed::jobs {
+
+Status register_job_types(queue::Handlers& /*handlers*/, JobContext& /*ctx*/) {
+  // Job types register here, one call each: register_<type>(handlers, ctx).
+  return {};
+}
+
+}  // namespace blazed::jobs
