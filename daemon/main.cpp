@@ -1,6 +1,7 @@
 // Owns blazed's command line: run the daemon, check a config, migrate, and operator commands.
 #include "config/loader.hpp"
 #include "core/log.hpp"
+#include "server/keys_cli.hpp"
 #include "server/server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -19,6 +20,7 @@ constexpr const char* kUsage = R"(usage:
   blazed [--config FILE]            run the daemon (default config /etc/blazed/blazed.yaml)
   blazed --check-config FILE        validate FILE, resolve its secret references, exit
   blazed --version
+  blazed keys generate --dir DIR [--id ID]   write a new key file (see blazed keys --help)
 Exit codes: 0 ok, 1 failure, 2 usage, 69 a dependency unavailable at start-up, 78 bad config.
 )";
 
@@ -81,6 +83,8 @@ int run_daemon(const std::string& path) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "keys")
+    return server::run_keys_cli(std::vector<std::string>(args.begin() + 1, args.end()));
   Args parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];

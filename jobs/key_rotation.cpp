@@ -137,6 +137,16 @@ const RotationTable& seller_tokens_table() {
   return t;
 }
 
+const RotationTable& raw_payloads_table() {
+  static const RotationTable t{"raw_payloads", "id", std::string(crypto::kPurposeRawPayload)};
+  return t;
+}
+
+std::span<const RotationTable> rotation_tables() {
+  static const std::vector<RotationTable> all{seller_tokens_table(), raw_payloads_table()};
+  return all;
+}
+
 asio::awaitable<Result<RotationReport>> rotate_table(pg::PgPool& db, const crypto::Keyring& keyring,
                                                      crypto::NonceSource& nonces,
                                                      const RotationTable& table,

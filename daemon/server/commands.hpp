@@ -1,0 +1,18 @@
+// Owns the declarations of the control commands each area registers (one commands_AREA.cpp
+// each); the composition root calls them after the built-in commands.
+#pragma once
+
+#include "control/registry.hpp"
+#include "core/error.hpp"
+#include "jobs/job_context.hpp"
+
+namespace blazed::server {
+
+// keys.status, keys.rotate, and (through register_seller_token_commands) sellers.connect and
+// sellers.disconnect (docs/control-protocol.md). `ctx` must outlive the control server.
+Status register_keys_commands(control::CommandRegistry& registry, jobs::JobContext& ctx);
+
+// sellers.connect (seal and store a refresh token) and sellers.disconnect (delete it at once).
+Status register_seller_token_commands(control::CommandRegistry& registry, jobs::JobContext& ctx);
+
+}  // namespace blazed::server
