@@ -22,6 +22,7 @@ namespace blazed::config::values {
 // key's path ("[2].cron") and that node's line (0-based, -1: the key's own line), so the loader
 // reports "file:LINE: key 'schedules[2].cron': ...". Converts from a plain Error.
 struct ValueError {
+  ValueError() = default;
   ValueError(Error e) : message(std::move(e.message)) {}  // NOLINT: implicit on purpose
   ValueError(std::string sub, int at_line, std::string m)
       : message(std::move(m)), subkey(std::move(sub)), line(at_line) {}
