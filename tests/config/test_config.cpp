@@ -74,6 +74,40 @@ TEST_CASE("errors name the file, the line and the key", "[unit]") {
       {"log: [\n", "blazed.yaml:"},
       {"- a\n- b\n", "blazed.yaml:1: the top level must be a mapping"},
       {"control:\n  allow_uids: [no-such-user-xyz]\n", "unknown user 'no-such-user-xyz'"},
+      // List items: the error names the item, its field and the field's (or item's) line.
+      {"schedules:\n  - {name: a, cron: '@daily', job: j}\n  - name: b\n    cron: [1]\n    job: j\n",
+       "blazed.yaml:4: key 'schedules[1].cron': expected a string, got a list"},
+      {"schedules:\n  - name: a\n    cron: '@daily'\n", "blazed.yaml:2: key 'schedules[0].job': is required"},
+      {"schedules:\n  - name: a\n    crn: '@daily'\n", "blazed.yaml:3: key 'schedules[0].crn': unknown key"},
+      {"schedules:\n  - name: a\n    name: b\n", "blazed.yaml:3: key 'schedules[0].name': appears twice"},
+      {"schedules:\n  - {name: a, cron: x, job: j}\n  - 5\n", "blazed.yaml:3: key 'schedules[1]': expected a mapping"},
+      {"schedules:\n  - {name: a, cron: x, job: j}\n  - {name: b, cron: x, job: j}\n  - name: c\n    cron: \"\"\n    job: j\n",
+       "blazed.yaml:5: key 'schedules[2].cron': expected a non-empty string, got ''"},
+      {"schedules:\n  - name: a\n    cron: x\n    job: j\n    payload: '{\"a\":1}'\n",
+       "blazed.yaml:5: key 'schedules[0].payload': expected a mapping"},
+      {"schedules: {name: a}\n", "blazed.yaml:1: key 'schedules': expected a list of mappings"},
+      {"rate_limit:\n  plans:\n    - {operation: a, rate: 1, burst: 1}\n    - {operation: b, rate: -1, burst: 1}\n",
+       "blazed.yaml:4: key 'rate_limit.plans[1].rate': expected a number from 1e-06 to 1000, got '-1'"},
+      {"rate_limit:\n  plans:\n    - {operation: a, rate: .nan, burst: 1}\n", "key 'rate_limit.plans[0].rate': expected a number"},
+      {"rate_limit:\n  plans:\n    - {operation: a, rate: nan, burst: 1}\n", "key 'rate_limit.plans[0].rate': expected a number"},
+      {"rate_limit:\n  plans:\n    - {operation: a, rate: 1, burst: 0}\n",
+       "blazed.yaml:3: key 'rate_limit.plans[0].burst': expected an integer from 1 to 1000000, got '0'"},
+      {"rate_limit:\n  plans:\n    - {operation: a, burst: 2}\n", "blazed.yaml:3: key 'rate_limit.plans[0].rate': is required"},
+      {"rate_limit:\n  slow_down_factor: 0\n", "blazed.yaml:2: key 'rate_limit.slow_down_factor': expected a number greater than 0 and at most 1, got '0'"},
+      {"rate_limit:\n  slow_down_factor: 1.5\n", "key 'rate_limit.slow_down_factor': expected a number greater than 0"},
+      {"rate_limit:\n  min_rate: inf\n", "blazed.yaml:2: key 'rate_limit.min_rate': expected a number"},
+      {"rate_limit:\n  min_rate: 1e-3x\n", "blazed.yaml:2: key 'rate_limit.min_rate': expected a number"},
+      {"credential_ages:\n  lwa_client_secret_created: 2025-02-29\n",
+       "blazed.yaml:2: key 'credential_ages.lwa_client_secret_created': expected a date YYYY-MM-DD, got '2025-02-29'"},
+      {"credential_ages:\n  lwa_client_secret_created: 2025-1-05\n", "expected a date YYYY-MM-DD"},
+      {"credential_ages:\n  lwa_client_secret_created: 2025-13-01\n", "expected a date YYYY-MM-DD"},
+      {"credential_ages:\n  lwa_client_secret_created: 20x5-01-01\n", "expected a date YYYY-MM-DD"},
+      {"queue:\n  lease: 0\n", "blazed.yaml:2: key 'queue.lease': expected a duration greater than 0"},
+      {"queue:\n  queues: []\n", "blazed.yaml:2: key 'queue.queues': expected a non-empty list"},
+      {"queue:\n  concurrency: 0\n", "key 'queue.concurrency': expected an integer from 1 to 1024"},
+      {"sync:\n  intervall: 1h\n", "blazed.yaml:2: unknown key 'sync.intervall' (did you mean 'sync.interval'?)"},
+      {"spapi:\n  max_results_per_page: 101\n", "key 'spapi.max_results_per_page': expected an integer from 1 to 100"},
+      {"keyring:\n  from_credentials: maybe\n", "blazed.yaml:2: key 'keyring.from_credentials': expected true or false"},
   }));
   CAPTURE(c.yaml);
   CHECK_THAT(error_of(c.yaml), Catch::Contains(c.expected));
@@ -233,50 +267,6 @@ TEST_CASE("rate limit plans are read", "[unit]") {
   CHECK(c.rate_limit.plans[0].burst == 30);
   CHECK(c.rate_limit.plans[1].operation == "custom");
   CHECK(c.rate_limit.plans[1].rate == 1000.0);
-}
-
-TEST_CASE("bad values in the new sections name the file, the line and the key", "[unit]") {
-  struct Case {
-    std::string yaml, expected;
-  };
-  auto c = GENERATE(values<Case>({
-      // List items: the error names the item, its field and the field's (or item's) line.
-      {"schedules:\n  - {name: a, cron: '@daily', job: j}\n  - name: b\n    cron: [1]\n    job: j\n",
-       "blazed.yaml:4: key 'schedules[1].cron': expected a string, got a list"},
-      {"schedules:\n  - name: a\n    cron: '@daily'\n", "blazed.yaml:2: key 'schedules[0].job': is required"},
-      {"schedules:\n  - name: a\n    crn: '@daily'\n", "blazed.yaml:3: key 'schedules[0].crn': unknown key"},
-      {"schedules:\n  - name: a\n    name: b\n", "blazed.yaml:3: key 'schedules[0].name': appears twice"},
-      {"schedules:\n  - {name: a, cron: x, job: j}\n  - 5\n", "blazed.yaml:3: key 'schedules[1]': expected a mapping"},
-      {"schedules:\n  - {name: a, cron: x, job: j}\n  - {name: b, cron: x, job: j}\n  - name: c\n    cron: \"\"\n    job: j\n",
-       "blazed.yaml:5: key 'schedules[2].cron': expected a non-empty string, got ''"},
-      {"schedules:\n  - name: a\n    cron: x\n    job: j\n    payload: '{\"a\":1}'\n",
-       "blazed.yaml:5: key 'schedules[0].payload': expected a mapping"},
-      {"schedules: {name: a}\n", "blazed.yaml:1: key 'schedules': expected a list of mappings"},
-      {"rate_limit:\n  plans:\n    - {operation: a, rate: 1, burst: 1}\n    - {operation: b, rate: -1, burst: 1}\n",
-       "blazed.yaml:4: key 'rate_limit.plans[1].rate': expected a number from 1e-06 to 1000, got '-1'"},
-      {"rate_limit:\n  plans:\n    - {operation: a, rate: .nan, burst: 1}\n", "key 'rate_limit.plans[0].rate': expected a number"},
-      {"rate_limit:\n  plans:\n    - {operation: a, rate: nan, burst: 1}\n", "key 'rate_limit.plans[0].rate': expected a number"},
-      {"rate_limit:\n  plans:\n    - {operation: a, rate: 1, burst: 0}\n",
-       "blazed.yaml:3: key 'rate_limit.plans[0].burst': expected an integer from 1 to 1000000, got '0'"},
-      {"rate_limit:\n  plans:\n    - {operation: a, burst: 2}\n", "blazed.yaml:3: key 'rate_limit.plans[0].rate': is required"},
-      {"rate_limit:\n  slow_down_factor: 0\n", "blazed.yaml:2: key 'rate_limit.slow_down_factor': expected a number greater than 0 and at most 1, got '0'"},
-      {"rate_limit:\n  slow_down_factor: 1.5\n", "key 'rate_limit.slow_down_factor': expected a number greater than 0"},
-      {"rate_limit:\n  min_rate: inf\n", "blazed.yaml:2: key 'rate_limit.min_rate': expected a number"},
-      {"rate_limit:\n  min_rate: 1e-3x\n", "blazed.yaml:2: key 'rate_limit.min_rate': expected a number"},
-      {"credential_ages:\n  lwa_client_secret_created: 2025-02-29\n",
-       "blazed.yaml:2: key 'credential_ages.lwa_client_secret_created': expected a date YYYY-MM-DD, got '2025-02-29'"},
-      {"credential_ages:\n  lwa_client_secret_created: 2025-1-05\n", "expected a date YYYY-MM-DD"},
-      {"credential_ages:\n  lwa_client_secret_created: 2025-13-01\n", "expected a date YYYY-MM-DD"},
-      {"credential_ages:\n  lwa_client_secret_created: 20x5-01-01\n", "expected a date YYYY-MM-DD"},
-      {"queue:\n  lease: 0\n", "blazed.yaml:2: key 'queue.lease': expected a duration greater than 0"},
-      {"queue:\n  queues: []\n", "blazed.yaml:2: key 'queue.queues': expected a non-empty list"},
-      {"queue:\n  concurrency: 0\n", "key 'queue.concurrency': expected an integer from 1 to 1024"},
-      {"sync:\n  intervall: 1h\n", "blazed.yaml:2: unknown key 'sync.intervall' (did you mean 'sync.interval'?)"},
-      {"spapi:\n  max_results_per_page: 101\n", "key 'spapi.max_results_per_page': expected an integer from 1 to 100"},
-      {"keyring:\n  from_credentials: maybe\n", "blazed.yaml:2: key 'keyring.from_credentials': expected true or false"},
-  }));
-  CAPTURE(c.yaml);
-  CHECK_THAT(error_of(c.yaml), Catch::Contains(c.expected));
 }
 
 TEST_CASE("the LWA client secret written into the YAML is not echoed", "[unit]") {
