@@ -178,6 +178,10 @@ asio::awaitable<Result<RotationReport>> rotate_table(pg::PgPool& db, const crypt
           auto tx = co_await s.transaction([&](pg::Tx& t) -> asio::awaitable<Status> {
             auto rows = co_await t.query(sql.select_batch, cursor, active, options.batch_size);
             if (!rows) co_return rows.error();
+            // The keyring may have been swapped while the query ran: the rows would be sealed
+            // under another key than the key_id written beside them. Stop; a retry retargets.
+            if (keyring.active().id() != active)
+              co_return make_error("rotation_key_changed", "the active key changed during the run");
             auto batch = rewrap_rows(*rows, keyring, nonces, table);
             if (!batch) co_return batch.error();
             done = BatchOutcome{};

@@ -101,5 +101,6 @@ struct Parts {
 boost::asio::awaitable<Status> start_storage(Parts& parts);  // Redis, PostgreSQL + schema, keyring, SP-API
 Status start_operator_surface(Parts& parts);  // metrics, health HTTP, control socket
 Status start_work(Parts& parts);              // queue processors, recoverers, scheduler, cadence
+Status start_keys(Parts& parts);              // keys/sellers commands, credential gauges, rotation check
 
 }  // namespace blazed::server

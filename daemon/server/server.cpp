@@ -54,6 +54,7 @@ struct Server::Lifecycle : Parts {
     if (auto st = co_await start_storage(*this); !st) co_return st;
     if (auto st = start_operator_surface(*this); !st) co_return st;
     if (auto st = start_work(*this); !st) co_return st;
+    if (auto st = start_keys(*this); !st) co_return st;
     co_return Status{};
   }
 

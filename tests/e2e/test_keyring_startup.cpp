@@ -1,9 +1,11 @@
 // End-to-end: the real blazed refuses to start (no READY, non-zero exit, the file named) when a
-// key file is readable by group or others or the configured active key has no file, and
-// starts once the key directory is right.
+// key file is readable by group or others or the configured active key has no file; with a
+// right key directory it starts, and `blazectl sellers connect` / `keys status` and the
+// credential gauges work against it.
 #include "crypto/key_file.hpp"
 #include "harness/daemon_env.hpp"
 #include "harness/daemon_process.hpp"
+#include "harness/run_process.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -44,9 +46,28 @@ TEST_CASE("blazed refuses to start with a group-readable key or a missing active
     CHECK(*code != 0);
     CHECK_THAT(daemon.output(), Catch::Contains("keyring_missing_active"));
   }
-  SECTION("a key directory that is right: the daemon starts") {
+  SECTION("a key directory that is right: the daemon starts and answers the key commands") {
     DaemonProcess daemon(kBlazedBinary, {"--config", config.string()}, env.dir().path());
     REQUIRE(daemon.wait_for_notify("READY=1"));
+    const std::string token = "Atzr|IwEBIe2e-canary-refresh-token";
+    auto connect = run_process({kBlazectlBinary, "--socket", env.socket_path(), "sellers", "connect",
+                                "--region", "na", "--marketplace", "ATVPDKIKX0DER"},
+                               {{"BLAZED_SOCKET", ""}}, token + "\n");
+    INFO(connect.err);
+    CHECK(connect.exit_code == 0);
+    CHECK(connect.out == "seller 1 connected (token sealed under key k1)\n");
+    auto status = run_process({kBlazectlBinary, "--socket", env.socket_path(), "--json", "keys", "status"},
+                              {{"BLAZED_SOCKET", ""}});
+    CHECK(status.exit_code == 0);
+    CHECK_THAT(status.out, Catch::Contains(R"("active_key":"k1")"));
+    CHECK_THAT(status.out, Catch::Contains(R"("rows":{"seller_tokens":1,"raw_payloads":0})"));
+    auto metrics = http_get(env.health_port(), "/metrics");
+    CHECK(metrics.status == 200);
+    CHECK_THAT(metrics.body, Catch::Contains("blazed_key_over_policy{key_id=\"k1\"} 0\n"));
+    CHECK_THAT(metrics.body, Catch::Contains("blazed_key_age_seconds{key_id=\"k1\"} "));
+    const auto stored = env.db().exec("SELECT encode(ciphertext, 'escape') FROM seller_tokens");
+    REQUIRE(stored.size() == 1);
+    CHECK(stored[0][0]->find("canary") == std::string::npos);
     daemon.signal(SIGTERM);
     CHECK(daemon.wait_exit(30s) == 0);
   }
