@@ -68,6 +68,7 @@ TEST_CASE("blazed refuses to start with a group-readable key or a missing active
     const auto stored = env.db().exec("SELECT encode(ciphertext, 'escape') FROM seller_tokens");
     REQUIRE(stored.size() == 1);
     CHECK(stored[0][0]->find("canary") == std::string::npos);
+    CHECK(daemon.output().find("canary") == std::string::npos);
     daemon.signal(SIGTERM);
     CHECK(daemon.wait_exit(30s) == 0);
   }
