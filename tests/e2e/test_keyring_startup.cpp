@@ -11,6 +11,8 @@
 
 #include <sys/stat.h>
 
+#include <csignal>
+
 using namespace blazed::testing;
 using namespace std::chrono_literals;
 
