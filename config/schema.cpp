@@ -167,7 +167,7 @@ std::vector<KeySpec> build() {
       {"health.port", "port", "9464", false, "Port of the health and metrics HTTP server (0: any free port).",
        set([](Config& c) -> auto& { return c.health.port; }, as_port)},
 
-      {"queue.queues", "list of names", "[default]", false,
+      {"queue.queues", "list of names", "[default, sync]", false,
        "Queues this instance processes.",
        set([](Config& c) -> auto& { return c.queue.queues; }, as_name_list)},
       {"queue.concurrency", "integer 1-1024", "16", false, "Worker slots per queue (jobs running at once).",
