@@ -12,7 +12,8 @@ namespace blazed::server {
 //   blazed_key_over_policy{key_id}            1 when older than credential_ages.max_key_age
 //   blazed_lwa_client_secret_age_seconds      only when credential_ages.lwa_client_secret_created is set
 //   blazed_lwa_client_secret_over_policy      likewise, 1 when older than its max age
-// `ctx` (its keyring, config and clock) must outlive the registry's scrapes.
+// `ctx` (its keyring, config and clock) must outlive the registry's scrapes. Threading: scrapes
+// run on the health server's executor, the daemon's one event loop, where the keyring lives.
 void register_credential_metrics(metrics::Registry& registry, jobs::JobContext& ctx);
 
 }  // namespace blazed::server
