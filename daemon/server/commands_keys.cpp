@@ -24,7 +24,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using control::Request;
 
-constexpr auto kDay = std::chrono::hours(24);
 
 std::int64_t whole_seconds(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::seconds>(d).count();
