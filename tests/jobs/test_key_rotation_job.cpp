@@ -184,3 +184,35 @@ TEST_CASE("a payload naming an unknown table sends the job to dead at once", "[p
   runner.wait_reports(1);
   CHECK(runner.reports[0].outcome == queue::Outcome::dead);
 }
+
+TEST_CASE("a keyring swapped mid-run stops the run; the retry retargets and no row mismatches its key_id", "[pg][redis]") {
+  JobWorld w({"k-old", "k-new", "k-newer"}, "k-old");
+  fill(w);
+  w.activate("k-new");
+  jobs::RotationOptions options;
+  options.batch_size = 10;
+  bool swapped = false;
+  options.on_batch = [&](const jobs::RotationProgress&) {
+    if (!std::exchange(swapped, true)) w.activate("k-newer");  // what a keyring reload would do
+  };
+  auto stopped = run_coro(w.io, jobs::rotate_table(*w.pool, *w.keyring, w.ctx->nonces,
+                                                   jobs::seller_tokens_table(), options));
+  REQUIRE(!stopped);
+  CHECK(stopped.error().code == "rotation_key_changed");
+  // Every row's key_id column still names the key in its header.
+  long mismatched = 0;
+  for (const auto& r : w.db.exec("SELECT encode(ciphertext, 'hex'), key_id FROM seller_tokens")) {
+    auto info = crypto::inspect(*w.keyring, crypto::from_hex(*r[0]).value());
+    if (!info || r[1] != std::optional<std::string>(info->key_id)) ++mismatched;
+  }
+  CHECK(mismatched == 0);
+  CHECK(w.db.exec("SELECT count(*) FROM seller_tokens WHERE key_id = 'k-new'")[0][0] ==
+        std::optional<std::string>("10"));
+
+  auto resumed = run_coro(w.io, jobs::rotate_table(*w.pool, *w.keyring, w.ctx->nonces,
+                                                   jobs::seller_tokens_table()));
+  REQUIRE(resumed);
+  CHECK(resumed->resumed);
+  CHECK(resumed->remaining == 0);
+  CHECK(wrong_rows(w, jobs::seller_tokens_table(), "k-newer", token_of) == 0);
+}
