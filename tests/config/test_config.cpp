@@ -160,7 +160,7 @@ TEST_CASE("a reload reports the restart-only keys that changed", "[unit]") {
 
 TEST_CASE("sections that are absent keep their defaults", "[unit]") {
   auto c = parse_config("redis:\n  url: redis://h:1\n", "x.yaml").value();
-  CHECK(c.queue.queues == std::vector<std::string>{"default"});
+  CHECK(c.queue.queues == (std::vector<std::string>{"default", "sync"}));
   CHECK(c.queue.concurrency == 16);
   CHECK(c.queue.forward_interval == std::chrono::milliseconds(500));
   CHECK(c.keyring.dir == "/etc/blazed/keys");

@@ -118,3 +118,20 @@ TEST_CASE("start-up refuses a bad config (78) and a missing active key", "[e2e]"
   CHECK(no_key.wait_exit(10s) == 69);
   CHECK_THAT(no_key.output(), Catch::Contains("k9"));
 }
+
+TEST_CASE("blazed migrate applies pending migrations once; --status reports them", "[e2e]") {
+  DaemonEnv env;
+  auto config = env.write_config().string();
+  auto before = run_command({kBlazedBinary, "migrate", "--config", config, "--status"});
+  CHECK(before.exit_code == 3);
+  CHECK_THAT(before.output, Catch::Contains("applied version: 0"));
+  auto applied = run_command({kBlazedBinary, "migrate", "--config", config});
+  CHECK(applied.exit_code == 0);
+  CHECK_THAT(applied.output, Catch::Contains("applied: 1, 10, 11"));
+  auto again = run_command({kBlazedBinary, "migrate", "--config", config});
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.output, Catch::Contains("applied: none"));
+  auto after = run_command({kBlazedBinary, "migrate", "--config", config, "--status"});
+  CHECK(after.exit_code == 0);
+  CHECK_THAT(after.output, Catch::Contains("pending: none"));
+}
