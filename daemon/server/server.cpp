@@ -129,7 +129,10 @@ asio::awaitable<int> Server::run() {
     p.logger.critical("start-up failed", {{"error", started.error().message},
                                           {"code", started.error().code}});
     co_await p.stop();
-    co_return started.error().code == "bad_config" ? kExitConfig : kExitUnavailable;
+    // A bad file or key directory is not fixed by restarting (78 stops systemd's restarts);
+    // anything else (a database down) may be.
+    const auto& code = started.error().code;
+    co_return code == "bad_config" || code.starts_with("keyring_") ? kExitConfig : kExitUnavailable;
   }
   p.notifier.ready();
   p.notifier.status("running");

@@ -115,7 +115,7 @@ TEST_CASE("start-up refuses a bad config (78) and a missing active key", "[e2e]"
   write_file(config, text);
   DaemonProcess no_key(kBlazedBinary, {"--config", config.string()}, env.dir().path());
   INFO(no_key.output());
-  CHECK(no_key.wait_exit(10s) == 69);
+  CHECK(no_key.wait_exit(10s) == 78);
   CHECK_THAT(no_key.output(), Catch::Contains("k9"));
 }
 
