@@ -3,6 +3,7 @@
 #include "queue/processor.hpp"
 
 #include "core/log.hpp"
+#include "queue/defer.hpp"
 #include "queue/event.hpp"
 #include "queue/scripts.hpp"
 #include "redis/backoff.hpp"
@@ -335,6 +336,14 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       co_return;
     }
 
+    if (dead_reason.empty()) {
+      if (auto until = deferred_until_ms(result.error())) {
+        co_await defer(*run, *until);
+        finished(job);
+        co_return;
+      }
+    }
+
     // A failed attempt: retry after a backoff, or bury it in the dead set with the reason.
     std::string error = dead_reason.empty() ? result.error().code + ": " + result.error().message
                                             : dead_reason;
@@ -375,6 +384,32 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       report(make_report(*run, outcome));
     }
     finished(job);
+  }
+
+  // The handler asked to run again at `until_ms`: rescheduled, the attempt not counted.
+  awaitable<void> defer(Run& run, std::int64_t until_ms) {
+    const Job& job = run.job;
+    const auto& script = scripts::defer();
+    redis::Args call = script.call(2);
+    call.add(keys_.active()).add(keys_.scheduled());
+    call.add(keys_.prefix()).add(job.id).add(job.token).add(job.group).add(until_ms)
+        .add(unix_millis(clock_.now()));
+    Outcome outcome = Outcome::deferred;
+    try {
+      auto r = co_await client_.eval(script, std::move(call));
+      if (!r || r->is_error()) {
+        // Left active: its lease expires and the recoverer puts it back (attempt counted).
+        log_.warn("could not defer a job", {{"queue", keys_.queue()}, {"job_id", job.id}});
+      } else if (r->as_integer() == 0) {
+        outcome = Outcome::lease_lost;
+      }
+    } catch (const std::exception&) {
+      outcome = Outcome::lease_lost;
+    }
+    if (run.detached) co_return;
+    if (outcome == Outcome::deferred) ++stats_.deferred;
+    if (outcome == Outcome::lease_lost) ++stats_.lease_lost;
+    report(make_report(run, outcome));
   }
 
   awaitable<Status> run_handler(const JobType& type, Run& run) {

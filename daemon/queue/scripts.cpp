@@ -248,6 +248,31 @@ return 1
   return s;
 }
 
+// defer: the handler asked to run the job again later (defer_until): back to scheduled at that
+//        time (or pending when it is already due) without counting the attempt.
+// KEYS:   [1] active, [2] scheduled
+// ARGV:   [1] prefix, [2] id, [3] token, [4] group, [5] until_ms, [6] now_ms
+// Returns 1, or 0 when the lease was lost (recovered elsewhere; nothing changed).
+const redis::Script& defer() {
+  static const redis::Script s = make(R"lua(
+local id = ARGV[2]
+if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[3]) == 0 then return 0 end
+local jk = P .. '${job}' .. id
+redis.call('HINCRBY', jk, 'h', 1)
+if tonumber(ARGV[5]) > tonumber(ARGV[6]) then
+  redis.call('HSET', jk, 'rd', ARGV[5] .. '000')
+  redis.call('ZADD', KEYS[2], ARGV[5], id)
+else
+  redis.call('HSET', jk, 'rd', ARGV[6] .. '000')
+  to_pending(id)
+  notify(1)
+end
+release_group(id, ARGV[4])
+return 1
+)lua");
+  return s;
+}
+
 // extend: renews the leases of running jobs (the heartbeat), one call for all of them.
 // KEYS:   [1] active
 // ARGV:   [1] prefix, [2] new lease deadline ms, [3...] active members "id:token"
