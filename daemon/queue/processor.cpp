@@ -233,7 +233,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       reserved_ -= want;
       --in_flight_;
       if (abandoned_) break;
-      if (!r || r->is_error() || !r->is_array() || r->size() < 2) {
+      if (!r || r->is_error() || !r->is_array() || r->size() < 3) {
         // Redis is away: keep the acks for the next call (acking twice is harmless: the second
         // ZREM misses) and back off instead of spinning.
         if (failures++ % 50 == 0)
@@ -248,13 +248,14 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       }
       failures = 0;
       settle_acks(acks, (*r)[1]);
-      int claimed = static_cast<int>(r->size()) - 2;
+      int claimed = static_cast<int>(r->size()) - 3;
+      if ((*r)[2].to_int().value_or(0) != 0) ++stats_.paused_claims;
       if (want > 0) {
         // Replies come in call order, so the latest claim has the latest view of the queue.
         queue_empty_ = claimed < want;
         if (queue_empty_) waker_event_.notify();
       }
-      for (std::size_t i = 2; i < r->size(); ++i) start_run((*r)[i], claimed_at);
+      for (std::size_t i = 3; i < r->size(); ++i) start_run((*r)[i], claimed_at);
     }
     if (--fetchers_running_ == 0) {
       fetcher_done_ = true;

@@ -16,5 +16,8 @@ const redis::Script& extend();    // heartbeat: renew the leases of running jobs
 const redis::Script& handback();  // graceful stop: back to pending, attempt not counted
 const redis::Script& recover();   // expired leases back to pending
 const redis::Script& forward();   // due scheduled/retry jobs to pending
+const redis::Script& resume();    // unpause a queue and wake idle processors
+const redis::Script& revive();    // operator retry of a dead job (attempts reset)
+const redis::Script& remove();    // operator delete of a job that is not running
 
 }  // namespace blazed::queue::scripts

@@ -51,6 +51,7 @@ struct ProcessorStats {
   std::uint64_t handed_back = 0;   // returned to pending by a graceful stop
   std::uint64_t deferred = 0;      // rescheduled by the handler (defer_until), attempt not counted
   std::uint64_t claim_calls = 0;   // claim round trips (jobs per call = claimed / claim_calls)
+  std::uint64_t paused_claims = 0;  // claim calls that found the queue paused (claimed nothing)
   Histogram duration;
   Histogram pickup_latency;
 };
