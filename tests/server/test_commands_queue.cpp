@@ -10,12 +10,17 @@
 #include "queue/processor.hpp"
 #include "queue/producer.hpp"
 #include "queue/queue_job_sink.hpp"
+#include "queue/recoverer.hpp"
 #include "queue/scheduler.hpp"
 #include "redis/client.hpp"
 #include "server/commands.hpp"
 #include "server/queue_metrics.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
@@ -277,4 +282,46 @@ TEST_CASE("queue metrics: depths from the refreshed snapshot, outcomes, histogra
   CHECK(text.find("blazed_job_pickup_latency_seconds_count{queue=\"default\"} 1\n") != std::string::npos);
   CHECK(text.find("blazed_job_pickup_latency_seconds_bucket{queue=\"default\",le=\"+Inf\"} 1\n") !=
         std::string::npos);
+  CHECK(text.find("blazed_lease_recoveries_total{") == std::string::npos);
+
+  // A lease recovery: a processor dies (destroyed without stop) with a job running; past the
+  // lease the recoverer puts it back, and the next refresh counts it.
+  auto hung_id = d.enqueue("hang");
+  std::unique_ptr<redis::RedisClient> waiter;
+  std::unique_ptr<queue::Processor> p;
+  std::unique_ptr<queue::Recoverer> recoverer;
+  std::promise<void> started;
+  queue::Handlers hang;
+  hang.add("hang", {[&](const queue::Job&) -> asio::awaitable<Status> {
+                      started.set_value();
+                      asio::steady_timer t(co_await asio::this_coro::executor,
+                                           asio::steady_timer::time_point::max());
+                      co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+                      co_return Status{};
+                    }});
+  d.on_io([&] {
+    waiter = std::make_unique<redis::RedisClient>(d.io.get_executor(), d.redis_server.config());
+    waiter->start();
+  });
+  REQUIRE(d.on(waiter->wait_connected(10s)));
+  d.on_io([&] {
+    p = std::make_unique<queue::Processor>(d.redis, *waiter, d.keys, std::move(hang),
+                                           queue::ProcessorOptions{}, d.clock);
+    p->start();
+  });
+  started.get_future().wait();
+  d.on_io([&] {
+    p.reset();  // a crash: Redis is not told
+    waiter->stop();
+    waiter.reset();
+    recoverer = std::make_unique<queue::Recoverer>(d.redis, d.keys, d.clock, 1h);
+    qm->watch(*recoverer, "default");
+  });
+  d.clock.advance(31s);  // past the 30 s lease
+  REQUIRE(d.on(recoverer->recover_once()) == 1u);
+  REQUIRE(d.on(qm->refresh_once()));
+  text = d.metrics.expose();
+  CHECK(text.find("blazed_lease_recoveries_total{queue=\"default\"} 1\n") != std::string::npos);
+  CHECK(d.ok("jobs.show", {{"id", hung_id}}).at("state") == "pending");
+  d.on_io([&] { recoverer.reset(); });
 }
