@@ -19,6 +19,14 @@ bool to_int(const std::string& s, std::int64_t& out) {
   return ec == std::errc{} && end == s.data() + s.size();
 }
 
+// "why (last error)", either part alone when the other is empty or the same.
+std::string reason(const json::value& j) {
+  std::string why = cell(j, "dead_reason");
+  std::string err = cell(j, "last_error");
+  if (why.empty() || why == err) return err.empty() ? "-" : err;
+  return err.empty() ? why : why + " (" + err + ")";
+}
+
 void print_job(Context& ctx, const json::value& j) {
   const std::pair<const char*, std::string> rows[] = {
       {"id", cell(j, "id")},
@@ -69,7 +77,7 @@ int run(Context& ctx, const std::vector<std::string>& args) {
       if (jobs != nullptr && jobs->is_array()) {
         for (const auto& j : jobs->as_array()) {
           rows.push_back({cell(j, "id"), cell(j, "type"), cell(j, "attempts"), time_cell(j, "at_ms"),
-                          cell(j, "dead_reason") + (cell(j, "last_error").empty() ? "" : " " + cell(j, "last_error"))});
+                          reason(j)});
         }
       }
       print_table(ctx.out, {"ID", "TYPE", "ATTEMPTS", "AT", "REASON / LAST ERROR"}, rows);

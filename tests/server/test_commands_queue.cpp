@@ -215,7 +215,7 @@ TEST_CASE("blazectl jobs, queues and schedules print tables, --json the raw resu
   auto r = d.ctl({"jobs", "list"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.starts_with("ID  TYPE     ATTEMPTS  AT                    REASON / LAST ERROR\n" +
-                          std::to_string(dead) + "   mystery  1         2023-11-14T22:13:20Z  unknown job type"));
+                          std::to_string(dead) + "   mystery  1         2023-11-14T22:13:20Z  unknown job type\n"));
   CHECK(r.out.ends_with("1 of 1 dead jobs in queue default from offset 0\n"));
 
   r = d.ctl({"jobs", "show", std::to_string(dead)});
