@@ -216,3 +216,27 @@ TEST_CASE("jobs are listed by state with paging", "[redis]") {
   CHECK(f.run(f.inspector.list(State::dead, 0, 10))->total == 0);
   CHECK(f.run(f.inspector.show(999'999)).value() == std::nullopt);
 }
+
+TEST_CASE("pausing lets running jobs finish and ack", "[redis]") {
+  QueueFixture f;
+  QueueAdmin admin(f.conn.client, f.keys, f.clock);
+  Gate gate(f.io);
+  Handlers h;
+  h.add("slow", {gated(gate)});
+  auto running = f.enqueue("slow");
+  auto p = f.processor(std::move(h));
+  f.wait_for([&] { return p->running() == 1; });
+  REQUIRE(f.run(admin.pause()));
+  auto waiting = f.enqueue("slow");
+  gate.open();
+  f.wait_reports(1);
+  CHECK(f.reports[0].outcome == Outcome::completed);
+  CHECK(f.reports[0].id == running);
+  // The ack went through (the job is gone) while the next job stays pending.
+  std::uint64_t seen = p->stats().paused_claims;
+  f.wait_for([&] { return p->stats().paused_claims > seen; });
+  CHECK(f.state(running) == std::nullopt);
+  CHECK(f.state(waiting) == State::pending);
+  CHECK(p->stats().claimed == 1);
+  f.run(p->stop(1s));
+}
