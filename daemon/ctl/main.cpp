@@ -83,7 +83,13 @@ int main(int argc, char** argv) {
     print_help(std::cerr);
     return exit_code::usage;
   }
-  auto it = subcommands().find(rest.front());
+  // Two-word subcommands ("keys status", "sellers connect") first, then one-word ones.
+  std::size_t words = 2;
+  auto it = rest.size() >= 2 ? subcommands().find(rest[0] + " " + rest[1]) : subcommands().end();
+  if (it == subcommands().end()) {
+    it = subcommands().find(rest.front());
+    words = 1;
+  }
   if (it == subcommands().end()) {
     std::cerr << "blazectl: unknown subcommand \"" << rest.front() << "\" (see blazectl --help)\n";
     return exit_code::usage;
@@ -94,6 +100,6 @@ int main(int argc, char** argv) {
     return exit_code::usage;
   }
   ctx.socket_path = *socket;
-  rest.erase(rest.begin());
+  rest.erase(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(words));
   return it->second.run(ctx, rest);
 }

@@ -1,10 +1,11 @@
-// Owns the registration functions of the daemon's domain control commands (queues, jobs,
-// schedules; later sellers, keys, sync), each implemented in its own commands_*.cpp.
+// Owns the declarations of the control commands each area registers (one commands_AREA.cpp
+// each); the composition root calls them after the built-in commands.
 #pragma once
 
 #include "control/registry.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "jobs/job_context.hpp"
 
 #include <string>
 #include <vector>
@@ -17,6 +18,13 @@ class Scheduler;
 }
 
 namespace blazed::server {
+
+// keys.status, keys.rotate, and (through register_seller_token_commands) sellers.connect and
+// sellers.disconnect (docs/control-protocol.md). `ctx` must outlive the control server.
+Status register_keys_commands(control::CommandRegistry& registry, jobs::JobContext& ctx);
+
+// sellers.connect (seal and store a refresh token) and sellers.disconnect (delete it at once).
+Status register_seller_token_commands(control::CommandRegistry& registry, jobs::JobContext& ctx);
 
 // What the queue commands need. Pointers must outlive the control server's work.
 struct QueueOps {
