@@ -9,6 +9,7 @@
 #include "redis/client.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace blazed::server {
@@ -118,6 +119,9 @@ boost::asio::awaitable<void> QueueMetrics::run(std::chrono::milliseconds interva
     if (s->stopped) break;
     s->timer.expires_after(interval);
     co_await s->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    // Also ends when the caller cancels the coroutine (e.g. the daemon's background tasks).
+    auto cs = co_await asio::this_coro::cancellation_state;
+    if (cs.cancelled() != asio::cancellation_type::none) break;
   }
 }
 
