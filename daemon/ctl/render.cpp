@@ -3,6 +3,10 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <ctime>
+#include <ostream>
+
 namespace blazed::ctl {
 namespace {
 
@@ -49,6 +53,42 @@ std::string render_human(const json::value& v) {
   std::string out;
   render(out, v, 0);
   return out;
+}
+
+std::string cell(const json::value& v) { return scalar(v); }
+
+std::string cell(const json::value& o, std::string_view key) {
+  const auto* f = o.is_object() ? o.as_object().if_contains(key) : nullptr;
+  return f != nullptr ? scalar(*f) : std::string("-");
+}
+
+std::string time_cell(const json::value& o, std::string_view key) {
+  const auto* f = o.is_object() ? o.as_object().if_contains(key) : nullptr;
+  if (f == nullptr || !f->is_int64()) return "-";
+  std::time_t secs = static_cast<std::time_t>(f->as_int64() / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void print_table(std::ostream& out, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
+  for (const auto& r : rows)
+    for (std::size_t c = 0; c < r.size() && c < width.size(); ++c) width[c] = std::max(width[c], r[c].size());
+  auto line = [&](const std::vector<std::string>& r) {
+    std::string s;
+    for (std::size_t c = 0; c < r.size() && c < width.size(); ++c) {
+      s += r[c];
+      if (c + 1 < r.size()) s += std::string(width[c] - r[c].size() + 2, ' ');
+    }
+    out << s << "\n";
+  };
+  line(header);
+  for (const auto& r : rows) line(r);
 }
 
 }  // namespace blazed::ctl

@@ -4,12 +4,25 @@
 
 #include <boost/json/value.hpp>
 
+#include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace blazed::ctl {
 
 // Objects become "key: value" lines, nested ones indented; arrays become "- item" lines;
 // strings print without quotes; an empty object prints "ok".
 std::string render_human(const boost::json::value& v);
+
+// A value for a table cell: strings unquoted, null as "-", anything else as JSON.
+std::string cell(const boost::json::value& v);
+// The field `key` of object `o` as a cell ("-" when absent).
+std::string cell(const boost::json::value& o, std::string_view key);
+// A Unix-ms time (a JSON number) as "YYYY-MM-DDTHH:MM:SSZ" UTC; "-" when null or absent.
+std::string time_cell(const boost::json::value& o, std::string_view key);
+
+// Left-aligned columns, two spaces apart, a header line first.
+void print_table(std::ostream& out, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace blazed::ctl

@@ -15,7 +15,8 @@ namespace blazed::queue {
 
 // A handler returns Status: success acks the job; an Error fails the attempt (its code and
 // message become the job's last error, so they must not carry secrets or PII). An Error with
-// code "permanent" sends the job to dead at once. Handlers must honour cancellation (per-job
+// code "permanent" sends the job to dead at once; an Error made by defer_until(t) (queue/defer.hpp)
+// reschedules the job for t without counting an attempt. Handlers must honour cancellation (per-job
 // timeout, lost lease, graceful stop): their awaited operations then end with operation_aborted.
 using Handler = std::function<boost::asio::awaitable<Status>(const Job&)>;
 

@@ -1,5 +1,7 @@
-// Owns the read-only queries behind queue depths, dead-job listings and job states.
+// Owns the read-only queries behind queue depths, dead-job listings, job listings and states.
 #include "queue/inspector.hpp"
+
+#include <charconv>
 
 namespace blazed::queue {
 
@@ -77,6 +79,131 @@ awaitable<Result<std::optional<State>>> Inspector::state_of(std::int64_t id) {
   auto a = co_await client_.command(std::move(score));
   if (!a) co_return a.error().context("job state");
   co_return std::optional<State>(a->is_nil() ? State::pending : State::active);
+}
+
+}  // namespace blazed::queue
+
+namespace blazed::queue {
+namespace {
+
+redis::Args job_fields(const QueueKeys& keys, std::int64_t id) {
+  return redis::Args{"HMGET", keys.job(id), "t", "p", "m", "r", "g", "c", "h", "err", "why"};
+}
+
+int small_int(const redis::Reply& r) { return static_cast<int>(r.to_int().value_or(0)); }
+
+// Fills a JobInfo from job_fields()'s reply; false when the hash is gone.
+bool read_fields(const redis::Reply& f, JobInfo& j) {
+  if (!f.is_array() || f.size() < 9 || f[0].is_nil()) return false;
+  j.type = f[0].str();
+  j.payload = f[1].str();
+  j.max_attempts = small_int(f[2]);
+  j.priority = small_int(f[3]);
+  j.group = f[4].str();
+  j.attempts = small_int(f[5]) - small_int(f[6]);
+  j.last_error = f[7].str();
+  j.dead_reason = f[8].str();
+  return true;
+}
+
+std::int64_t parse_id(std::string_view member) {
+  std::int64_t id = 0;
+  std::from_chars(member.data(), member.data() + member.size(), id);  // stops at ':' of id:token
+  return id;
+}
+
+std::int64_t score_ms(const redis::Reply& r) {
+  double d = 0;
+  if (auto i = r.to_int()) return *i;
+  try {
+    d = std::stod(r.str());
+  } catch (const std::exception&) {
+    return 0;
+  }
+  return static_cast<std::int64_t>(d);
+}
+
+}  // namespace
+
+awaitable<Result<JobPage>> Inspector::list(State state, std::size_t offset, std::size_t limit) {
+  JobPage page;
+  std::string key;
+  switch (state) {
+    case State::pending: key = keys_.pending(); break;
+    case State::active: key = keys_.active(); break;
+    case State::scheduled: key = keys_.scheduled(); break;
+    case State::retry: key = keys_.retry(); break;
+    case State::dead: key = keys_.dead(); break;
+    case State::completed: co_return page;
+  }
+  std::vector<redis::Args> first;
+  first.push_back(redis::Args{"ZCARD", key});
+  if (limit > 0) {
+    redis::Args range{state == State::dead ? "ZREVRANGE" : "ZRANGE", key};
+    range.add(offset).add(offset + limit - 1).add("WITHSCORES");
+    first.push_back(std::move(range));
+  }
+  auto r = co_await client_.pipeline(std::move(first));
+  if (!r) co_return r.error().context("list jobs");
+  page.total = static_cast<std::uint64_t>(std::max<std::int64_t>(0, (*r)[0].to_int().value_or(0)));
+  if (limit == 0) co_return page;
+  const redis::Reply& members = (*r)[1];
+  std::vector<redis::Args> reads;
+  for (std::size_t i = 0; i + 1 < members.size(); i += 2) {
+    JobInfo j;
+    j.id = parse_id(members[i].str());
+    j.state = state;
+    if (state != State::pending) j.at_ms = score_ms(members[i + 1]);
+    reads.push_back(job_fields(keys_, j.id));
+    page.jobs.push_back(std::move(j));
+  }
+  if (reads.empty()) co_return page;
+  auto f = co_await client_.pipeline(std::move(reads));
+  if (!f) co_return f.error().context("list jobs");
+  std::vector<JobInfo> kept;
+  for (std::size_t i = 0; i < page.jobs.size(); ++i) {
+    // A job settled between the two round trips is skipped.
+    if (read_fields((*f)[i], page.jobs[i])) kept.push_back(std::move(page.jobs[i]));
+  }
+  page.jobs = std::move(kept);
+  co_return page;
+}
+
+awaitable<Result<std::optional<JobInfo>>> Inspector::show(std::int64_t id) {
+  auto state = co_await state_of(id);
+  if (!state) co_return state.error();
+  if (!*state) co_return std::optional<JobInfo>();
+  JobInfo j;
+  j.id = id;
+  j.state = **state;
+  std::vector<redis::Args> cmds;
+  cmds.push_back(job_fields(keys_, id));
+  std::string sid = std::to_string(id);
+  switch (j.state) {
+    case State::scheduled: cmds.push_back(redis::Args{"ZSCORE", keys_.scheduled(), sid}); break;
+    case State::retry: cmds.push_back(redis::Args{"ZSCORE", keys_.retry(), sid}); break;
+    case State::dead: cmds.push_back(redis::Args{"ZSCORE", keys_.dead(), sid}); break;
+    default: break;
+  }
+  auto r = co_await client_.pipeline(std::move(cmds));
+  if (!r) co_return r.error().context("show job");
+  if (!read_fields((*r)[0], j)) co_return std::optional<JobInfo>();
+  if (r->size() > 1) j.at_ms = score_ms((*r)[1]);
+  if (j.state == State::active) {
+    // The active member is "ID:TOKEN", TOKEN being the claim count c.
+    redis::Args score{"ZSCORE", keys_.active(), sid + ":" + (*r)[0][5].str()};
+    auto lease = co_await client_.command(std::move(score));
+    if (!lease) co_return lease.error().context("show job");
+    j.at_ms = score_ms(*lease);
+  }
+  co_return std::optional<JobInfo>(std::move(j));
+}
+
+awaitable<Result<bool>> Inspector::paused() {
+  redis::Args exists{"EXISTS", keys_.paused()};
+  auto r = co_await client_.command(std::move(exists));
+  if (!r) co_return r.error().context("queue paused");
+  co_return r->to_int().value_or(0) == 1;
 }
 
 }  // namespace blazed::queue

@@ -36,6 +36,28 @@ struct DeadJob {
   int attempts = 0;
 };
 
+// One job as an operator sees it. Payloads carry ids only; last_error is "code: message".
+struct JobInfo {
+  std::int64_t id = 0;
+  State state = State::pending;
+  std::string type;
+  std::string payload;
+  int attempts = 0;      // runs that ended (hand-backs and deferrals excluded)
+  int max_attempts = 0;  // 0: the type's default
+  int priority = 0;
+  std::string group;
+  std::string last_error;
+  std::string dead_reason;
+  // The state's time (Unix ms): run-at (scheduled), retry-at (retry), died-at (dead), lease
+  // deadline (active); 0 for pending.
+  std::int64_t at_ms = 0;
+};
+
+struct JobPage {
+  std::uint64_t total = 0;  // jobs in that state (the listing's ZSET size)
+  std::vector<JobInfo> jobs;
+};
+
 class Inspector {
  public:
   Inspector(redis::RedisClient& client, QueueKeys keys);
@@ -47,6 +69,15 @@ class Inspector {
   // The state of a job, or nullopt once it is gone (completed jobs are deleted, and the oldest
   // dead jobs are trimmed).
   awaitable<Result<std::optional<State>>> state_of(std::int64_t id);
+
+  // Jobs in `state` from `offset`, at most `limit`: pending in claim order (jobs parked for their
+  // group are not listed), scheduled and retry by due time, active by lease deadline, dead newest
+  // first. Two round trips. State::completed lists nothing (completed jobs are gone).
+  awaitable<Result<JobPage>> list(State state, std::size_t offset, std::size_t limit);
+  // One job, or nullopt when it is gone.
+  awaitable<Result<std::optional<JobInfo>>> show(std::int64_t id);
+  // Whether the queue is paused (QueueAdmin::pause).
+  awaitable<Result<bool>> paused();
 
  private:
   redis::RedisClient& client_;

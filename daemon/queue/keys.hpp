@@ -21,6 +21,7 @@ inline constexpr std::string_view dead = "dead";            // ZSET id -> died-a
 inline constexpr std::string_view seq = "seq";              // STRING counter: the last job id
 inline constexpr std::string_view notify = "notify";        // LIST of wake-up tokens (few)
 inline constexpr std::string_view group_waiting = "gwaiting";  // STRING count of group-blocked
+inline constexpr std::string_view paused = "paused";        // STRING "1" while the queue is paused
 inline constexpr std::string_view job = "job:";             // HASH job:ID, the job's fields
 inline constexpr std::string_view unique = "unique:";       // STRING unique:KEY -> job id
 inline constexpr std::string_view group_lock = "group:";    // STRING group:G -> running job id
@@ -44,6 +45,7 @@ class QueueKeys {
   [[nodiscard]] std::string seq() const { return key(key_suffix::seq); }
   [[nodiscard]] std::string notify() const { return key(key_suffix::notify); }
   [[nodiscard]] std::string group_waiting() const { return key(key_suffix::group_waiting); }
+  [[nodiscard]] std::string paused() const { return key(key_suffix::paused); }
   [[nodiscard]] std::string job(std::int64_t id) const;
   [[nodiscard]] std::string unique(std::string_view unique_key) const;
   [[nodiscard]] std::string group_lock(std::string_view group) const;

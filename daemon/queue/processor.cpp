@@ -3,6 +3,7 @@
 #include "queue/processor.hpp"
 
 #include "core/log.hpp"
+#include "queue/defer.hpp"
 #include "queue/event.hpp"
 #include "queue/scripts.hpp"
 #include "redis/backoff.hpp"
@@ -232,7 +233,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       reserved_ -= want;
       --in_flight_;
       if (abandoned_) break;
-      if (!r || r->is_error() || !r->is_array() || r->size() < 2) {
+      if (!r || r->is_error() || !r->is_array() || r->size() < 3) {
         // Redis is away: keep the acks for the next call (acking twice is harmless: the second
         // ZREM misses) and back off instead of spinning.
         if (failures++ % 50 == 0)
@@ -247,13 +248,14 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       }
       failures = 0;
       settle_acks(acks, (*r)[1]);
-      int claimed = static_cast<int>(r->size()) - 2;
+      int claimed = static_cast<int>(r->size()) - 3;
+      if ((*r)[2].to_int().value_or(0) != 0) ++stats_.paused_claims;
       if (want > 0) {
         // Replies come in call order, so the latest claim has the latest view of the queue.
         queue_empty_ = claimed < want;
         if (queue_empty_) waker_event_.notify();
       }
-      for (std::size_t i = 2; i < r->size(); ++i) start_run((*r)[i], claimed_at);
+      for (std::size_t i = 3; i < r->size(); ++i) start_run((*r)[i], claimed_at);
     }
     if (--fetchers_running_ == 0) {
       fetcher_done_ = true;
@@ -335,6 +337,14 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       co_return;
     }
 
+    if (dead_reason.empty()) {
+      if (auto until = deferred_until_ms(result.error())) {
+        co_await defer(*run, *until);
+        finished(job);
+        co_return;
+      }
+    }
+
     // A failed attempt: retry after a backoff, or bury it in the dead set with the reason.
     std::string error = dead_reason.empty() ? result.error().code + ": " + result.error().message
                                             : dead_reason;
@@ -375,6 +385,32 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       report(make_report(*run, outcome));
     }
     finished(job);
+  }
+
+  // The handler asked to run again at `until_ms`: rescheduled, the attempt not counted.
+  awaitable<void> defer(Run& run, std::int64_t until_ms) {
+    const Job& job = run.job;
+    const auto& script = scripts::defer();
+    redis::Args call = script.call(2);
+    call.add(keys_.active()).add(keys_.scheduled());
+    call.add(keys_.prefix()).add(job.id).add(job.token).add(job.group).add(until_ms)
+        .add(unix_millis(clock_.now()));
+    Outcome outcome = Outcome::deferred;
+    try {
+      auto r = co_await client_.eval(script, std::move(call));
+      if (!r || r->is_error()) {
+        // Left active: its lease expires and the recoverer puts it back (attempt counted).
+        log_.warn("could not defer a job", {{"queue", keys_.queue()}, {"job_id", job.id}});
+      } else if (r->as_integer() == 0) {
+        outcome = Outcome::lease_lost;
+      }
+    } catch (const std::exception&) {
+      outcome = Outcome::lease_lost;
+    }
+    if (run.detached) co_return;
+    if (outcome == Outcome::deferred) ++stats_.deferred;
+    if (outcome == Outcome::lease_lost) ++stats_.lease_lost;
+    report(make_report(run, outcome));
   }
 
   awaitable<Status> run_handler(const JobType& type, Run& run) {

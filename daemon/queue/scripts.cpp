@@ -27,7 +27,7 @@ std::string with_keys(std::string src) {
       {"${pending}", key_suffix::pending},     {"${job}", key_suffix::job},
       {"${unique}", key_suffix::unique},       {"${group}", key_suffix::group_lock},
       {"${gwait}", key_suffix::group_wait},    {"${gwaiting}", key_suffix::group_waiting},
-      {"${notify}", key_suffix::notify},
+      {"${notify}", key_suffix::notify},       {"${paused}", key_suffix::paused},
   };
   for (auto [from, to] : names) {
     for (auto pos = src.find(from); pos != std::string::npos; pos = src.find(from, pos))
@@ -142,7 +142,8 @@ return out
 // KEYS:   [1] pending, [2] active
 // ARGV:   [1] prefix, [2] lease deadline ms, [3] N (most to claim), [4] A (acks), then 4 per
 //         ack: id, token, unique key, group
-// Returns {acked count, {ids whose lease was lost}, job...}, each job
+// Returns {acked count, {ids whose lease was lost}, paused (1: the queue is paused, nothing was
+//         claimed), job...}, each job
 //         {id, token, type, payload, attempt, max_attempts, timeout_ms, ready_us, unique, group,
 //          priority} (numbers as integers or decimal strings, '0' meaning the type's default)
 const redis::Script& claim() {
@@ -175,8 +176,14 @@ if acks > 0 then
     redis.call('DEL', unpack(gone))
   end
 end
-local out = {#done, lost}
 local want = tonumber(ARGV[3])
+-- A paused queue still takes acks (running jobs finish) but gives out no new work.
+local paused = 0
+if want > 0 and redis.call('EXISTS', P .. '${paused}') == 1 then
+  paused = 1
+  want = 0
+end
+local out = {#done, lost, paused}
 local zadd = {}
 while want > 0 do
   local asked = want
@@ -243,6 +250,96 @@ else
   end
 end
 release_group(id, ARGV[5])
+return 1
+)lua");
+  return s;
+}
+
+// defer: the handler asked to run the job again later (defer_until): back to scheduled at that
+//        time (or pending when it is already due) without counting the attempt.
+// KEYS:   [1] active, [2] scheduled
+// ARGV:   [1] prefix, [2] id, [3] token, [4] group, [5] until_ms, [6] now_ms
+// Returns 1, or 0 when the lease was lost (recovered elsewhere; nothing changed).
+const redis::Script& defer() {
+  static const redis::Script s = make(R"lua(
+local id = ARGV[2]
+if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[3]) == 0 then return 0 end
+local jk = P .. '${job}' .. id
+redis.call('HINCRBY', jk, 'h', 1)
+if tonumber(ARGV[5]) > tonumber(ARGV[6]) then
+  redis.call('HSET', jk, 'rd', ARGV[5] .. '000')
+  redis.call('ZADD', KEYS[2], ARGV[5], id)
+else
+  redis.call('HSET', jk, 'rd', ARGV[6] .. '000')
+  to_pending(id)
+  notify(1)
+end
+release_group(id, ARGV[4])
+return 1
+)lua");
+  return s;
+}
+
+// resume: unpauses the queue and wakes idle processors (of every instance) to claim again.
+// KEYS:   [1] paused
+// ARGV:   [1] prefix
+// Returns 1 when the queue was paused, 0 when it was not.
+const redis::Script& resume() {
+  static const redis::Script s = make(R"lua(
+local was = redis.call('DEL', KEYS[1])
+notify(4)
+return was
+)lua");
+  return s;
+}
+
+// revive: an operator's retry of a dead job: back to pending with its attempts reset (h = c, so
+//         attempt = c - h starts again at 1 while the lease token keeps growing and still fences
+//         any stale run). Its unique key is taken again unless another live job holds it.
+// KEYS:   [1] dead
+// ARGV:   [1] prefix, [2] id, [3] now_us
+// Returns 1 revived, 0 when the job is not dead, or minus the id of the job holding its unique key.
+const redis::Script& revive() {
+  static const redis::Script s = make(R"lua(
+local id = ARGV[2]
+if not redis.call('ZSCORE', KEYS[1], id) then return 0 end
+local jk = P .. '${job}' .. id
+local f = redis.call('HMGET', jk, 'u', 'c')
+local uniq = f[1]
+if uniq and uniq ~= '' then
+  local uk = P .. '${unique}' .. uniq
+  local holder = redis.call('GET', uk)
+  if holder and holder ~= id and redis.call('EXISTS', P .. '${job}' .. holder) == 1 then
+    return -tonumber(holder)
+  end
+  redis.call('SET', uk, id)
+end
+redis.call('ZREM', KEYS[1], id)
+redis.call('HDEL', jk, 'why', 'd')
+redis.call('HSET', jk, 'h', f[2] or '0', 'rd', ARGV[3])
+to_pending(id)
+notify(1)
+return 1
+)lua");
+  return s;
+}
+
+// remove: an operator's delete of a job that is not running: pending, scheduled, retry or dead.
+// KEYS:   [1] pending, [2] scheduled, [3] retry, [4] dead
+// ARGV:   [1] prefix, [2] id
+// Returns 1 deleted, 0 no such job, -1 the job is active or waiting for its group (kept).
+const redis::Script& remove() {
+  static const redis::Script s = make(R"lua(
+local id = ARGV[2]
+local jk = P .. '${job}' .. id
+if redis.call('EXISTS', jk) == 0 then return 0 end
+local gone = false
+for k = 1, 4 do
+  if redis.call('ZREM', KEYS[k], id) == 1 then gone = true end
+end
+if not gone then return -1 end
+release_unique(id, redis.call('HGET', jk, 'u'))
+redis.call('DEL', jk)
 return 1
 )lua");
   return s;

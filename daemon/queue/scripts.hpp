@@ -11,9 +11,13 @@ namespace blazed::queue::scripts {
 const redis::Script& enqueue();   // add jobs: pending now, or scheduled for later
 const redis::Script& claim();     // ack finished jobs, then claim up to N pending ones
 const redis::Script& fail();      // a failed attempt: to retry (backoff) or to dead
+const redis::Script& defer();     // handler deferred: to scheduled, attempt not counted
 const redis::Script& extend();    // heartbeat: renew the leases of running jobs
 const redis::Script& handback();  // graceful stop: back to pending, attempt not counted
 const redis::Script& recover();   // expired leases back to pending
 const redis::Script& forward();   // due scheduled/retry jobs to pending
+const redis::Script& resume();    // unpause a queue and wake idle processors
+const redis::Script& revive();    // operator retry of a dead job (attempts reset)
+const redis::Script& remove();    // operator delete of a job that is not running
 
 }  // namespace blazed::queue::scripts

@@ -26,6 +26,7 @@ std::string_view outcome_name(Outcome o) {
     case Outcome::dead: return "dead";
     case Outcome::lease_lost: return "lease_lost";
     case Outcome::handed_back: return "handed_back";
+    case Outcome::deferred: return "deferred";
   }
   return "unknown";
 }

@@ -27,7 +27,7 @@ class Histogram {
   double sum_ = 0;
 };
 
-enum class Outcome { completed, retried, dead, lease_lost, handed_back };
+enum class Outcome { completed, retried, dead, lease_lost, handed_back, deferred };
 std::string_view outcome_name(Outcome o);
 
 // One settled run, for observers (metrics, the bench).
@@ -49,7 +49,9 @@ struct ProcessorStats {
   std::uint64_t timed_out = 0;     // attempts cancelled by the per-job timeout
   std::uint64_t lease_lost = 0;    // runs whose lease was recovered by someone else
   std::uint64_t handed_back = 0;   // returned to pending by a graceful stop
+  std::uint64_t deferred = 0;      // rescheduled by the handler (defer_until), attempt not counted
   std::uint64_t claim_calls = 0;   // claim round trips (jobs per call = claimed / claim_calls)
+  std::uint64_t paused_claims = 0;  // claim calls that found the queue paused (claimed nothing)
   Histogram duration;
   Histogram pickup_latency;
 };

@@ -24,6 +24,7 @@
 #include "health/http_server.hpp"
 #include "health/readiness.hpp"
 #include "metrics/registry.hpp"
+#include "server/queue_metrics.hpp"
 #include "server/systemd_notifier.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -81,6 +82,7 @@ struct Parts {
   std::vector<std::unique_ptr<queue::Processor>> processors;
   std::unique_ptr<queue::Scheduler> scheduler;
   std::unique_ptr<queue::SellerCadence> cadence;
+  std::unique_ptr<QueueMetrics> queue_metrics;  // start_queue_ops.cpp
 
   // What to undo at stop, most recent last: stopping walks it backwards.
   struct StopStep {
@@ -102,5 +104,6 @@ boost::asio::awaitable<Status> start_storage(Parts& parts);  // Redis, PostgreSQ
 Status start_operator_surface(Parts& parts);  // metrics, health HTTP, control socket
 Status start_work(Parts& parts);              // queue processors, recoverers, scheduler, cadence
 Status start_keys(Parts& parts);              // keys/sellers commands, credential gauges, rotation check
+Status start_queue_ops(Parts& parts);         // jobs/queues/schedules commands, queue metrics
 
 }  // namespace blazed::server

@@ -55,6 +55,7 @@ struct Server::Lifecycle : Parts {
     if (auto st = start_operator_surface(*this); !st) co_return st;
     if (auto st = start_work(*this); !st) co_return st;
     if (auto st = start_keys(*this); !st) co_return st;
+    if (auto st = start_queue_ops(*this); !st) co_return st;
     co_return Status{};
   }
 

@@ -48,6 +48,12 @@ TEST_CASE("blazed serves blazectl and /readyz, survives Redis restarting and a b
   CHECK(http_get(env.health_port(), "/healthz").status == 200);
   CHECK_THAT(http_get(env.health_port(), "/metrics").body,
              Catch::Contains("process_resident_memory_bytes"));
+  // The queue operator surface is wired in (queue-ops).
+  auto queues = blazectl(env, {"queues", "--json"});
+  CHECK(queues.exit_code == 0);
+  CHECK_THAT(queues.output, Catch::Contains("\"name\":\"default\""));
+  CHECK(blazectl(env, {"jobs", "list", "--state", "dead"}).exit_code == 0);
+  CHECK(blazectl(env, {"schedules"}).exit_code == 0);
 
   SECTION("Redis killed: not ready, no crash; Redis back: ready again") {
     env.redis().stop();
