@@ -9,7 +9,9 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace blazed::queue {
 
@@ -18,6 +20,13 @@ namespace blazed::queue {
 // code "permanent" sends the job to dead at once. Handlers must honour cancellation (per-job
 // timeout, lost lease, graceful stop): their awaited operations then end with operation_aborted.
 using Handler = std::function<boost::asio::awaitable<Status>(const Job&)>;
+
+// A handler that cannot proceed yet (e.g. its rate-limit tokens are due later) returns
+// defer_until(at, why): the job runs again at `at` and the run does not count as an attempt.
+inline constexpr std::string_view kDeferredCode = "deferred";
+Error defer_until(Clock::time_point at, std::string_view why);
+// The time of a defer_until() error, nullopt for any other error.
+std::optional<Clock::time_point> deferred_until(const Error& error);
 
 struct JobType {
   Handler handler;

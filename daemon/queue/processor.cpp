@@ -338,11 +338,16 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     // A failed attempt: retry after a backoff, or bury it in the dead set with the reason.
     std::string error = dead_reason.empty() ? result.error().code + ": " + result.error().message
                                             : dead_reason;
+    // A deferral (handlers.hpp defer_until) retries at its time and does not count the attempt.
+    std::optional<Clock::time_point> deferred;
+    if (dead_reason.empty()) deferred = deferred_until(result.error());
     if (dead_reason.empty() && result.error().code == "permanent") dead_reason = "permanent failure";
-    if (dead_reason.empty() && job.attempt >= max_attempts) dead_reason = "out of attempts";
+    if (dead_reason.empty() && !deferred && job.attempt >= max_attempts) dead_reason = "out of attempts";
     bool dead = !dead_reason.empty();
     std::int64_t at_ms = unix_millis(clock_.now());
-    if (!dead) {
+    if (deferred) {
+      at_ms = std::max(at_ms, unix_millis(*deferred));
+    } else if (!dead) {
       at_ms += redis::backoff_delay(static_cast<unsigned>(job.attempt - 1), type->backoff_base,
                                     type->backoff_max, rng_)
                    .count();
@@ -352,6 +357,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     call.add(keys_.active()).add(keys_.retry()).add(keys_.dead());
     call.add(keys_.prefix()).add(job.id).add(job.token).add(job.unique_key).add(job.group);
     call.add(dead ? "dead" : "retry").add(at_ms).add(error).add(dead_reason).add(options_.dead_max);
+    call.add(deferred ? "1" : "0");
     Outcome outcome = dead ? Outcome::dead : Outcome::retried;
     try {
       auto r = co_await client_.eval(script, std::move(call));

@@ -221,7 +221,8 @@ return out
 // KEYS:   [1] active, [2] retry, [3] dead
 // ARGV:   [1] prefix, [2] id, [3] token, [4] unique key, [5] group, [6] 'retry' or 'dead',
 //         [7] retry_at_ms (retry) or now_ms (dead), [8] last error, [9] dead reason,
-//         [10] dead_max (oldest dead jobs beyond it are deleted)
+//         [10] dead_max (oldest dead jobs beyond it are deleted), [11] '1' when the handler
+//         deferred the job (retry without counting the attempt, like a hand-back)
 // Returns 1, or 0 when the lease was lost (recovered elsewhere; nothing changed).
 const redis::Script& fail() {
   static const redis::Script s = make(R"lua(
@@ -229,6 +230,7 @@ local id = ARGV[2]
 if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[3]) == 0 then return 0 end
 local jk = P .. '${job}' .. id
 if ARGV[6] == 'retry' then
+  if ARGV[11] == '1' then redis.call('HINCRBY', jk, 'h', 1) end
   redis.call('HSET', jk, 'err', ARGV[8], 'rd', ARGV[7] .. '000')
   redis.call('ZADD', KEYS[2], ARGV[7], id)
 else
