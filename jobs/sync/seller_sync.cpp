@@ -93,7 +93,9 @@ asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, c
   for (DataType type : request.types) {
     const auto started = std::chrono::steady_clock::now();
     RunReport report;
-    Status st = co_await sync_data_type(deps, RunTarget{*seller, auth, type, window_rules(type), fetch}, report);
+    // A named target: GCC 12 destroys aggregate temporaries of a co_await expression twice.
+    const RunTarget target{*seller, auth, type, window_rules(type), fetch};
+    Status st = co_await sync_data_type(deps, target, report);
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     std::string outcome = "success";
     std::optional<Clock::time_point> deferred;

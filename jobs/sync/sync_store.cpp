@@ -302,17 +302,22 @@ asio::awaitable<Result<std::int64_t>> SyncStore::commit_page(std::int64_t seller
   if (!sealed) co_return sealed.error();
   pg::Bytes ciphertext(sealed->begin(), sealed->end());
   const std::string key_id = keyring_.active().id();
+  // Computed outside the coroutine body's expressions: GCC 12 double-destroys temporaries of a
+  // ?: inside a co_await expression.
+  const OptText request_id = page.request_id.empty() ? OptText{} : OptText{page.request_id};
 
   std::int64_t written = 0;
   auto st = co_await db_.transaction([&](pg::Tx& tx) -> asio::awaitable<Status> {
-    Result<std::int64_t> n = page.type == DataType::orders
-                                 ? co_await upsert_orders(tx, seller_id, *page.orders, now)
-                                 : co_await upsert_transactions(tx, seller_id, *page.transactions, now);
+    Result<std::int64_t> n = std::int64_t{0};
+    if (page.type == DataType::orders) {
+      n = co_await upsert_orders(tx, seller_id, *page.orders, now);
+    } else {
+      n = co_await upsert_transactions(tx, seller_id, *page.transactions, now);
+    }
     if (!n) co_return n.error();
     written = *n;
     auto raw = co_await tx.query(kInsertRaw, *raw_id, seller_id, data_type_name(page.type), now,
-                                 page.request_id.empty() ? OptText{} : OptText{page.request_id}, key_id,
-                                 ciphertext);
+                                 request_id, key_id, ciphertext);
     if (!raw) co_return raw.error();
     auto adv = co_await tx.query(kAdvanceRun, seller_id, data_type_name(page.type), page.next_token,
                                  written, now);
