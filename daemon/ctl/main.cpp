@@ -83,7 +83,15 @@ int main(int argc, char** argv) {
     print_help(std::cerr);
     return exit_code::usage;
   }
-  auto it = subcommands().find(rest.front());
+  // Two-word subcommands ("sellers list") win over a one-word one of the same first word.
+  std::size_t words = 1;
+  auto it = subcommands().end();
+  if (rest.size() >= 2) it = subcommands().find(rest[0] + " " + rest[1]);
+  if (it != subcommands().end()) {
+    words = 2;
+  } else {
+    it = subcommands().find(rest.front());
+  }
   if (it == subcommands().end()) {
     std::cerr << "blazectl: unknown subcommand \"" << rest.front() << "\" (see blazectl --help)\n";
     return exit_code::usage;
@@ -94,6 +102,6 @@ int main(int argc, char** argv) {
     return exit_code::usage;
   }
   ctx.socket_path = *socket;
-  rest.erase(rest.begin());
+  rest.erase(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(words));
   return it->second.run(ctx, rest);
 }
