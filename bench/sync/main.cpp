@@ -50,7 +50,7 @@ int run(long orders) {
   // The server's plan and the limiter's are raised: this measures the pipeline, not Amazon's plan.
   testing::SpapiServer spapi(R"({"sellers":[{"sellerId":"BENCH","refreshToken":"Atzr|bench","orders":)" +
                              std::to_string(orders) +
-                             R"(,"seed":11,"plans":{"searchOrders":{"rate":100000,"burst":100000}}}]})");
+                             R"(,"seed":11,"plans":{"searchOrders":{"rate":1000,"burst":100000}}}]})");
   testing::RedisServer redis;
   testing::PgDatabase db;
   testing::TempDir keydir("blazed-bench-sync-keys");
@@ -79,7 +79,7 @@ int run(long orders) {
   auto http = http::Client::create(io.get_executor(), setup.http).value();
   spapi::LwaClient lwa(*http, SystemClock::instance(), std::move(setup.lwa));
   spapi::SpApiClient api(*http, lwa, SystemClock::instance(), std::move(setup.spapi));
-  cfg.rate_limit.plans = {{"searchOrders", 100000, 100000}};
+  cfg.rate_limit.plans = {{"searchOrders", 1000, 100000}};
   queue::RateLimiter limiter(rc, SystemClock::instance(), queue::UsagePlans::make(cfg.rate_limit.plans).value());
   metrics::Registry registry;
   queue::Producer producer(rc, queue::QueueKeys::make("sync").value(), SystemClock::instance());
