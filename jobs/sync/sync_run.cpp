@@ -2,6 +2,7 @@
 // the plan rate from x-amzn-RateLimit-Limit after each, slow-down and deferral on 429.
 #include "jobs/sync/sync_run.hpp"
 
+#include "core/log.hpp"
 #include "queue/handlers.hpp"
 #include "queue/rate_limiter.hpp"
 #include "spapi/transactions.hpp"
@@ -13,6 +14,11 @@ namespace asio = boost::asio;
 namespace blazed::jobs::sync {
 
 namespace {
+
+const log::Logger& logger() {
+  static const log::Logger l("sync");
+  return l;
+}
 
 std::optional<double> parse_rate(const std::optional<std::string>& header) {
   if (!header) return std::nullopt;
@@ -93,6 +99,9 @@ asio::awaitable<Status> sync_data_type(RunDeps deps, const RunTarget& t, RunRepo
     if (report.request_ids.size() < kMaxRequestIds && !page->meta.request_id.empty())
       report.request_ids.push_back(page->meta.request_id);
     deps.metrics.page(t.type, *rows);
+    ++run->pages;
+    logger().debug("page stored", {{"seller", seller}, {"data_type", data_type_name(t.type)},
+                                   {"run_pages", run->pages}, {"rows", *rows}});
 
     if (page->next_token) {
       run->resume_token = std::move(page->next_token);

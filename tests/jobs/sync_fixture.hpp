@@ -14,6 +14,7 @@
 #include "harness/run_coro.hpp"
 #include "harness/spapi_server.hpp"
 #include "harness/temp_dir.hpp"
+#include "sync_rig.hpp"
 #include "http/client.hpp"
 #include "jobs/job_context.hpp"
 #include "jobs/sync/seller_sync.hpp"
@@ -54,19 +55,15 @@ struct SyncWorld {
   PgDatabase db;
   TempDir keydir{"blazed-sync-keys"};
   asio::io_context io;
-  config::Config cfg;
   ManualClock limiter_clock;  // the rate limiter's time: moved by run_to_end on each deferral
-  std::unique_ptr<pg::PgPool> pool;
-  std::unique_ptr<redis::RedisClient> redis_client;
-  std::optional<crypto::Keyring> ring;
-  std::unique_ptr<http::Client> http;
-  std::unique_ptr<spapi::LwaClient> lwa;
-  std::unique_ptr<spapi::SpApiClient> api;
-  std::unique_ptr<queue::RateLimiter> limiter;
-  metrics::Registry registry;
-  std::unique_ptr<jobs::JobContext> ctx;
-  std::unique_ptr<jobs::sync::SyncMetrics> metrics;
-  std::map<std::string, std::unique_ptr<queue::Producer>> producers;
+  std::unique_ptr<SyncRig> rig;
+  // Shorthands into the rig.
+  crypto::Keyring* ring = nullptr;
+  pg::PgPool* pool = nullptr;
+  redis::RedisClient* redis_client = nullptr;
+  spapi::SpApiClient* api = nullptr;
+  metrics::Registry* registry_ptr = nullptr;
+  jobs::JobContext* ctx = nullptr;
 
   // plans: the rate limiter's overrides (operation, rate, burst).
   explicit SyncWorld(const std::string& server_config,
@@ -75,59 +72,30 @@ struct SyncWorld {
       : spapi(server_config), limiter_clock(SystemClock::instance().now()) {
     ::chmod(keydir.path().c_str(), 0700);
     REQUIRE(crypto::generate_key_file(keydir.path(), "k1").has_value());
-    crypto::KeyringOptions ko;
-    ko.dir = keydir.path();
-    ko.active_key = "k1";
-    ring.emplace(crypto::Keyring::load(ko).value());
-
-    cfg.instance_id = "test";
-    cfg.postgres.dsn = db.dsn();
-    cfg.postgres.pool_size = 3;
-    pool = std::make_unique<pg::PgPool>(io.get_executor(), cfg.postgres, Secret{});
-    REQUIRE(run_coro(io, pg::migrate(*pool)));
-
-    cfg.redis = redis.config();
-    redis_client = std::make_unique<redis::RedisClient>(io.get_executor(), cfg.redis);
-    redis_client->start();
-    REQUIRE(run_coro(io, redis_client->wait_connected(10s)));
-
-    cfg.spapi.endpoint_na = spapi.url();
-    cfg.spapi.lwa_endpoint = spapi.url() + "/auth/o2/token";
-    cfg.spapi.ca_file = spapi.ca_file().string();
-    cfg.spapi.client_id = SpapiServer::kClientId;
-    cfg.spapi.included_data = std::move(included_data);
-    auto setup = spapi::setup_from_config(cfg.spapi, Secret(SpapiServer::kClientSecret)).value();
-    http = http::Client::create(io.get_executor(), setup.http).value();
-    lwa = std::make_unique<spapi::LwaClient>(*http, SystemClock::instance(), std::move(setup.lwa));
-    api = std::make_unique<spapi::SpApiClient>(*http, *lwa, SystemClock::instance(), std::move(setup.spapi));
-
-    cfg.rate_limit.plans = std::move(plans);
-    limiter = std::make_unique<queue::RateLimiter>(*redis_client, limiter_clock,
-                                                   queue::UsagePlans::make(cfg.rate_limit.plans).value());
-    ctx.reset(new jobs::JobContext{cfg, SystemClock::instance(), "test", *pool, *redis_client, *ring,
-                                   crypto::random_nonces(), api.get(), *limiter, registry,
-                                   [this](const std::string& queue) -> queue::Producer& {
-                                     auto& p = producers[queue];
-                                     if (!p)
-                                       p = std::make_unique<queue::Producer>(
-                                           *redis_client, queue::QueueKeys::make(queue).value(),
-                                           SystemClock::instance());
-                                     return *p;
-                                   }});
-    metrics = std::make_unique<jobs::sync::SyncMetrics>(registry);
+    SyncRigOptions o;
+    o.pg_dsn = db.dsn();
+    o.redis = redis.config();
+    o.spapi_url = spapi.url();
+    o.spapi_ca = spapi.ca_file().string();
+    o.client_id = SpapiServer::kClientId;
+    o.client_secret = SpapiServer::kClientSecret;
+    o.key_dir = keydir.path();
+    o.plans = std::move(plans);
+    o.included_data = std::move(included_data);
+    o.limiter_clock = &limiter_clock;
+    rig = std::make_unique<SyncRig>(io, std::move(o));
+    ring = &*rig->ring;
+    pool = rig->pool.get();
+    redis_client = rig->redis_client.get();
+    api = rig->api.get();
+    registry_ptr = &rig->registry;
+    ctx = rig->ctx.get();
   }
 
-  // A seller row with its refresh token sealed as the daemon stores it; returns its id.
+  metrics::Registry& registry() { return *registry_ptr; }
+
   std::int64_t add_seller(const std::string& refresh_token, const std::string& marketplaces = "{}") {
-    auto rows = db.exec("INSERT INTO sellers (region, marketplaces) VALUES ('na', '" + marketplaces +
-                        "') RETURNING id");
-    const std::string id = *rows.at(0).at(0);
-    auto env = crypto::seal(*ring, crypto::random_nonces(),
-                            crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", id}, refresh_token)
-                   .value();
-    db.exec("INSERT INTO seller_tokens (seller_id, ciphertext, key_id) VALUES (" + id + ", '\\x" +
-            crypto::to_hex(env) + "', 'k1')");
-    return std::stoll(id);
+    return rig->add_seller(refresh_token, marketplaces);
   }
 
   // Starts the seller's first sync of `type` this far back (the default look-back is 30 days,
@@ -139,7 +107,7 @@ struct SyncWorld {
 
   Status run_once(std::int64_t seller, const std::string& data) {
     auto request = jobs::sync::parse_sync_payload(jobs::sync::sync_payload(seller, data)).value();
-    return run_coro(io, jobs::sync::run_seller_sync(*ctx, *metrics, request));
+    return run_coro(io, jobs::sync::run_seller_sync(*ctx, *rig->metrics, request));
   }
 
   // Runs until the sync ends with anything but a deferral; on each deferral moves the limiter's

@@ -7,6 +7,9 @@
 #include "crypto/ciphertext.hpp"
 #include "crypto/hex.hpp"
 #include "core/log.hpp"
+#include "harness/daemon_process.hpp"
+
+#include <signal.h>
 
 #include <set>
 
@@ -74,7 +77,7 @@ TEST_CASE("a generated seller syncs every order and transaction page by page, id
   REQUIRE(plain.has_value());
   CHECK(plain->find("\"orders\"") != std::string::npos);
   // Metrics.
-  const std::string exposed = w.registry.expose();
+  const std::string exposed = w.registry().expose();
   CHECK(exposed.find(R"(blazed_sync_runs_total{data_type="orders",outcome="success"} 1)") != std::string::npos);
   CHECK(exposed.find(R"(blazed_sync_rows_total{data_type="orders"} 250)") != std::string::npos);
   CHECK(exposed.find("blazed_sync_lag_seconds{seller=\"" + s + "\",data_type=\"orders\"}") != std::string::npos);
@@ -184,7 +187,7 @@ TEST_CASE("a revoked refresh token marks the seller as needing re-authorization"
   CHECK(*w.db.exec("SELECT status FROM sellers").at(0).at(0) == "needs_reauth");
   CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'seller.needs_reauth' AND outcome = 'denied'") == 1);
   CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'sync.orders' AND outcome = 'denied'") == 1);
-  CHECK(w.registry.expose().find("blazed_sync_needs_reauth_total 1") != std::string::npos);
+  CHECK(w.registry().expose().find("blazed_sync_needs_reauth_total 1") != std::string::npos);
   CHECK(w.count("SELECT count(*) FROM sync_state WHERE last_error LIKE 'lwa_invalid_grant%'") == 1);
   // No further runs: the job ends permanently and asks nothing of Amazon.
   Status again = w.run_once(seller, "orders");
@@ -203,7 +206,7 @@ TEST_CASE("a wrong client secret raises the global alert", "[spapi][pg]") {
   log::capture_to(nullptr);
   REQUIRE_FALSE(st);
   CHECK(st.error().code == "lwa_invalid_client");
-  CHECK(w.registry.expose().find("blazed_spapi_invalid_client_total 1") != std::string::npos);
+  CHECK(w.registry().expose().find("blazed_spapi_invalid_client_total 1") != std::string::npos);
   CHECK(logs.find("invalid_client") != std::string::npos);
   CHECK(*w.db.exec("SELECT status FROM sellers").at(0).at(0) == "active");
 }
@@ -232,7 +235,7 @@ TEST_CASE("canary PII from RECIPIENT and BUYER data lands nowhere but the encryp
   for (const auto& c : canaries) {
     INFO(c);
     CHECK(logs.find(c) == std::string::npos);
-    CHECK(w.registry.expose().find(c) == std::string::npos);
+    CHECK(w.registry().expose().find(c) == std::string::npos);
   }
   // Every text-like column of every table.
   auto columns = w.db.exec(
@@ -277,4 +280,41 @@ TEST_CASE("canary PII from RECIPIENT and BUYER data lands nowhere but the encryp
                                    crypto::from_hex(*raw[0][1]).value());
   REQUIRE(plain);
   CHECK(plain->find("zyxcanary@example.net") != std::string::npos);
+}
+
+TEST_CASE("a sync SIGKILLed mid-pagination resumes with no gap and no duplicate", "[spapi][pg]") {
+  const std::string config = R"({"sellers":[
+    {"sellerId":"GEN1","refreshToken":"Atzr|gen-1","orders":1000,"seed":9,
+     "plans":{"searchOrders":{"rate":50,"burst":100}}}]})";
+  SyncWorld w(config, generous());
+  const auto seller = w.add_seller("Atzr|gen-1");
+  w.set_cursor(seller, "orders", "100 days");
+  // Every reply takes a moment, so the kill lands while a later page is in flight.
+  w.admin("POST", "/faults", R"({"kind":"latency","operation":"searchOrders","ms":400})");
+  TempDir workdir("blazed-sync-kill");
+  {
+    DaemonProcess child(SYNC_KILL_HELPER,
+                        {w.db.dsn(), std::to_string(w.redis.port()), w.spapi.url(), w.spapi.ca_file().string(),
+                         w.keydir.path().string(), std::to_string(seller)},
+                        workdir.path());
+    REQUIRE(child.wait_for_notify("STATUS=pages=3"));
+    child.signal(SIGKILL);
+    REQUIRE(child.wait_exit() == -SIGKILL);
+  }
+  // Killed mid-run: whole pages only, the run's window and resume token kept.
+  const auto pages = w.count("SELECT run_pages FROM sync_state");
+  CHECK(pages >= 3);
+  CHECK(pages < 10);
+  CHECK(w.count("SELECT count(*) FROM orders") == pages * 100);
+  CHECK(w.count("SELECT count(*) FROM raw_payloads") == pages);
+  CHECK(w.count("SELECT count(*) FROM sync_state WHERE resume_token IS NOT NULL AND run_after IS NOT NULL") == 1);
+
+  w.admin("DELETE", "/faults");
+  REQUIRE(w.run_to_end(seller, "orders"));
+  CHECK(w.count("SELECT count(*) FROM orders") == 1000);
+  CHECK(w.count("SELECT count(DISTINCT order_id) FROM orders") == 1000);
+  // Each page stored once: the killed run's pages plus the resumed run's, ten in all.
+  CHECK(w.count("SELECT count(*) FROM raw_payloads") == 10);
+  CHECK(w.count("SELECT last_pages FROM sync_state") == 10);
+  CHECK(w.count("SELECT count(*) FROM sync_state WHERE run_after IS NULL AND resume_token IS NULL") == 1);
 }
