@@ -1,27 +1,14 @@
 // Owns bench_sync: orders ingested per second by the seller_sync job from the local SP-API
 // server into a private PostgreSQL (100-order pages), and the process's peak RSS while syncing a
 // seller with N orders (default 100,000): bounded, since the sync streams page by page.
-#include "crypto/envelope.hpp"
-#include "crypto/hex.hpp"
 #include "crypto/key_file.hpp"
-#include "crypto/keyring.hpp"
-#include "crypto/nonce.hpp"
 #include "harness/postgres.hpp"
 #include "harness/redis_server.hpp"
 #include "harness/run_coro.hpp"
 #include "harness/spapi_server.hpp"
 #include "harness/temp_dir.hpp"
-#include "jobs/job_context.hpp"
 #include "jobs/sync/seller_sync.hpp"
-#include "jobs/sync/sync_metrics.hpp"
-#include "metrics/registry.hpp"
-#include "pg/migrate.hpp"
-#include "pg/pool.hpp"
-#include "queue/handlers.hpp"
-#include "queue/producer.hpp"
-#include "queue/rate_limiter.hpp"
-#include "redis/client.hpp"
-#include "spapi/from_config.hpp"
+#include "sync_rig.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <sys/stat.h>
@@ -56,49 +43,26 @@ int run(long orders) {
   testing::TempDir keydir("blazed-bench-sync-keys");
   ::chmod(keydir.path().c_str(), 0700);
   if (!crypto::generate_key_file(keydir.path(), "k1")) return 1;
-  crypto::KeyringOptions ko;
-  ko.dir = keydir.path();
-  ko.active_key = "k1";
-  auto ring = crypto::Keyring::load(ko).value();
-
   asio::io_context io;
-  config::Config cfg;
-  cfg.postgres.dsn = db.dsn();
-  cfg.postgres.pool_size = 2;
-  pg::PgPool pool(io.get_executor(), cfg.postgres, Secret{});
-  if (!testing::run_coro(io, pg::migrate(pool))) return 1;
-  cfg.redis = redis.config();
-  redis::RedisClient rc(io.get_executor(), cfg.redis);
-  rc.start();
-  if (!testing::run_coro(io, rc.wait_connected(std::chrono::seconds(10)))) return 1;
-  cfg.spapi.endpoint_na = spapi.url();
-  cfg.spapi.lwa_endpoint = spapi.url() + "/auth/o2/token";
-  cfg.spapi.ca_file = spapi.ca_file().string();
-  cfg.spapi.client_id = testing::SpapiServer::kClientId;
-  auto setup = spapi::setup_from_config(cfg.spapi, Secret(testing::SpapiServer::kClientSecret)).value();
-  auto http = http::Client::create(io.get_executor(), setup.http).value();
-  spapi::LwaClient lwa(*http, SystemClock::instance(), std::move(setup.lwa));
-  spapi::SpApiClient api(*http, lwa, SystemClock::instance(), std::move(setup.spapi));
-  cfg.rate_limit.plans = {{"searchOrders", 1000, 100000}};
-  queue::RateLimiter limiter(rc, SystemClock::instance(), queue::UsagePlans::make(cfg.rate_limit.plans).value());
-  metrics::Registry registry;
-  queue::Producer producer(rc, queue::QueueKeys::make("sync").value(), SystemClock::instance());
-  jobs::JobContext ctx{cfg, SystemClock::instance(), "bench", pool, rc, ring, crypto::random_nonces(), &api,
-                       limiter, registry, [&producer](const std::string&) -> queue::Producer& { return producer; }};
-  jobs::sync::SyncMetrics sync_metrics(registry);
-
-  auto id = db.exec("INSERT INTO sellers (region) VALUES ('na') RETURNING id").at(0).at(0).value();
-  auto env = crypto::seal(ring, crypto::random_nonces(), crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", id},
-                          "Atzr|bench")
-                 .value();
-  db.exec("INSERT INTO seller_tokens (seller_id, ciphertext) VALUES (" + id + ", '\\x" + crypto::to_hex(env) + "')");
+  testing::SyncRigOptions o;
+  o.pg_dsn = db.dsn();
+  o.redis = redis.config();
+  o.spapi_url = spapi.url();
+  o.spapi_ca = spapi.ca_file().string();
+  o.client_id = testing::SpapiServer::kClientId;
+  o.client_secret = testing::SpapiServer::kClientSecret;
+  o.key_dir = keydir.path();
+  o.plans = {{"searchOrders", 1000, 100000}};
+  testing::SyncRig rig(io, o);
+  const auto seller = rig.add_seller("Atzr|bench");
+  const std::string id = std::to_string(seller);
   // The generated orders span the 90 days before now; start the cursor before them.
   db.exec("INSERT INTO sync_state (seller_id, data_type, cursor) VALUES (" + id + ", 'orders', now() - interval '100 days')");
 
   const double rss_before = status_mb("VmRSS");
-  auto request = jobs::sync::parse_sync_payload(jobs::sync::sync_payload(std::stoll(id), "orders")).value();
+  auto request = jobs::sync::parse_sync_payload(jobs::sync::sync_payload(seller, "orders")).value();
   const auto start = std::chrono::steady_clock::now();
-  Status st = testing::run_coro(io, jobs::sync::run_seller_sync(ctx, sync_metrics, request));
+  Status st = testing::run_coro(io, jobs::sync::run_seller_sync(*rig.ctx, *rig.metrics, request));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!st) {
     std::fprintf(stderr, "bench_sync: the sync failed: %s: %s\n", st.error().code.c_str(), st.error().message.c_str());
