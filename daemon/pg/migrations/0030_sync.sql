@@ -57,7 +57,10 @@ CREATE TABLE order_items (
   proceeds_total    numeric,
   proceeds_currency text,
   PRIMARY KEY (seller_id, order_id, order_item_id),
-  FOREIGN KEY (seller_id, order_id) REFERENCES orders (seller_id, order_id) ON DELETE CASCADE
+  -- Not a foreign key to orders: its per-row check was planned once on an empty table and could
+  -- scan a seller's orders for every item (bench/sync). Items are written with their order in
+  -- one transaction, and go with their seller.
+  FOREIGN KEY (seller_id) REFERENCES sellers (id) ON DELETE CASCADE
 );
 
 -- transaction_id: Amazon's transactionId, or (when absent, as in the sandbox fixtures) "sha256:"
