@@ -7,9 +7,13 @@
 #include "queue/rate_limiter.hpp"
 #include "spapi/transactions.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
 #include <charconv>
+#include <tuple>
 
 namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
 
 namespace blazed::jobs::sync {
 
@@ -35,6 +39,19 @@ asio::awaitable<Result<FetchedPage>> fetch(RunDeps& deps, const RunTarget& t, co
   co_return co_await fetch_transactions(deps.client, t.auth, run.window, run.resume_token);
 }
 
+// One token from the seller's bucket, then the page; a denied token is a deferral error.
+asio::awaitable<Result<FetchedPage>> acquire_and_fetch(RunDeps deps, const RunTarget& t, RunInProgress run) {
+  // Never above the seller's plan, whatever other daemons do: the bucket is shared in Redis.
+  auto permit = co_await deps.limiter.try_acquire(t.seller.id, operation_of(t.type));
+  if (!permit) co_return permit.error();
+  if (!permit->granted) co_return queue::defer_until(permit->retry_at, "rate limit: next token due later");
+  co_return co_await fetch(deps, t, run);
+}
+
+asio::awaitable<Result<std::int64_t>> commit(RunDeps deps, std::int64_t seller, const PageToStore& page) {
+  co_return co_await deps.store.commit_page(seller, page);
+}
+
 }  // namespace
 
 WindowRules window_rules(DataType type) {
@@ -51,6 +68,8 @@ asio::awaitable<Status> sync_data_type(RunDeps deps, const RunTarget& t, RunRepo
   if (!state) co_return state.error();
   report.cursor = state->cursor;
   std::optional<RunInProgress> run = state->run;
+  std::optional<Result<FetchedPage>> prefetched;  // the next page, fetched during the last commit
+  std::optional<double> applied_rate;             // the last x-amzn-RateLimit-Limit given to the limiter
 
   for (;;) {
     if (!run) {
@@ -60,12 +79,14 @@ asio::awaitable<Status> sync_data_type(RunDeps deps, const RunTarget& t, RunRepo
       run = RunInProgress{*w, std::nullopt, 0, 0};
     }
 
-    // Never above the seller's plan, whatever other daemons do: the bucket is shared in Redis.
-    auto permit = co_await deps.limiter.try_acquire(seller, op);
-    if (!permit) co_return permit.error();
-    if (!permit->granted) co_return queue::defer_until(permit->retry_at, "rate limit: next token due later");
-
-    auto page = co_await fetch(deps, t, *run);
+    Result<FetchedPage> page = make_error("none", "none");
+    if (prefetched) {
+      page = std::move(*prefetched);
+      prefetched.reset();
+    } else {
+      page = co_await acquire_and_fetch(deps, t, *run);
+    }
+    if (!page && queue::deferred_until(page.error())) co_return page.error();
     if (!page) {
       const Error& e = page.error();
       if (e.code == "spapi_throttled") {
@@ -81,8 +102,9 @@ asio::awaitable<Status> sync_data_type(RunDeps deps, const RunTarget& t, RunRepo
       }
       co_return e;
     }
-    if (auto rate = parse_rate(page->meta.rate_limit)) {
+    if (auto rate = parse_rate(page->meta.rate_limit); rate && rate != applied_rate) {
       if (auto st = co_await deps.limiter.set_rate(seller, op, *rate); !st) co_return st.error();
+      applied_rate = rate;
     }
 
     PageToStore store_page;
@@ -92,7 +114,21 @@ asio::awaitable<Status> sync_data_type(RunDeps deps, const RunTarget& t, RunRepo
     store_page.raw = page->raw;
     store_page.request_id = page->meta.request_id;
     store_page.next_token = page->next_token;
-    auto rows = co_await deps.store.commit_page(seller, store_page);
+    Result<std::int64_t> rows = std::int64_t{0};
+    if (page->next_token) {
+      // Fetch the next page while this one commits: the server's time and the database's
+      // overlap. If the commit fails the fetched page is dropped (it cost one token).
+      RunInProgress ahead = *run;
+      ahead.resume_token = page->next_token;
+      // Named awaitables: GCC 12 mishandles temporaries inside a co_await expression.
+      auto committing = commit(deps, seller, store_page);
+      auto fetching = acquire_and_fetch(deps, t, std::move(ahead));
+      auto both = co_await (std::move(committing) && std::move(fetching));
+      rows = std::move(std::get<0>(both));
+      if (rows) prefetched = std::move(std::get<1>(both));
+    } else {
+      rows = co_await commit(deps, seller, store_page);
+    }
     if (!rows) co_return rows.error();
     ++report.pages;
     report.rows += *rows;
