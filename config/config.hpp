@@ -69,7 +69,8 @@ struct HealthConfig {
 // The job queue (daemon/queue): how this instance processes jobs. Per-type policies (max
 // attempts, timeout, backoff) are set by the job types themselves.
 struct QueueConfig {
-  std::vector<std::string> queues = {"default"};  // queue names this instance processes
+  // Queue names this instance processes; seller syncs go to "sync", duties to "default".
+  std::vector<std::string> queues = {"default", "sync"};
   int concurrency = 16;               // worker slots per queue (jobs running at once)
   int claim_batch = 64;               // most jobs claimed per Redis round trip
   Duration lease{30'000};             // a claimed job is recovered this long after its last renewal

@@ -64,8 +64,12 @@ Status walk(Config& config, const YAML::Node& map, const std::string& prefix,
     if (!seen.insert(path).second)
       return located(origin, kv.first.Mark(), "key '" + path + "' appears twice");
     if (const KeySpec* spec = find_key(path)) {
-      if (auto st = spec->apply(config, kv.second); !st)
-        return located(origin, kv.second.Mark(), "key '" + path + "': " + st.error().message);
+      if (auto st = spec->apply(config, kv.second); !st) {
+        const auto& e = st.error();
+        YAML::Mark at = kv.second.Mark();
+        if (e.line >= 0) at.line = e.line;
+        return located(origin, at, "key '" + path + e.subkey + "': " + e.message);
+      }
       config.given[path] = YAML::Dump(kv.second);
       continue;
     }

@@ -3,6 +3,7 @@
 // (tests/config/test_schema_docs.cpp fails until both mention it).
 #include "config/schema.hpp"
 
+#include "config/items.hpp"
 #include "config/values.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -16,8 +17,8 @@ using namespace values;
 
 // Builds an apply function from a field accessor and a reader.
 template <class Get, class Read>
-std::function<Status(Config&, const YAML::Node&)> set(Get get, Read read) {
-  return [get, read](Config& c, const YAML::Node& n) -> Status {
+std::function<ValueResult<void>(Config&, const YAML::Node&)> set(Get get, Read read) {
+  return [get, read](Config& c, const YAML::Node& n) -> ValueResult<void> {
     auto v = read(n);
     if (!v) return v.error();
     get(c) = std::move(*v);
@@ -72,6 +73,20 @@ auto size_range(std::int64_t min, std::int64_t max) {
     if (!v) return v.error();
     return static_cast<std::size_t>(*v);
   };
+}
+
+// Intervals and timeouts where 0 would mean a busy loop or an instant failure.
+Result<Duration> as_positive_duration(const YAML::Node& n) {
+  auto d = as_duration(n);
+  if (d && d->count() == 0) return make_error("bad_config", "expected a duration greater than 0");
+  return d;
+}
+
+Result<std::vector<std::string>> as_name_list(const YAML::Node& n) {
+  auto list = as_string_list(n);
+  if (list && (list->empty() || std::ranges::any_of(*list, [](const auto& s) { return s.empty(); })))
+    return make_error("bad_config", "expected a non-empty list of non-empty names");
+  return list;
 }
 
 std::vector<KeySpec> build() {
@@ -151,6 +166,133 @@ std::vector<KeySpec> build() {
        set([](Config& c) -> auto& { return c.health.listen; }, as_nonempty_string)},
       {"health.port", "port", "9464", false, "Port of the health and metrics HTTP server (0: any free port).",
        set([](Config& c) -> auto& { return c.health.port; }, as_port)},
+
+      {"queue.queues", "list of names", "[default, sync]", false,
+       "Queues this instance processes.",
+       set([](Config& c) -> auto& { return c.queue.queues; }, as_name_list)},
+      {"queue.concurrency", "integer 1-1024", "16", false, "Worker slots per queue (jobs running at once).",
+       set([](Config& c) -> auto& { return c.queue.concurrency; }, int_range(1, 1024))},
+      {"queue.claim_batch", "integer 1-1000", "64", false, "Most jobs claimed per Redis round trip.",
+       set([](Config& c) -> auto& { return c.queue.claim_batch; }, int_range(1, 1000))},
+      {"queue.lease", "duration", "30s", false,
+       "A claimed job is recovered by any instance this long after its last lease renewal.",
+       set([](Config& c) -> auto& { return c.queue.lease; }, as_positive_duration)},
+      {"queue.heartbeat_interval", "duration", "10s", false,
+       "Lease renewal period of running jobs; keep it well below queue.lease.",
+       set([](Config& c) -> auto& { return c.queue.heartbeat_interval; }, as_positive_duration)},
+      {"queue.recover_interval", "duration", "5s", false, "How often expired leases are looked for.",
+       set([](Config& c) -> auto& { return c.queue.recover_interval; }, as_positive_duration)},
+      {"queue.forward_interval", "duration", "500ms", false,
+       "How often due scheduled and retrying jobs are moved to pending.",
+       set([](Config& c) -> auto& { return c.queue.forward_interval; }, as_positive_duration)},
+      {"queue.idle_wait", "duration", "1s", false, "Blocking wait for new jobs while the queue is empty.",
+       set([](Config& c) -> auto& { return c.queue.idle_wait; }, as_positive_duration)},
+      {"queue.dead_max", "integer 0-10000000", "10000", false,
+       "Dead jobs kept per queue; the oldest are trimmed first.",
+       set([](Config& c) -> auto& { return c.queue.dead_max; }, int_range(0, 10'000'000))},
+
+      {"keyring.dir", "path", "/etc/blazed/keys", false,
+       "Directory with one key file per key id (file name = key id); unused with from_credentials.",
+       set([](Config& c) -> auto& { return c.keyring.dir; }, as_nonempty_string)},
+      {"keyring.from_credentials", "bool", "false", false,
+       "Read keys from $CREDENTIALS_DIRECTORY (systemd LoadCredential=) instead of keyring.dir.",
+       set([](Config& c) -> auto& { return c.keyring.from_credentials; }, as_bool)},
+      {"keyring.credential_prefix", "string", "blazed-key-", false,
+       "With from_credentials, only credentials named PREFIX + key id are keys.",
+       set([](Config& c) -> auto& { return c.keyring.credential_prefix; }, as_nonempty_string)},
+      {"keyring.active_key", "key id", "none (required)", false,
+       "The key new ciphertexts are sealed under; the daemon refuses to start without it.",
+       set([](Config& c) -> auto& { return c.keyring.active_key; }, as_nonempty_string)},
+      {"keyring.legacy_key", "key id", "none", false,
+       "The key of the web app's AES-256-CBC rows; empty: no legacy rows expected.",
+       set([](Config& c) -> auto& { return c.keyring.legacy_key; }, as_string)},
+
+      {"credential_ages.max_key_age", "duration", "90d", false,
+       "Keyring keys older than this are reported as due for rotation.",
+       set([](Config& c) -> auto& { return c.credential_ages.max_key_age; }, as_positive_duration)},
+      {"credential_ages.lwa_client_secret_created", "date YYYY-MM-DD", "none (unknown)", false,
+       "When the LWA client secret was issued, to report its age.",
+       set([](Config& c) -> auto& { return c.credential_ages.lwa_client_secret_created; }, as_date)},
+      {"credential_ages.lwa_client_secret_max_age", "duration", "180d", false,
+       "Age at which the LWA client secret is reported as due (Amazon expires it after 180 days).",
+       set([](Config& c) -> auto& { return c.credential_ages.lwa_client_secret_max_age; },
+           as_positive_duration)},
+
+      {"schedules", "list of schedules", "[]", false,
+       "Cron duties, each {name, cron, job, zone, queue, payload, group}; each tick is enqueued once.",
+       set([](Config& c) -> auto& { return c.scheduler.schedules; }, as_schedule_list)},
+      {"scheduler.fence_ttl", "duration", "60s", false,
+       "How long a tick's winner holds it before another instance may take it over.",
+       set([](Config& c) -> auto& { return c.scheduler.fence_ttl; }, as_positive_duration)},
+      {"scheduler.max_sleep", "duration", "60s", false,
+       "Longest sleep between scheduler passes (bounds the delay after a clock jump).",
+       set([](Config& c) -> auto& { return c.scheduler.max_sleep; }, as_positive_duration)},
+      {"scheduler.zoneinfo_dir", "path", "/usr/share/zoneinfo", false, "Where IANA zones are read from.",
+       set([](Config& c) -> auto& { return c.scheduler.zoneinfo_dir; }, as_nonempty_string)},
+
+      {"sync.interval", "duration", "1h", false, "How often each seller is synced.",
+       set([](Config& c) -> auto& { return c.sync_cadence.interval; }, as_positive_duration)},
+      {"sync.jitter", "duration", "1h", false,
+       "Window sellers are spread over by a hash of their id (capped at the interval; 0: none).",
+       set([](Config& c) -> auto& { return c.sync_cadence.jitter; }, as_duration)},
+
+      {"rate_limit.plans", "list of {operation, rate, burst}", "[]", false,
+       "SP-API usage plans that override or add to the built-in table (rate per second, burst).",
+       set([](Config& c) -> auto& { return c.rate_limit.plans; }, as_plan_list)},
+      {"rate_limit.slow_down_factor", "number (0, 1]", "0.5", false,
+       "Rate multiplier applied to a bucket after a 429.",
+       set([](Config& c) -> auto& { return c.rate_limit.slow_down_factor; },
+           [](const YAML::Node& n) { return as_number(n, 0, 1, true); })},
+      {"rate_limit.min_rate", "number (0, 1000]", "0.0001", false,
+       "Requests per second a slow-down never goes below.",
+       set([](Config& c) -> auto& { return c.rate_limit.min_rate; },
+           [](const YAML::Node& n) { return as_number(n, 0, 1000, true); })},
+
+      {"spapi.endpoint_na", "URL", "https://sellingpartnerapi-na.amazon.com", false,
+       "SP-API base URL for North America; point it at a local or sandbox server to test.",
+       set([](Config& c) -> auto& { return c.spapi.endpoint_na; }, as_nonempty_string)},
+      {"spapi.endpoint_eu", "URL", "https://sellingpartnerapi-eu.amazon.com", false,
+       "SP-API base URL for Europe.",
+       set([](Config& c) -> auto& { return c.spapi.endpoint_eu; }, as_nonempty_string)},
+      {"spapi.endpoint_fe", "URL", "https://sellingpartnerapi-fe.amazon.com", false,
+       "SP-API base URL for the Far East.",
+       set([](Config& c) -> auto& { return c.spapi.endpoint_fe; }, as_nonempty_string)},
+      {"spapi.lwa_endpoint", "URL", "https://api.amazon.com/auth/o2/token", false,
+       "Login with Amazon token URL.",
+       set([](Config& c) -> auto& { return c.spapi.lwa_endpoint; }, as_nonempty_string)},
+      {"spapi.client_id", "string", "none (required)", false, "The app's LWA client id (not a secret).",
+       set([](Config& c) -> auto& { return c.spapi.client_id; }, as_nonempty_string)},
+      {"spapi.client_secret", "secret reference", "none (required)", false,
+       "Where the app's LWA client secret comes from: env:NAME, file:/path or credential:NAME.",
+       set([](Config& c) -> auto& { return c.spapi.client_secret; }, as_secret_ref)},
+      {"spapi.ca_file", "path", "none (system trust store)", false, "PEM bundle of CAs to trust.",
+       set([](Config& c) -> auto& { return c.spapi.ca_file; }, as_string)},
+      {"spapi.allow_plain_http", "bool", "false", false, "Allow http:// endpoints (development only).",
+       set([](Config& c) -> auto& { return c.spapi.allow_plain_http; }, as_bool)},
+      {"spapi.connect_timeout", "duration", "5s", false, "TCP connect plus TLS handshake.",
+       set([](Config& c) -> auto& { return c.spapi.connect_timeout; }, as_positive_duration)},
+      {"spapi.read_timeout", "duration", "30s", false, "Each write or read of one request.",
+       set([](Config& c) -> auto& { return c.spapi.read_timeout; }, as_positive_duration)},
+      {"spapi.total_timeout", "duration", "60s", false,
+       "A whole request, including one retry on a stale connection.",
+       set([](Config& c) -> auto& { return c.spapi.total_timeout; }, as_positive_duration)},
+      {"spapi.max_response_bytes", "integer", "16777216", false,
+       "Larger response bodies are refused (1024 to 1 GiB).",
+       set([](Config& c) -> auto& { return c.spapi.max_response_bytes; }, size_range(1024, 1 << 30))},
+      {"spapi.user_agent_app", "string", "blazed", false,
+       "Application name in the user-agent: APP/VERSION (Language=C++; Platform=Linux).",
+       set([](Config& c) -> auto& { return c.spapi.user_agent_app; }, as_nonempty_string)},
+      {"spapi.user_agent_version", "string", "the build's version", false,
+       "Version in the user-agent.",
+       set([](Config& c) -> auto& { return c.spapi.user_agent_version; }, as_nonempty_string)},
+      {"spapi.included_data", "list of datasets", "[PROCEEDS, FULFILLMENT]", false,
+       "searchOrders/getOrder datasets; BUYER and RECIPIENT need a restricted role and bring PII.",
+       set([](Config& c) -> auto& { return c.spapi.included_data; }, as_string_list)},
+      {"spapi.max_results_per_page", "integer 1-100", "100", false, "searchOrders page size.",
+       set([](Config& c) -> auto& { return c.spapi.max_results_per_page; }, int_range(1, 100))},
+      {"spapi.token_refresh_margin", "duration", "60s", false,
+       "Access tokens are refreshed this long before they expire.",
+       set([](Config& c) -> auto& { return c.spapi.token_refresh_margin; }, as_duration)},
 
       {"shutdown.deadline", "duration", "20s", true,
        "On SIGTERM, time running work gets to finish before it is handed back and the process exits.",

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "config/values.hpp"
 #include "core/error.hpp"
 
 #include <functional>
@@ -21,8 +22,9 @@ struct KeySpec {
   std::string_view default_value;  // as documented
   bool reloadable;                 // applied by SIGHUP without a restart
   std::string_view doc;            // one line
-  // Reads the node into the config; returns an error message (without location) on bad input.
-  std::function<Status(Config&, const YAML::Node&)> apply;
+  // Reads the node into the config; on bad input, the message (without file and key) and, for
+  // a fault inside the value, where it is (values::ValueError).
+  std::function<values::ValueResult<void>(Config&, const YAML::Node&)> apply;
 };
 
 const std::vector<KeySpec>& schema();

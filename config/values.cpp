@@ -7,7 +7,11 @@
 #include <pwd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <boost/json.hpp>
+
 #include <charconv>
+#include <cmath>
+#include <sstream>
 
 namespace blazed::config::values {
 namespace {
@@ -42,6 +46,37 @@ Result<std::vector<Id>> id_list(const YAML::Node& node, std::string_view what, L
     ids.push_back(*id);
   }
   return ids;
+}
+
+std::string number_text(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+// YAML plain scalars as YAML 1.2 core types; quoted ones ("!" tag) are always strings.
+boost::json::value to_json(const YAML::Node& node) {
+  if (node.IsMap()) {
+    boost::json::object o;
+    for (const auto& kv : node) o[kv.first.Scalar()] = to_json(kv.second);
+    return o;
+  }
+  if (node.IsSequence()) {
+    boost::json::array a;
+    for (const auto& item : node) a.push_back(to_json(item));
+    return a;
+  }
+  if (!node.IsScalar()) return nullptr;
+  const std::string& s = node.Scalar();
+  if (node.Tag() == "!") return boost::json::string(s);
+  if (s == "null" || s == "~" || s.empty()) return nullptr;
+  if (s == "true") return true;
+  if (s == "false") return false;
+  if (auto i = to_integer(s)) return *i;
+  double d = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+  if (ec == std::errc{} && p == s.data() + s.size() && std::isfinite(d)) return d;
+  return boost::json::string(s);
 }
 
 }  // namespace
@@ -142,6 +177,42 @@ Result<std::vector<gid_t>> as_gid_list(const YAML::Node& node) {
       return std::nullopt;
     return gr.gr_gid;
   });
+}
+
+Result<double> as_number(const YAML::Node& node, double min, double max, bool min_exclusive) {
+  std::string range = "a number " + std::string(min_exclusive ? "greater than " : "from ") +
+                      number_text(min) + (min_exclusive ? " and at most " : " to ") + number_text(max);
+  if (!node.IsScalar()) return bad(range, node);
+  const std::string& s = node.Scalar();
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  bool in_range = min_exclusive ? v > min : v >= min;
+  // from_chars also reads "nan" and "inf"; neither is a rate.
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || !std::isfinite(v) || !in_range ||
+      v > max)
+    return bad(range, node);
+  return v;
+}
+
+Result<std::chrono::sys_days> as_date(const YAML::Node& node) {
+  std::string_view s = node.IsScalar() ? std::string_view(node.Scalar()) : std::string_view();
+  auto digits = [&](std::size_t from, std::size_t n) -> int {
+    int v = 0;
+    auto [p, ec] = std::from_chars(s.data() + from, s.data() + from + n, v);
+    return ec == std::errc{} && p == s.data() + from + n ? v : -1;
+  };
+  if (s.size() == 10 && s[4] == '-' && s[7] == '-') {
+    int y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
+    std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month(static_cast<unsigned>(m)),
+                                     std::chrono::day(static_cast<unsigned>(d))};
+    if (y >= 0 && m >= 0 && d >= 0 && date.ok()) return std::chrono::sys_days{date};
+  }
+  return bad("a date YYYY-MM-DD", node);
+}
+
+Result<std::string> as_json_object(const YAML::Node& node) {
+  if (!node.IsMap()) return bad("a mapping (the JSON object), e.g. {seller_id: 42}", node);
+  return boost::json::serialize(to_json(node));
 }
 
 }  // namespace blazed::config::values

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,6 +17,21 @@ class Node;
 }
 
 namespace blazed::config::values {
+
+// A reader's failure somewhere inside a key's value (a list item's field): the sub-key after the
+// key's path ("[2].cron") and that node's line (0-based, -1: the key's own line), so the loader
+// reports "file:LINE: key 'schedules[2].cron': ...". Converts from a plain Error.
+struct ValueError {
+  ValueError() = default;
+  ValueError(Error e) : message(std::move(e.message)) {}  // NOLINT: implicit on purpose
+  ValueError(std::string sub, int at_line, std::string m)
+      : message(std::move(m)), subkey(std::move(sub)), line(at_line) {}
+  std::string message;
+  std::string subkey;
+  int line = -1;
+};
+template <class T>
+using ValueResult = boost::system::result<T, ValueError>;
 
 Result<std::string> as_string(const YAML::Node& node);
 Result<std::string> as_nonempty_string(const YAML::Node& node);
@@ -30,5 +46,12 @@ Result<std::vector<std::string>> as_string_list(const YAML::Node& node);
 // A list of numeric ids or names, resolved through the user or group database.
 Result<std::vector<uid_t>> as_uid_list(const YAML::Node& node);
 Result<std::vector<gid_t>> as_gid_list(const YAML::Node& node);
+// A finite decimal number in [min, max]; min_exclusive makes the lower bound strict.
+Result<double> as_number(const YAML::Node& node, double min, double max, bool min_exclusive = false);
+// A calendar date written YYYY-MM-DD.
+Result<std::chrono::sys_days> as_date(const YAML::Node& node);
+// A YAML mapping serialized as compact JSON text (plain scalars typed as YAML reads them:
+// integers, decimals, true/false, null; quoted scalars stay strings).
+Result<std::string> as_json_object(const YAML::Node& node);
 
 }  // namespace blazed::config::values

@@ -1,6 +1,8 @@
 // Owns blazed's command line: run the daemon, check a config, migrate, and operator commands.
 #include "config/loader.hpp"
 #include "core/log.hpp"
+#include "server/keys_cli.hpp"
+#include "server/migrate_cli.hpp"
 #include "server/server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -18,7 +20,11 @@ using namespace blazed;
 constexpr const char* kUsage = R"(usage:
   blazed [--config FILE]            run the daemon (default config /etc/blazed/blazed.yaml)
   blazed --check-config FILE        validate FILE, resolve its secret references, exit
+  blazed migrate [--config FILE] [--status]
+                                    apply pending schema migrations (--status: list them;
+                                    exit 3 when some are pending)
   blazed --version
+  blazed keys generate --dir DIR [--id ID]   write a new key file (see blazed keys --help)
 Exit codes: 0 ok, 1 failure, 2 usage, 69 a dependency unavailable at start-up, 78 bad config.
 )";
 
@@ -27,6 +33,7 @@ constexpr const char* kDefaultConfig = "/etc/blazed/blazed.yaml";
 struct Args {
   std::string command = "run";
   std::string config = kDefaultConfig;
+  bool status_only = false;
 };
 
 // Resolves every secret the config references, so --check-config catches a missing one.
@@ -81,6 +88,8 @@ int run_daemon(const std::string& path) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "keys")
+    return server::run_keys_cli(std::vector<std::string>(args.begin() + 1, args.end()));
   Args parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
@@ -94,6 +103,10 @@ int main(int argc, char** argv) {
       if (v == nullptr) return std::fputs(kUsage, stderr), server::kExitUsage;
       parsed.command = "check-config";
       parsed.config = *v;
+    } else if (a == "migrate" && i == 0) {
+      parsed.command = "migrate";
+    } else if (a == "--status" && parsed.command == "migrate") {
+      parsed.status_only = true;
     } else if (a == "--version") {
       std::printf("blazed %s\n", BLAZED_VERSION);
       return server::kExitOk;
@@ -106,5 +119,13 @@ int main(int argc, char** argv) {
     }
   }
   if (parsed.command == "check-config") return check_config(parsed.config);
+  if (parsed.command == "migrate") {
+    auto loaded = config::load_config_file(parsed.config);
+    if (!loaded) {
+      std::fprintf(stderr, "blazed: %s\n", loaded.error().message.c_str());
+      return server::kExitConfig;
+    }
+    return server::run_migrate(*loaded, parsed.status_only);
+  }
   return run_daemon(parsed.config);
 }

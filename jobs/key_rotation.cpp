@@ -137,6 +137,16 @@ const RotationTable& seller_tokens_table() {
   return t;
 }
 
+const RotationTable& raw_payloads_table() {
+  static const RotationTable t{"raw_payloads", "id", std::string(crypto::kPurposeRawPayload)};
+  return t;
+}
+
+std::span<const RotationTable> rotation_tables() {
+  static const std::vector<RotationTable> all{seller_tokens_table(), raw_payloads_table()};
+  return all;
+}
+
 asio::awaitable<Result<RotationReport>> rotate_table(pg::PgPool& db, const crypto::Keyring& keyring,
                                                      crypto::NonceSource& nonces,
                                                      const RotationTable& table,
@@ -168,6 +178,10 @@ asio::awaitable<Result<RotationReport>> rotate_table(pg::PgPool& db, const crypt
           auto tx = co_await s.transaction([&](pg::Tx& t) -> asio::awaitable<Status> {
             auto rows = co_await t.query(sql.select_batch, cursor, active, options.batch_size);
             if (!rows) co_return rows.error();
+            // The keyring may have been swapped while the query ran: the rows would be sealed
+            // under another key than the key_id written beside them. Stop; a retry retargets.
+            if (keyring.active().id() != active)
+              co_return make_error("rotation_key_changed", "the active key changed during the run");
             auto batch = rewrap_rows(*rows, keyring, nonces, table);
             if (!batch) co_return batch.error();
             done = BatchOutcome{};

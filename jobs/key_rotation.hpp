@@ -31,6 +31,10 @@ struct RotationTable {
 
 // seller_tokens (seller_id, purpose seller_token).
 const RotationTable& seller_tokens_table();
+// raw_payloads (id, purpose raw_payload): encrypted SP-API pages (migration 0011).
+const RotationTable& raw_payloads_table();
+// Every table rotation covers, in the order a run visits them.
+std::span<const RotationTable> rotation_tables();
 
 struct RotationProgress {
   std::int64_t run_id = 0;

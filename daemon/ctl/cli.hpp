@@ -53,6 +53,7 @@ struct Subcommand {
 const std::map<std::string, Subcommand>& subcommands();
 
 // Registers a subcommand at static initialisation: `const Registrar reg{{"status", ...}};`
+// A name may be two words ("keys status"): main dispatches to it before the one-word names.
 struct Registrar {
   explicit Registrar(Subcommand sub);
 };

@@ -83,14 +83,12 @@ int main(int argc, char** argv) {
     print_help(std::cerr);
     return exit_code::usage;
   }
-  // Two-word subcommands ("sellers list") win over a one-word one of the same first word.
-  std::size_t words = 1;
-  auto it = subcommands().end();
-  if (rest.size() >= 2) it = subcommands().find(rest[0] + " " + rest[1]);
-  if (it != subcommands().end()) {
-    words = 2;
-  } else {
+  // Two-word subcommands ("keys status", "sellers connect") first, then one-word ones.
+  std::size_t words = 2;
+  auto it = rest.size() >= 2 ? subcommands().find(rest[0] + " " + rest[1]) : subcommands().end();
+  if (it == subcommands().end()) {
     it = subcommands().find(rest.front());
+    words = 1;
   }
   if (it == subcommands().end()) {
     std::cerr << "blazectl: unknown subcommand \"" << rest.front() << "\" (see blazectl --help)\n";

@@ -16,6 +16,10 @@ class QueueJobSink final : public JobSink {
  public:
   QueueJobSink(redis::RedisClient& redis, const Clock& clock) : redis_(redis), clock_(clock) {}
 
+  // The producer of a queue, made on first use. Fails "bad_queue_name" for a name the queue
+  // rejects. The pointer stays valid for the sink's lifetime.
+  Result<Producer*> producer(std::string_view queue);
+
   // Fails "bad_queue_name" for a name the queue rejects.
   boost::asio::awaitable<Result<Enqueued>> enqueue(std::string_view queue, NewJob job) override;
 

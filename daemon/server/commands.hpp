@@ -1,17 +1,19 @@
-// Owns the declarations of the control commands the composition root registers beyond the
-// built-in ones, one function per module (each in its own commands_<module>.cpp).
+// Owns the declarations of the control commands each area registers (one commands_AREA.cpp
+// each); the composition root calls them after the built-in commands.
 #pragma once
 
+#include "control/registry.hpp"
 #include "core/error.hpp"
-
-namespace blazed::control {
-class CommandRegistry;
-}
-namespace blazed::jobs {
-struct JobContext;
-}
+#include "jobs/job_context.hpp"
 
 namespace blazed::server {
+
+// keys.status, keys.rotate, and (through register_seller_token_commands) sellers.connect and
+// sellers.disconnect (docs/control-protocol.md). `ctx` must outlive the control server.
+Status register_keys_commands(control::CommandRegistry& registry, jobs::JobContext& ctx);
+
+// sellers.connect (seal and store a refresh token) and sellers.disconnect (delete it at once).
+Status register_seller_token_commands(control::CommandRegistry& registry, jobs::JobContext& ctx);
 
 // `sellers.list` (every seller: status, per data type last sync, cursor lag, last error) and
 // `sync` (args seller, data = orders|transactions|all: enqueue a seller_sync now; a second

@@ -4,6 +4,20 @@
 
 #include "config/config.hpp"
 #include "control/registry.hpp"
+#include "crypto/keyring.hpp"
+#include "http/client.hpp"
+#include "jobs/job_context.hpp"
+#include "pg/pool.hpp"
+#include "queue/forwarder.hpp"
+#include "queue/processor.hpp"
+#include "queue/queue_job_sink.hpp"
+#include "queue/rate_limiter.hpp"
+#include "queue/recoverer.hpp"
+#include "queue/scheduler.hpp"
+#include "queue/seller_cadence.hpp"
+#include "redis/client.hpp"
+#include "spapi/client.hpp"
+#include "spapi/lwa.hpp"
 #include "control/server.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
@@ -39,12 +53,34 @@ struct Parts {
   // Installed before READY=1 so that no signal can arrive while its default action applies.
   boost::asio::signal_set signals{io, SIGTERM, SIGINT, SIGHUP};
 
+  // Members are declared in dependency order, so that destruction (the reverse) never leaves a
+  // part pointing at one already gone; stop() has already stopped them in the same order.
+
+  // Storage, keys and outside services (start_storage.cpp).
+  std::unique_ptr<redis::RedisClient> redis;         // every queue state change
+  std::unique_ptr<redis::RedisClient> redis_waiter;  // only the processors' idle blocking waits
+  std::unique_ptr<pg::PgPool> db;
+  std::unique_ptr<crypto::Keyring> keyring;
+  std::unique_ptr<http::Client> http;
+  std::unique_ptr<spapi::LwaClient> lwa;
+  std::unique_ptr<spapi::SpApiClient> spapi;  // null when spapi.client_id is empty
+
   // Operator surface.
   metrics::Registry metrics;
   health::Readiness readiness;
   control::CommandRegistry commands;
   std::unique_ptr<health::HealthServer> health_server;
   std::unique_ptr<control::ControlServer> control_server;
+
+  // Work (start_work.cpp).
+  std::unique_ptr<queue::RateLimiter> rate_limiter;
+  std::unique_ptr<queue::QueueJobSink> job_sink;
+  std::unique_ptr<jobs::JobContext> job_context;
+  std::vector<std::unique_ptr<queue::Recoverer>> recoverers;
+  std::vector<std::unique_ptr<queue::Forwarder>> forwarders;
+  std::vector<std::unique_ptr<queue::Processor>> processors;
+  std::unique_ptr<queue::Scheduler> scheduler;
+  std::unique_ptr<queue::SellerCadence> cadence;
 
   // What to undo at stop, most recent last: stopping walks it backwards.
   struct StopStep {
@@ -62,6 +98,9 @@ struct Parts {
 };
 
 // Each starts one area and registers how to stop it. Called in this order by server.cpp.
+boost::asio::awaitable<Status> start_storage(Parts& parts);  // Redis, PostgreSQL + schema, keyring, SP-API
 Status start_operator_surface(Parts& parts);  // metrics, health HTTP, control socket
+Status start_work(Parts& parts);              // queue processors, recoverers, scheduler, cadence
+Status start_keys(Parts& parts);              // keys/sellers commands, credential gauges, rotation check
 
 }  // namespace blazed::server

@@ -51,7 +51,10 @@ struct Server::Lifecycle : Parts {
       for (auto& signal : background) signal.emit(asio::cancellation_type::terminal);
       co_return;
     });
+    if (auto st = co_await start_storage(*this); !st) co_return st;
     if (auto st = start_operator_surface(*this); !st) co_return st;
+    if (auto st = start_work(*this); !st) co_return st;
+    if (auto st = start_keys(*this); !st) co_return st;
     co_return Status{};
   }
 

@@ -74,6 +74,40 @@ TEST_CASE("errors name the file, the line and the key", "[unit]") {
       {"log: [\n", "blazed.yaml:"},
       {"- a\n- b\n", "blazed.yaml:1: the top level must be a mapping"},
       {"control:\n  allow_uids: [no-such-user-xyz]\n", "unknown user 'no-such-user-xyz'"},
+      // List items: the error names the item, its field and the field's (or item's) line.
+      {"schedules:\n  - {name: a, cron: '@daily', job: j}\n  - name: b\n    cron: [1]\n    job: j\n",
+       "blazed.yaml:4: key 'schedules[1].cron': expected a string, got a list"},
+      {"schedules:\n  - name: a\n    cron: '@daily'\n", "blazed.yaml:2: key 'schedules[0].job': is required"},
+      {"schedules:\n  - name: a\n    crn: '@daily'\n", "blazed.yaml:3: key 'schedules[0].crn': unknown key"},
+      {"schedules:\n  - name: a\n    name: b\n", "blazed.yaml:3: key 'schedules[0].name': appears twice"},
+      {"schedules:\n  - {name: a, cron: x, job: j}\n  - 5\n", "blazed.yaml:3: key 'schedules[1]': expected a mapping"},
+      {"schedules:\n  - {name: a, cron: x, job: j}\n  - {name: b, cron: x, job: j}\n  - name: c\n    cron: \"\"\n    job: j\n",
+       "blazed.yaml:5: key 'schedules[2].cron': expected a non-empty string, got ''"},
+      {"schedules:\n  - name: a\n    cron: x\n    job: j\n    payload: '{\"a\":1}'\n",
+       "blazed.yaml:5: key 'schedules[0].payload': expected a mapping"},
+      {"schedules: {name: a}\n", "blazed.yaml:1: key 'schedules': expected a list of mappings"},
+      {"rate_limit:\n  plans:\n    - {operation: a, rate: 1, burst: 1}\n    - {operation: b, rate: -1, burst: 1}\n",
+       "blazed.yaml:4: key 'rate_limit.plans[1].rate': expected a number from 1e-06 to 1000, got '-1'"},
+      {"rate_limit:\n  plans:\n    - {operation: a, rate: .nan, burst: 1}\n", "key 'rate_limit.plans[0].rate': expected a number"},
+      {"rate_limit:\n  plans:\n    - {operation: a, rate: nan, burst: 1}\n", "key 'rate_limit.plans[0].rate': expected a number"},
+      {"rate_limit:\n  plans:\n    - {operation: a, rate: 1, burst: 0}\n",
+       "blazed.yaml:3: key 'rate_limit.plans[0].burst': expected an integer from 1 to 1000000, got '0'"},
+      {"rate_limit:\n  plans:\n    - {operation: a, burst: 2}\n", "blazed.yaml:3: key 'rate_limit.plans[0].rate': is required"},
+      {"rate_limit:\n  slow_down_factor: 0\n", "blazed.yaml:2: key 'rate_limit.slow_down_factor': expected a number greater than 0 and at most 1, got '0'"},
+      {"rate_limit:\n  slow_down_factor: 1.5\n", "key 'rate_limit.slow_down_factor': expected a number greater than 0"},
+      {"rate_limit:\n  min_rate: inf\n", "blazed.yaml:2: key 'rate_limit.min_rate': expected a number"},
+      {"rate_limit:\n  min_rate: 1e-3x\n", "blazed.yaml:2: key 'rate_limit.min_rate': expected a number"},
+      {"credential_ages:\n  lwa_client_secret_created: 2025-02-29\n",
+       "blazed.yaml:2: key 'credential_ages.lwa_client_secret_created': expected a date YYYY-MM-DD, got '2025-02-29'"},
+      {"credential_ages:\n  lwa_client_secret_created: 2025-1-05\n", "expected a date YYYY-MM-DD"},
+      {"credential_ages:\n  lwa_client_secret_created: 2025-13-01\n", "expected a date YYYY-MM-DD"},
+      {"credential_ages:\n  lwa_client_secret_created: 20x5-01-01\n", "expected a date YYYY-MM-DD"},
+      {"queue:\n  lease: 0\n", "blazed.yaml:2: key 'queue.lease': expected a duration greater than 0"},
+      {"queue:\n  queues: []\n", "blazed.yaml:2: key 'queue.queues': expected a non-empty list"},
+      {"queue:\n  concurrency: 0\n", "key 'queue.concurrency': expected an integer from 1 to 1024"},
+      {"sync:\n  intervall: 1h\n", "blazed.yaml:2: unknown key 'sync.intervall' (did you mean 'sync.interval'?)"},
+      {"spapi:\n  max_results_per_page: 101\n", "key 'spapi.max_results_per_page': expected an integer from 1 to 100"},
+      {"keyring:\n  from_credentials: maybe\n", "blazed.yaml:2: key 'keyring.from_credentials': expected true or false"},
   }));
   CAPTURE(c.yaml);
   CHECK_THAT(error_of(c.yaml), Catch::Contains(c.expected));
@@ -122,4 +156,127 @@ TEST_CASE("a reload reports the restart-only keys that changed", "[unit]") {
   auto b = parse_config("redis:\n  url: redis://b:1\nlog:\n  level: debug\nhealth:\n  port: 1\n", "b").value();
   CHECK(restart_only_changes(a, b) == std::vector<std::string>{"redis.url", "health.port"});
   CHECK(restart_only_changes(a, a).empty());
+}
+
+TEST_CASE("sections that are absent keep their defaults", "[unit]") {
+  auto c = parse_config("redis:\n  url: redis://h:1\n", "x.yaml").value();
+  CHECK(c.queue.queues == (std::vector<std::string>{"default", "sync"}));
+  CHECK(c.queue.concurrency == 16);
+  CHECK(c.queue.forward_interval == std::chrono::milliseconds(500));
+  CHECK(c.keyring.dir == "/etc/blazed/keys");
+  CHECK(c.keyring.active_key.empty());
+  CHECK_FALSE(c.credential_ages.lwa_client_secret_created.has_value());
+  CHECK(c.credential_ages.max_key_age == std::chrono::hours(24 * 90));
+  CHECK(c.scheduler.schedules.empty());
+  CHECK(c.scheduler.fence_ttl == std::chrono::seconds(60));
+  CHECK(c.sync_cadence.interval == std::chrono::hours(1));
+  CHECK(c.rate_limit.plans.empty());
+  CHECK(c.rate_limit.slow_down_factor == 0.5);
+  CHECK(c.spapi.endpoint_eu == "https://sellingpartnerapi-eu.amazon.com");
+  CHECK_FALSE(c.spapi.client_secret.has_value());
+  CHECK(c.spapi.included_data == std::vector<std::string>{"PROCEEDS", "FULFILLMENT"});
+  CHECK(c.spapi.user_agent_version == BLAZED_VERSION);
+}
+
+TEST_CASE("the new sections are read", "[unit]") {
+  auto c = parse_config(R"(
+queue:
+  queues: [default, sync]
+  concurrency: 4
+  lease: 1m
+keyring:
+  from_credentials: yes
+  active_key: k1
+credential_ages:
+  lwa_client_secret_created: 2024-02-29
+  lwa_client_secret_max_age: 170d
+scheduler:
+  max_sleep: 5s
+sync:
+  interval: 30m
+  jitter: 0
+rate_limit:
+  slow_down_factor: 1
+  min_rate: 2.5e-3
+spapi:
+  client_id: amzn1.app
+  client_secret: credential:lwa
+  max_results_per_page: 50
+  included_data: [PROCEEDS]
+)",
+                        "x.yaml")
+               .value();
+  CHECK(c.queue.queues == std::vector<std::string>{"default", "sync"});
+  CHECK(c.queue.concurrency == 4);
+  CHECK(c.queue.lease == std::chrono::minutes(1));
+  CHECK(c.keyring.from_credentials);
+  CHECK(c.keyring.active_key == "k1");
+  using namespace std::chrono;
+  CHECK(c.credential_ages.lwa_client_secret_created == sys_days{year{2024} / February / 29});
+  CHECK(c.credential_ages.lwa_client_secret_max_age == hours(24 * 170));
+  CHECK(c.scheduler.max_sleep == seconds(5));
+  CHECK(c.sync_cadence.interval == minutes(30));
+  CHECK(c.sync_cadence.jitter == milliseconds(0));
+  CHECK(c.rate_limit.slow_down_factor == 1.0);
+  CHECK(c.rate_limit.min_rate == 0.0025);
+  CHECK(c.spapi.client_id == "amzn1.app");
+  CHECK(c.spapi.client_secret == SecretRef{SecretRef::Kind::credential, "lwa"});
+  CHECK(c.spapi.max_results_per_page == 50);
+  CHECK(c.spapi.included_data == std::vector<std::string>{"PROCEEDS"});
+}
+
+TEST_CASE("schedules are read, payload mappings become JSON text", "[unit]") {
+  auto c = parse_config(R"(
+schedules:
+  - name: rotate
+    cron: "30 3 * * *"
+    zone: Europe/Berlin
+    job: key_rotation
+    group: keys
+    payload: {batch: 500, dry_run: false, note: "007", ratio: 0.5, none: ~, ids: [1, 2], nested: {a: x}}
+  - name: hourly
+    cron: "@every 1h"
+    job: purge_pii
+)",
+                        "x.yaml")
+               .value();
+  const auto& s = c.scheduler.schedules;
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].name == "rotate");
+  CHECK(s[0].cron == "30 3 * * *");
+  CHECK(s[0].zone == "Europe/Berlin");
+  CHECK(s[0].job == "key_rotation");
+  CHECK(s[0].queue == "default");
+  CHECK(s[0].group == "keys");
+  // Boost.JSON serializes object members in insertion order.
+  CHECK(s[0].payload ==
+        R"({"batch":500,"dry_run":false,"note":"007","ratio":5E-1,"none":null,"ids":[1,2],"nested":{"a":"x"}})");
+  CHECK(s[1].payload == "{}");
+  CHECK(s[1].zone.empty());
+}
+
+TEST_CASE("rate limit plans are read", "[unit]") {
+  auto c = parse_config(
+      "rate_limit:\n  plans:\n    - {operation: getOrder, rate: 0.5, burst: 30}\n"
+      "    - operation: custom\n      rate: 1000\n      burst: 1\n",
+      "x.yaml")
+                .value();
+  REQUIRE(c.rate_limit.plans.size() == 2);
+  CHECK(c.rate_limit.plans[0].operation == "getOrder");
+  CHECK(c.rate_limit.plans[0].rate == 0.5);
+  CHECK(c.rate_limit.plans[0].burst == 30);
+  CHECK(c.rate_limit.plans[1].operation == "custom");
+  CHECK(c.rate_limit.plans[1].rate == 1000.0);
+}
+
+TEST_CASE("the LWA client secret written into the YAML is not echoed", "[unit]") {
+  auto msg = error_of("spapi:\n  client_secret: amzn1.oa2-cs.v1.canary\n");
+  CHECK_THAT(msg, Catch::Contains("blazed.yaml:2: key 'spapi.client_secret': expected a secret reference"));
+  CHECK_THAT(msg, !Catch::Contains("canary"));
+}
+
+TEST_CASE("new keys are restart-only and a changed schedule is reported", "[unit]") {
+  auto a = parse_config("schedules: []\n", "a").value();
+  auto b = parse_config("schedules:\n  - {name: n, cron: '@daily', job: j}\n", "b").value();
+  CHECK(restart_only_changes(a, b) == std::vector<std::string>{"schedules"});
 }

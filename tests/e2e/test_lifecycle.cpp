@@ -1,7 +1,8 @@
-// End-to-end: the real blazed under a fake systemd (NOTIFY_SOCKET): READY, reload with a broken
-// and then a good config, SIGTERM within the deadline, --check-config exit codes.
+// End-to-end: the real blazed under a fake systemd (NOTIFY_SOCKET) with real Redis and
+// PostgreSQL: READY, blazectl and /readyz, Redis killed and restarted, reload with a broken and
+// then a good config, SIGTERM within the deadline; --check-config and start-up exit codes.
+#include "harness/daemon_env.hpp"
 #include "harness/daemon_process.hpp"
-#include "harness/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,59 +13,125 @@ using namespace blazed::testing;
 using namespace std::chrono_literals;
 
 namespace {
-const std::string kBlazed = BLAZED_BINARY_DIR "/daemon/blazed";
 
 void write_file(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+// Asks /readyz until it answers `status` (each answer is a real event, no sleeping between).
+bool readyz_becomes(std::uint16_t port, int status, std::chrono::seconds guard = 30s) {
+  auto deadline = std::chrono::steady_clock::now() + guard;
+  while (std::chrono::steady_clock::now() < deadline)
+    if (http_get(port, "/readyz").status == status) return true;
+  return false;
+}
+
+CommandResult blazectl(const DaemonEnv& env, std::vector<std::string> args) {
+  std::vector<std::string> argv{kBlazectlBinary, "--socket", env.socket_path()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv);
+}
+
 }  // namespace
 
-TEST_CASE("blazed reports READY, survives a broken reload, applies a good one, stops on SIGTERM",
+TEST_CASE("blazed serves blazectl and /readyz, survives Redis restarting and a broken reload",
           "[e2e]") {
-  TempDir dir;
-  auto config = dir / "blazed.yaml";
-  auto base = "control:\n  socket: " + (dir / "ctl.sock").string() + "\nhealth:\n  port: 0\n";
-  write_file(config, base + "log:\n  level: info\nshutdown:\n  deadline: 5s\n");
-  DaemonProcess daemon(kBlazed, {"--config", config.string()}, dir.path());
+  DaemonEnv env;
+  auto config = env.write_config("shutdown:\n  deadline: 5s\n");
+  DaemonProcess daemon(kBlazedBinary, {"--config", config.string()}, env.dir().path());
   REQUIRE(daemon.wait_for_notify("READY=1"));
+  INFO(daemon.output());
 
-  write_file(config, "log:\n  level: [broken\n");
-  daemon.forget_notifications();
-  daemon.signal(SIGHUP);
-  REQUIRE(daemon.wait_for_notify("reload refused"));
-  CHECK(daemon.running());
-  CHECK_THAT(daemon.output(), Catch::Contains("reload refused"));
+  auto status = blazectl(env, {"status", "--json"});
+  CHECK(status.exit_code == 0);
+  CHECK_THAT(status.output, Catch::Contains("\"instance_id\":\"e2e\""));
+  CHECK(blazectl(env, {"health"}).exit_code == 0);
+  REQUIRE(readyz_becomes(env.health_port(), 200));
+  CHECK(http_get(env.health_port(), "/healthz").status == 200);
+  CHECK_THAT(http_get(env.health_port(), "/metrics").body,
+             Catch::Contains("process_resident_memory_bytes"));
 
-  write_file(config, base + "log:\n  level: debug\nredis:\n  url: redis://10.0.0.1:1/0\n");
-  daemon.forget_notifications();
-  daemon.signal(SIGHUP);
-  REQUIRE(daemon.wait_for_notify("RELOADING=1"));
-  REQUIRE(daemon.wait_for_notify("configuration reloaded"));
-  CHECK_THAT(daemon.output(), Catch::Contains("changed key needs a restart to apply"));
+  SECTION("Redis killed: not ready, no crash; Redis back: ready again") {
+    env.redis().stop();
+    REQUIRE(readyz_becomes(env.health_port(), 503));
+    CHECK(blazectl(env, {"health"}).exit_code == 4);
+    CHECK(daemon.running());
+    env.redis().start();
+    REQUIRE(readyz_becomes(env.health_port(), 200));
+    CHECK(blazectl(env, {"health"}).exit_code == 0);
+  }
+
+  SECTION("a broken reload keeps the running config; a good one applies") {
+    write_file(config, "log:\n  level: [broken\n");
+    daemon.forget_notifications();
+    daemon.signal(SIGHUP);
+    REQUIRE(daemon.wait_for_notify("reload refused"));
+    CHECK(daemon.running());
+    CHECK(blazectl(env, {"status"}).exit_code == 0);
+
+    env.write_config("shutdown:\n  deadline: 5s\nlog:\n  level: debug\nqueue:\n  concurrency: 8\n");
+    daemon.forget_notifications();
+    daemon.signal(SIGHUP);
+    REQUIRE(daemon.wait_for_notify("RELOADING=1"));
+    if (!daemon.wait_for_notify("configuration reloaded")) FAIL(daemon.output());
+    CHECK_THAT(daemon.output(), Catch::Contains("changed key needs a restart to apply"));
+  }
 
   daemon.signal(SIGTERM);
-  REQUIRE(daemon.wait_for_notify("STOPPING=1"));
-  CHECK(daemon.wait_exit(10s) == 0);
+  if (!daemon.wait_for_notify("STOPPING=1")) FAIL(daemon.output());
+  CHECK(daemon.wait_exit(15s) == 0);
+  CHECK_FALSE(std::filesystem::exists(env.socket_path()));
 }
 
 TEST_CASE("--check-config exits 0 for a valid file and 78 naming the line for a bad one", "[e2e]") {
   TempDir dir;
   write_file(dir / "good.yaml", "health:\n  port: 9999\n");
   write_file(dir / "bad.yaml", "health:\n  prot: 9999\n");
-  auto good = run_command({kBlazed, "--check-config", (dir / "good.yaml").string()});
+  auto good = run_command({kBlazedBinary, "--check-config", (dir / "good.yaml").string()});
   CHECK(good.exit_code == 0);
-  auto bad = run_command({kBlazed, "--check-config", (dir / "bad.yaml").string()});
+  auto bad = run_command({kBlazedBinary, "--check-config", (dir / "bad.yaml").string()});
   CHECK(bad.exit_code == 78);
   CHECK_THAT(bad.output, Catch::Contains("bad.yaml:2: unknown key 'health.prot'"));
   auto missing_secret = dir / "secret.yaml";
   write_file(missing_secret, "redis:\n  password: env:BLAZED_UNSET_FOR_TEST\n");
-  auto secret = run_command({kBlazed, "--check-config", missing_secret.string()});
+  auto secret = run_command({kBlazedBinary, "--check-config", missing_secret.string()});
   CHECK(secret.exit_code == 78);
   CHECK_THAT(secret.output, Catch::Contains("env:BLAZED_UNSET_FOR_TEST: variable is not set"));
 }
 
-TEST_CASE("a bad config at start-up is fatal with exit code 78", "[e2e]") {
+TEST_CASE("start-up refuses a bad config (78) and a missing active key", "[e2e]") {
   TempDir dir;
   write_file(dir / "bad.yaml", "redis:\n  url: 42x\n");
-  DaemonProcess daemon(kBlazed, {"--config", (dir / "bad.yaml").string()}, dir.path());
-  CHECK(daemon.wait_exit(10s) == 78);
-  CHECK_THAT(daemon.output(), Catch::Contains("bad.yaml:2: key 'redis.url'"));
+  DaemonProcess bad(kBlazedBinary, {"--config", (dir / "bad.yaml").string()}, dir.path());
+  CHECK(bad.wait_exit(10s) == 78);
+  CHECK_THAT(bad.output(), Catch::Contains("bad.yaml:2: key 'redis.url'"));
+
+  DaemonEnv env;
+  auto config = env.write_config();
+  std::string text;
+  {
+    std::ifstream in(config);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  text.replace(text.find("active_key: k1"), 14, "active_key: k9");
+  write_file(config, text);
+  DaemonProcess no_key(kBlazedBinary, {"--config", config.string()}, env.dir().path());
+  INFO(no_key.output());
+  CHECK(no_key.wait_exit(10s) == 69);
+  CHECK_THAT(no_key.output(), Catch::Contains("k9"));
+}
+
+TEST_CASE("blazed migrate applies pending migrations once; --status reports them", "[e2e]") {
+  DaemonEnv env;
+  auto config = env.write_config().string();
+  auto before = run_command({kBlazedBinary, "migrate", "--config", config, "--status"});
+  CHECK(before.exit_code == 3);
+  CHECK_THAT(before.output, Catch::Contains("applied version: 0"));
+  auto applied = run_command({kBlazedBinary, "migrate", "--config", config});
+  CHECK(applied.exit_code == 0);
+  CHECK_THAT(applied.output, Catch::Contains("applied: 1, 10, 11"));
+  auto again = run_command({kBlazedBinary, "migrate", "--config", config});
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.output, Catch::Contains("applied: none"));
+  auto after = run_command({kBlazedBinary, "migrate", "--config", config, "--status"});
+  CHECK(after.exit_code == 0);
+  CHECK_THAT(after.output, Catch::Contains("pending: none"));
 }

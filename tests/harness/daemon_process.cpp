@@ -92,23 +92,27 @@ DaemonProcess::~DaemonProcess() {
 
 bool DaemonProcess::wait_for_notify(const std::string& needle, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
+  auto drain = [&] {  // every datagram already queued on the socket
+    char buf[4096];
+    for (ssize_t n; (n = recv(notify_fd_, buf, sizeof buf, 0)) > 0;)
+      notifications_.emplace_back(buf, static_cast<std::size_t>(n));
+  };
   auto seen = [&] {
     for (const auto& n : notifications_)
       if (n.find(needle) != std::string::npos) return true;
     return false;
   };
-  while (!seen()) {
+  while (true) {
+    // Note: check for exit before draining, so a message sent just before exiting is read.
+    bool alive = running();
+    drain();
+    if (seen()) return true;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0 || !running()) return seen();
+    if (left.count() <= 0 || !alive) return false;
     pollfd pfd{notify_fd_, POLLIN, 0};
     // Wake at least every 100 ms to notice a process that died without notifying.
-    if (poll(&pfd, 1, static_cast<int>(std::min<long>(left.count(), 100))) > 0) {
-      char buf[4096];
-      ssize_t n = recv(notify_fd_, buf, sizeof buf, 0);
-      if (n > 0) notifications_.emplace_back(buf, static_cast<std::size_t>(n));
-    }
+    poll(&pfd, 1, static_cast<int>(std::min<long>(left.count(), 100)));
   }
-  return true;
 }
 
 void DaemonProcess::signal(int signo) const { kill(pid_, signo); }

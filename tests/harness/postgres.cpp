@@ -2,6 +2,8 @@
 // per-test databases.
 #include "harness/postgres.hpp"
 
+#include "harness/free_port.hpp"
+
 #include <libpq-fe.h>
 
 #include <arpa/inet.h>
@@ -46,24 +48,6 @@ std::string tail_of(const std::string& path, std::size_t max = 4000) {
   ss << in.rdbuf();
   std::string s = ss.str();
   return s.size() > max ? s.substr(s.size() - max) : s;
-}
-
-// A loopback port nobody listens on right now. The postmaster binds it a moment later; if someone
-// else wins that race the start is retried on another port.
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("could not find a free port");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // In a forked child: become the cluster's user (when root) or exit.

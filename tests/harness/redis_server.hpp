@@ -2,6 +2,8 @@
 // directory (no persistence), always killed when the fixture goes away.
 #pragma once
 
+#include "harness/free_port.hpp"
+
 #include "config/config.hpp"
 #include "harness/temp_dir.hpp"
 
@@ -54,8 +56,5 @@ class RedisServer {
   std::thread drain_;
   std::string output_;
 };
-
-// A free TCP port on 127.0.0.1 right now (the kernel's pick for a bound, then closed socket).
-std::uint16_t free_port();
 
 }  // namespace blazed::testing

@@ -1,5 +1,5 @@
 // Tests the SP-API request builders and parsers on Amazon's own sandbox fixtures (read from the
-// models in ../shared/spapi-models) and on hand-written edge cases. Needs no service.
+// models kept in tests/spapi-server/models) and on hand-written edge cases. Needs no service.
 #include "spapi/iso_time.hpp"
 #include "spapi/json_exact.hpp"
 #include "spapi/json_read.hpp"
@@ -24,12 +24,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Amazon's models: the copy kept in the repository (so a clone tests without /work/shared),
-// else the shared reference directory beside the checkout.
+// Amazon's models: the copy kept in the repository (tests/spapi-server/models/README.md).
 std::filesystem::path models_dir() {
-  const auto in_repo = std::filesystem::path(BLAZED_SOURCE_DIR) / "tests" / "spapi-server" / "models";
-  if (std::filesystem::exists(in_repo / "orders_2026-01-01.json")) return in_repo;
-  return std::filesystem::path(BLAZED_SOURCE_DIR) / ".." / "shared" / "spapi-models";
+  return std::filesystem::path(BLAZED_SOURCE_DIR) / "tests" / "spapi-server" / "models";
 }
 
 json::object load_model(const std::string& name) {

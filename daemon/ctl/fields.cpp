@@ -1,0 +1,27 @@
+// Owns tolerant JSON field reads for blazectl's renderers (see fields.hpp).
+#include "ctl/fields.hpp"
+
+namespace blazed::ctl {
+
+const boost::json::value* field(const boost::json::value& v, std::string_view key) {
+  return v.is_object() ? v.as_object().if_contains(key) : nullptr;
+}
+
+std::string field_text(const boost::json::value& v, std::string_view key, std::string_view fallback) {
+  const auto* f = field(v, key);
+  return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string(fallback);
+}
+
+std::int64_t field_int(const boost::json::value& v, std::string_view key, std::int64_t fallback) {
+  const auto* f = field(v, key);
+  if (f != nullptr && f->is_int64()) return f->as_int64();
+  if (f != nullptr && f->is_uint64()) return static_cast<std::int64_t>(f->as_uint64());
+  return fallback;
+}
+
+bool field_bool(const boost::json::value& v, std::string_view key) {
+  const auto* f = field(v, key);
+  return f != nullptr && f->is_bool() && f->as_bool();
+}
+
+}  // namespace blazed::ctl

@@ -1,0 +1,35 @@
+// Owns wiring keys and seller tokens (issue 4) into the daemon: the keys.* and sellers.connect/
+// disconnect commands, the credential-age gauges, and the start-up check that enqueues a key
+// rotation when rows are not under the active key (keyring keys are restart-only, so start-up
+// is when the active key changes).
+#include "jobs/key_rotation_job.hpp"
+#include "server/commands.hpp"
+#include "server/credential_metrics.hpp"
+#include "server/parts.hpp"
+
+namespace blazed::server {
+namespace asio = boost::asio;
+
+namespace {
+
+asio::awaitable<void> enqueue_rotation_at_start(Parts& p) {
+  // The check needs Redis for the enqueue; a daemon that cannot reach it retries at next start
+  // or on `blazectl keys rotate`.
+  if (auto up = co_await p.redis->wait_connected(std::chrono::seconds(30)); !up) {
+    p.logger.warn("key rotation check skipped: Redis not reachable", {{"error", up.error().message}});
+    co_return;
+  }
+  auto queued = co_await jobs::enqueue_rotation_if_needed(*p.job_context);
+  if (!queued) p.logger.warn("key rotation check failed", {{"error", queued.error().message}});
+}
+
+}  // namespace
+
+Status start_keys(Parts& p) {
+  if (auto st = register_keys_commands(p.commands, *p.job_context); !st) return st;
+  register_credential_metrics(p.metrics, *p.job_context);
+  p.spawn_background(enqueue_rotation_at_start(p));
+  return {};
+}
+
+}  // namespace blazed::server

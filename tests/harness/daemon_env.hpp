@@ -1,0 +1,47 @@
+// Owns DaemonEnv: what a real blazed needs for an end-to-end test (a redis-server, a fresh
+// PostgreSQL database, a keyring with an active key, free ports) and the config file tying them.
+#pragma once
+
+#include "harness/postgres.hpp"
+#include "harness/redis_server.hpp"
+#include "harness/temp_dir.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace blazed::testing {
+
+inline const std::string kBlazedBinary = BLAZED_BINARY_DIR "/daemon/blazed";
+inline const std::string kBlazectlBinary = BLAZED_BINARY_DIR "/daemon/ctl/blazectl";
+
+class DaemonEnv {
+ public:
+  DaemonEnv();
+
+  // Writes DIR/blazed.yaml: the services above plus `extra_yaml` (top-level sections that do
+  // not collide with redis/postgres/control/health/keyring). Returns its path.
+  std::filesystem::path write_config(const std::string& extra_yaml = {}) const;
+
+  [[nodiscard]] const TempDir& dir() const { return dir_; }
+  [[nodiscard]] RedisServer& redis() { return redis_; }
+  [[nodiscard]] const PgDatabase& db() const { return db_; }
+  [[nodiscard]] std::string socket_path() const { return (dir_ / "control.sock").string(); }
+  [[nodiscard]] std::uint16_t health_port() const { return health_port_; }
+
+ private:
+  TempDir dir_;
+  RedisServer redis_;
+  PgDatabase db_;
+  std::uint16_t health_port_;
+};
+
+// A blocking HTTP/1.1 GET on 127.0.0.1:port; returns the status code (0 when nothing answered)
+// and the body.
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+HttpAnswer http_get(std::uint16_t port, const std::string& path);
+
+}  // namespace blazed::testing
