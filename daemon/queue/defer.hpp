@@ -22,4 +22,11 @@ Error defer_until(Clock::time_point when, std::string_view why);
 // The time (Unix ms) a deferral asks for, or nullopt when `e` is not one made by defer_until().
 std::optional<std::int64_t> deferred_until_ms(const Error& e);
 
+// The same as a time point, for handlers that pass a deferral on.
+inline std::optional<Clock::time_point> deferred_until(const Error& e) {
+  auto ms = deferred_until_ms(e);
+  if (!ms) return std::nullopt;
+  return Clock::time_point(std::chrono::milliseconds(*ms));
+}
+
 }  // namespace blazed::queue

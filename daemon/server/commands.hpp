@@ -37,5 +37,9 @@ struct QueueOps {
 // Registers jobs.list, jobs.show, jobs.retry, jobs.delete, queues.list, queues.pause,
 // queues.resume, schedules.list and schedules.trigger (docs/control-protocol.md).
 Status register_queue_commands(control::CommandRegistry& registry, const QueueOps& ops);
+// `sellers.list` (every seller: status, per data type last sync, cursor lag, last error) and
+// `sync` (args seller, data = orders|transactions|all: enqueue a seller_sync now; a second
+// request while one is queued reports already_queued). Defined in commands_sync.cpp.
+Status register_sync_commands(control::CommandRegistry& registry, jobs::JobContext& ctx);
 
 }  // namespace blazed::server

@@ -6,6 +6,7 @@
 #include "config/loader.hpp"
 #include "core/log.hpp"
 #include "core/redact.hpp"
+#include "server/commands.hpp"
 #include "server/parts.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -56,6 +57,7 @@ struct Server::Lifecycle : Parts {
     if (auto st = start_work(*this); !st) co_return st;
     if (auto st = start_keys(*this); !st) co_return st;
     if (auto st = start_queue_ops(*this); !st) co_return st;
+    if (auto st = register_sync_commands(commands, *job_context); !st) co_return st;
     co_return Status{};
   }
 

@@ -10,6 +10,7 @@
 #include "jobs/key_rotation.hpp"
 #include "jobs/key_rotation_job.hpp"
 #include "pg/audit.hpp"
+#include "queue/defer.hpp"
 #include "queue/handlers.hpp"
 #include "queue/processor.hpp"
 

@@ -1,0 +1,146 @@
+// Owns the seller_sync job's flow (see seller_sync.hpp): payload, seller and token, each data
+// type's run, then its audit event, metrics and last error; invalid_grant and invalid_client.
+#include "jobs/sync/seller_sync.hpp"
+
+#include "core/log.hpp"
+#include "crypto/ciphertext.hpp"
+#include "crypto/envelope.hpp"
+#include "jobs/job_context.hpp"
+#include "jobs/sync/sync_audit.hpp"
+#include "jobs/sync/sync_metrics.hpp"
+#include "jobs/sync/sync_run.hpp"
+#include "queue/defer.hpp"
+#include "queue/handlers.hpp"
+#include "queue/rate_limiter.hpp"
+#include "pg/pool.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace blazed::jobs::sync {
+
+namespace {
+
+const log::Logger& logger() {
+  static const log::Logger l("sync");
+  return l;
+}
+
+Error permanent(std::string message) { return Error{"permanent", std::move(message)}; }
+
+}  // namespace
+
+Result<SyncRequest> parse_sync_payload(std::string_view payload) {
+  boost::system::error_code ec;
+  json::value v = json::parse(payload, ec);
+  const auto bad = [] { return make_error("bad_payload", R"(expected {"seller_id":N,"data":"orders"|"transactions"|"all"})"); };
+  if (ec || !v.is_object()) return bad();
+  const auto& o = v.as_object();
+  const auto* id = o.if_contains("seller_id");
+  if (id == nullptr || !id->is_int64() || id->as_int64() <= 0) return bad();
+  SyncRequest r;
+  r.seller_id = id->as_int64();
+  std::string_view data = "all";
+  if (const auto* d = o.if_contains("data")) {
+    if (!d->is_string()) return bad();
+    data = d->as_string();
+  }
+  if (data == "orders" || data == "all") r.types.push_back(DataType::orders);
+  if (data == "transactions" || data == "all") r.types.push_back(DataType::transactions);
+  if (r.types.empty()) return bad();
+  return r;
+}
+
+std::string sync_payload(std::int64_t seller_id, std::string_view data) {
+  json::object o;
+  o["seller_id"] = seller_id;
+  o["data"] = data;
+  return json::serialize(o);
+}
+
+std::string sync_unique_key(std::int64_t seller_id, std::string_view data) {
+  return "seller_sync:" + std::to_string(seller_id) + ":" + std::string(data);
+}
+
+std::string sync_group(std::int64_t seller_id) { return "seller:" + std::to_string(seller_id); }
+
+asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, const SyncRequest& request) {
+  if (ctx.spapi == nullptr) co_return make_error("spapi_not_configured", "spapi.client_id is empty");
+  SyncStore store(ctx.db, ctx.clock, ctx.keyring, ctx.nonces);
+  const std::string actor = "instance:" + ctx.instance_id;
+  const std::int64_t id = request.seller_id;
+
+  auto seller = co_await store.seller(id);
+  if (!seller) co_return seller.error().code == "seller_not_found" ? permanent(seller.error().message)
+                                                                   : seller.error();
+  if (seller->status != "active") co_return permanent("seller " + std::to_string(id) + " is " + seller->status);
+  if (!seller->token_ciphertext) co_return permanent("seller " + std::to_string(id) + " has no refresh token");
+  auto region = spapi::parse_region(seller->region);
+  if (!region) co_return permanent("seller " + std::to_string(id) + " has an unknown region");
+  const std::string row = std::to_string(id);
+  auto token = crypto::open_stored_secret(
+      ctx.keyring, crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", row}, *seller->token_ciphertext);
+  if (!token) co_return token.error().context("seller token");
+  spapi::SellerAuth auth{id, *region, &*token};
+
+  FetchOptions fetch{ctx.config.spapi.included_data, ctx.config.spapi.max_results_per_page};
+  RunDeps deps{store, ctx.rate_limiter, *ctx.spapi, metrics, ctx.clock};
+  std::optional<Error> failed;
+  std::optional<Clock::time_point> defer_at;
+  for (DataType type : request.types) {
+    const auto started = std::chrono::steady_clock::now();
+    RunReport report;
+    // A named target: GCC 12 destroys aggregate temporaries of a co_await expression twice.
+    const RunTarget target{*seller, auth, type, window_rules(type), fetch};
+    Status st = co_await sync_data_type(deps, target, report);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    std::string outcome = "success";
+    std::optional<Clock::time_point> deferred;
+    if (!st) deferred = queue::deferred_until(st.error());
+    if (!st) outcome = deferred ? "deferred" : st.error().code == "lwa_invalid_grant" ? "needs_reauth" : "failure";
+    metrics.run(type, outcome);
+    if (report.cursor)
+      metrics.lag(id, type, std::chrono::duration<double>(ctx.clock.now() - *report.cursor).count());
+    const std::optional<Error> error = st ? std::nullopt : std::optional<Error>(st.error());
+    if (auto a = co_await audit_run(ctx.db, ctx.clock, actor, id, type, report, took, outcome,
+                                    error ? &*error : nullptr);
+        !a) {
+      logger().warn("could not record the sync audit event", {{"seller", id}, {"error", a.error().code}});
+    }
+    if (st) continue;
+    const Error& e = st.error();
+    if (deferred) {
+      defer_at = defer_at ? std::min(*defer_at, *deferred) : *deferred;
+      continue;
+    }
+    if (auto r = co_await store.record_error(id, type, e); !r)
+      logger().warn("could not record the sync error", {{"seller", id}, {"error", r.error().code}});
+    if (e.code == "lwa_invalid_grant") {
+      // The refresh token is revoked: stop syncing this seller until it re-authorizes.
+      if (auto r = co_await store.mark_needs_reauth(id); !r) co_return r.error();
+      if (auto a = co_await audit_needs_reauth(ctx.db, ctx.clock, actor, id); !a) co_return a.error();
+      metrics.needs_reauth();
+      logger().warn("seller needs re-authorization (LWA invalid_grant)", {{"seller", id}});
+      co_return permanent("seller " + row + " needs re-authorization (lwa_invalid_grant)");
+    }
+    if (e.code == "lwa_invalid_client") {
+      // The app's own credentials: every seller fails alike, so alert once per run and stop.
+      metrics.invalid_client();
+      logger().error("LWA refused the app's client credentials (invalid_client): rotate spapi.client_secret",
+                     {{"seller", id}});
+      co_return e;
+    }
+    logger().warn("sync failed", {{"seller", id}, {"data_type", std::string(data_type_name(type))},
+                                  {"error", e.code}});
+    if (!failed) failed = e;
+  }
+  if (failed) co_return *failed;
+  if (defer_at) co_return queue::defer_until(*defer_at, "rate limit: next token due later");
+  co_return Status{};
+}
+
+}  // namespace blazed::jobs::sync

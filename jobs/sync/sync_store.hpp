@@ -1,0 +1,97 @@
+// Owns the sync's SQL: the seller and its token, the per-seller sync_state (cursor and the run in
+// progress), and the one-transaction commit of a page (rows + encrypted raw payload + resume token).
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "jobs/sync/sync_window.hpp"
+#include "pg/param.hpp"
+#include "spapi/model.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace blazed::pg {
+class PgPool;
+}
+namespace blazed::crypto {
+class Keyring;
+class NonceSource;
+}  // namespace blazed::crypto
+
+namespace blazed::jobs::sync {
+
+enum class DataType { orders, transactions };
+std::string_view data_type_name(DataType type);
+
+struct SellerRow {
+  std::int64_t id = 0;
+  std::string region;
+  std::vector<std::string> marketplaces;
+  std::string status;
+  std::optional<pg::Bytes> token_ciphertext;  // NULL: no token stored
+};
+
+// A run in progress: its window and the next page's token (nullopt: the first page is next).
+struct RunInProgress {
+  SyncWindow window;
+  std::optional<std::string> resume_token;
+  std::int64_t pages = 0;
+  std::int64_t rows = 0;
+};
+
+struct SyncState {
+  std::optional<TimePoint> cursor;
+  std::optional<RunInProgress> run;
+};
+
+// A parsed page ready to store. `raw` is the response body, stored only encrypted.
+struct PageToStore {
+  DataType type = DataType::orders;
+  const std::vector<spapi::Order>* orders = nullptr;
+  const std::vector<spapi::Transaction>* transactions = nullptr;
+  std::string_view raw;
+  std::string request_id;
+  std::optional<std::string> next_token;
+};
+
+class SyncStore {
+ public:
+  SyncStore(pg::PgPool& db, const Clock& clock, const crypto::Keyring& keyring,
+            crypto::NonceSource& nonces)
+      : db_(db), clock_(clock), keyring_(keyring), nonces_(nonces) {}
+
+  // "seller_not_found" when there is no such seller.
+  boost::asio::awaitable<Result<SellerRow>> seller(std::int64_t seller_id);
+  boost::asio::awaitable<Result<SyncState>> state(std::int64_t seller_id, DataType type);
+  // Records the attempt and the window of a new run (its first page is next).
+  boost::asio::awaitable<Status> begin_run(std::int64_t seller_id, DataType type, const SyncWindow& w);
+  // Drops the run in progress (its pagination token is no longer accepted); the cursor stays.
+  boost::asio::awaitable<Status> abandon_run(std::int64_t seller_id, DataType type);
+  // In one transaction: the page's rows upserted, its raw payload sealed and inserted, and the
+  // run's resume token, pages and rows advanced. Returns the rows written.
+  boost::asio::awaitable<Result<std::int64_t>> commit_page(std::int64_t seller_id, const PageToStore& page);
+  // The run's last page is in: the cursor moves to the window's end and the run is cleared.
+  boost::asio::awaitable<Status> finish_run(std::int64_t seller_id, DataType type, TimePoint window_end);
+  // The last error of this data type (code and message, never PII).
+  boost::asio::awaitable<Status> record_error(std::int64_t seller_id, DataType type, const Error& error);
+  // LWA refused the seller's refresh token: no more syncs until it is re-authorized.
+  boost::asio::awaitable<Status> mark_needs_reauth(std::int64_t seller_id);
+
+ private:
+  pg::PgPool& db_;
+  const Clock& clock_;
+  const crypto::Keyring& keyring_;
+  crypto::NonceSource& nonces_;
+};
+
+// The id a transaction is stored under: Amazon's transactionId, or when absent "sha256:" and the
+// hex digest of its content (stable: the same transaction always gets the same id).
+std::string transaction_key(const spapi::Transaction& t);
+
+}  // namespace blazed::jobs::sync
