@@ -1,4 +1,5 @@
 // Owns parsing INFO commandstats, reading this process's RSS, and percentiles.
+#include "common/proc_status.hpp"
 #include "figures.hpp"
 
 #include <algorithm>
@@ -41,19 +42,9 @@ std::uint64_t total_calls(const std::map<std::string, std::uint64_t>& calls) {
   return n;
 }
 
-namespace {
-double status_mb(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(field + ":")) return std::stod(line.substr(field.size() + 1)) / 1024.0;
-  }
-  return 0;
-}
-}  // namespace
 
-double rss_mb() { return status_mb("VmRSS"); }
-double peak_rss_mb() { return status_mb("VmHWM"); }
+double rss_mb() { return blazed::bench::proc_status_mb("VmRSS"); }
+double peak_rss_mb() { return blazed::bench::proc_status_mb("VmHWM"); }
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;

@@ -1,6 +1,7 @@
 // Owns bench_sync: orders ingested per second by the seller_sync job from the local SP-API
 // server into a private PostgreSQL (100-order pages), and the process's peak RSS while syncing a
 // seller with N orders (default 100,000): bounded, since the sync streams page by page.
+#include "common/proc_status.hpp"
 #include "crypto/key_file.hpp"
 #include "harness/postgres.hpp"
 #include "harness/redis_server.hpp"
@@ -23,15 +24,6 @@ using namespace blazed;
 namespace asio = boost::asio;
 
 namespace {
-
-double status_mb(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(field + ":")) return std::stod(line.substr(field.size() + 1)) / 1024.0;
-  }
-  return 0;
-}
 
 int run(long orders) {
   // The server's plan and the limiter's are raised: this measures the pipeline, not Amazon's plan.
@@ -59,7 +51,7 @@ int run(long orders) {
   // The generated orders span the 90 days before now; start the cursor before them.
   db.exec("INSERT INTO sync_state (seller_id, data_type, cursor) VALUES (" + id + ", 'orders', now() - interval '100 days')");
 
-  const double rss_before = status_mb("VmRSS");
+  const double rss_before = blazed::bench::proc_status_mb("VmRSS");
   auto request = jobs::sync::parse_sync_payload(jobs::sync::sync_payload(seller, "orders")).value();
   const auto start = std::chrono::steady_clock::now();
   Status st = testing::run_coro(io, jobs::sync::run_seller_sync(*rig.ctx, *rig.metrics, request));
@@ -76,7 +68,7 @@ int run(long orders) {
   }
   std::printf("orders %ld in %ld pages of 100: %.2f s, %.0f orders/s (target >= 5000)\n", stored, pages, seconds,
               static_cast<double>(stored) / seconds);
-  std::printf("RSS before the sync %.1f MiB, peak (VmHWM) %.1f MiB\n", rss_before, status_mb("VmHWM"));
+  std::printf("RSS before the sync %.1f MiB, peak (VmHWM) %.1f MiB\n", rss_before, blazed::bench::proc_status_mb("VmHWM"));
   return 0;
 }
 
