@@ -3,6 +3,7 @@
 #include "pg/param.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -68,6 +69,41 @@ std::optional<std::string> to_text(const Bytes& v) {
   for (auto b : v) {
     out += kHex[b >> 4];
     out += kHex[b & 0xf];
+  }
+  return out;
+}
+
+namespace {
+
+void put_int32(std::string& out, std::int32_t v) {
+  const auto u = static_cast<std::uint32_t>(v);
+  out += static_cast<char>(u >> 24);
+  out += static_cast<char>(u >> 16);
+  out += static_cast<char>(u >> 8);
+  out += static_cast<char>(u);
+}
+
+constexpr std::int32_t kByteaOid = 17;
+
+}  // namespace
+
+std::string binary_bytea_array(const std::vector<Bytes>& elements) {
+  std::size_t total = 20;
+  for (const auto& e : elements) total += 4 + e.size();
+  std::string out;
+  out.reserve(total);
+  // Header: dimensions, has-nulls flag, element type; then each dimension's length and lower
+  // bound; then each element as its length and bytes. An empty array has no dimension.
+  put_int32(out, elements.empty() ? 0 : 1);
+  put_int32(out, 0);
+  put_int32(out, kByteaOid);
+  if (!elements.empty()) {
+    put_int32(out, static_cast<std::int32_t>(elements.size()));
+    put_int32(out, 1);
+  }
+  for (const auto& e : elements) {
+    put_int32(out, static_cast<std::int32_t>(e.size()));
+    out.append(reinterpret_cast<const char*>(e.data()), e.size());
   }
   return out;
 }

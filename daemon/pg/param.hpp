@@ -47,6 +47,10 @@ std::optional<std::string> to_text(const Numeric& v);
 std::optional<std::string> to_text(Clock::time_point v);
 std::optional<std::string> to_text(const Bytes& v);
 
+// A one-dimensional bytea[] in PostgreSQL's binary array format (array_recv): a ciphertext batch
+// travels as its bytes instead of twice its size in hex that the server must parse back.
+std::string binary_bytea_array(const std::vector<Bytes>& elements);
+
 // A PostgreSQL array literal ({"a","b",NULL}) from element texts; every element is quoted, so
 // the string "NULL" stays a string.
 std::string array_literal(const std::vector<std::optional<std::string>>& elements);
@@ -74,6 +78,9 @@ class Param {
 
   template <class T>
   Param(const std::optional<T>& v) : Param(v ? Param(*v) : Param(std::nullopt)) {}
+
+  // A bytea[] parameter goes binary (see binary_bytea_array); cast it, e.g. `$2::bytea[]`.
+  Param(const std::vector<Bytes>& elements) : text_(binary_bytea_array(elements)), binary_(true) {}
 
   // An array parameter, e.g. `unnest($1::bigint[], $2::numeric[])`.
   template <class T>

@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <array>
 #include <charconv>
 #include <cstdlib>
 #include <ctime>
@@ -18,13 +19,6 @@ Status parse_int(std::string_view text, I& out, std::string_view type) {
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   if (ec != std::errc() || p != text.data() + text.size()) return bad(type);
   return {};
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // Reads exactly `n` digits at `i` into `out`.
@@ -80,13 +74,31 @@ Status decode(std::string_view text, Numeric& out) {
 Status decode(std::string_view text, Bytes& out) {
   if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0)
     return bad("bytea");
-  out.clear();
-  out.reserve((text.size() - 2) / 2);
-  for (std::size_t i = 2; i < text.size(); i += 2) {
-    int hi = hex_value(text[i]);
-    int lo = hex_value(text[i + 1]);
-    if (hi < 0 || lo < 0) return bad("bytea");
-    out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+  // A table lookup per digit: rotation and sync read ciphertexts in bulk, and a branchy
+  // per-character decode showed up as a third of a rotation batch's client time.
+  static constexpr auto kNibble = [] {
+    std::array<std::int8_t, 256> t{};
+    t.fill(-1);
+    for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<std::int8_t>(c);
+    for (int c = 0; c < 6; ++c) {
+      t['a' + c] = static_cast<std::int8_t>(10 + c);
+      t['A' + c] = static_cast<std::int8_t>(10 + c);
+    }
+    return t;
+  }();
+  const std::size_t n = (text.size() - 2) / 2;
+  out.resize(n);
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data() + 2);
+  int invalid = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int hi = kNibble[in[2 * i]];
+    const int lo = kNibble[in[2 * i + 1]];
+    invalid |= hi | lo;  // negative (-1) when either digit is not hex
+    out[i] = static_cast<std::uint8_t>((hi << 4) | (lo & 0xf));
+  }
+  if (invalid < 0) {
+    out.clear();
+    return bad("bytea");
   }
   return {};
 }

@@ -105,6 +105,24 @@ TEST_CASE("bytea, booleans, integers and timestamps round-trip", "[pg]") {
   CHECK_FALSE(row.get<bool>(3));  // a timestamp is not a boolean
 }
 
+TEST_CASE("bytea arrays travel in binary: any byte, empty elements and empty arrays", "[pg]") {
+  PgFixture f;
+  std::vector<Bytes> blobs{{0x00, 0xff, 0x5c, 0x22, 0x7b, 0x7d, 0x2c}, {}, Bytes(70'000, 0xab)};
+  auto r = f.run(f.pool->query(
+      "SELECT ord, length(b), b FROM unnest($1::bytea[]) WITH ORDINALITY AS u(b, ord) ORDER BY ord",
+      blobs));
+  REQUIRE(r);
+  REQUIRE(r->size() == 3);
+  for (std::size_t i = 0; i < blobs.size(); ++i) {
+    const auto row = (*r)[i];
+    CHECK(row.get<std::int64_t>(1).value() == static_cast<std::int64_t>(blobs[i].size()));
+    CHECK(row.get<Bytes>(2).value() == blobs[i]);
+  }
+  auto none = f.run(f.pool->query("SELECT cardinality($1::bytea[])", std::vector<Bytes>{}));
+  REQUIRE(none);
+  CHECK(none->scalar<std::int64_t>().value() == 0);
+}
+
 TEST_CASE("a page of rows is upserted in one statement through unnest arrays", "[pg]") {
   PgFixture f;
   REQUIRE(f.run(f.pool->query(
