@@ -34,8 +34,8 @@ boost::asio::awaitable<Result<RotationEnqueued>> enqueue_rotation(JobContext& ct
                                                                  const std::string& table = {});
 
 // Enqueues a rotation job when any row of a rotated table is not under the active key (legacy
-// rows included). The daemon calls it at start-up (keyring keys are restart-only); a reload that
-// swaps the keyring must call it again.
+// rows included). The daemon calls it at start-up and after a reload that changed the active key
+// (daemon/server/reload_keyring.cpp).
 // nullopt: nothing to rotate.
 boost::asio::awaitable<Result<std::optional<RotationEnqueued>>> enqueue_rotation_if_needed(
     JobContext& ctx);

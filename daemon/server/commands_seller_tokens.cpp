@@ -82,7 +82,7 @@ asio::awaitable<Result<json::value>> connect(jobs::JobContext& ctx, const Reques
   if (!token) co_return token.error();
 
   std::int64_t seller_id = 0;
-  const std::string key_id = ctx.keyring.active().id();
+  std::string key_id;
   auto st = co_await ctx.db.transaction([&](pg::Tx& tx) -> asio::awaitable<Status> {
     auto inserted = co_await tx.query(
         "INSERT INTO sellers (region, marketplaces) VALUES ($1, $2::text[]) RETURNING id", *region, *markets);
@@ -95,6 +95,9 @@ asio::awaitable<Result<json::value>> connect(jobs::JobContext& ctx, const Reques
     auto sealed = crypto::seal(ctx.keyring, ctx.nonces,
                                crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", row}, token->reveal());
     if (!sealed) co_return sealed.error();
+    // Read with the seal, no await between: a keyring reload cannot slip in and make the
+    // key_id column disagree with the envelope's header.
+    key_id = ctx.keyring.active().id();
     auto stored = co_await tx.query(
         "INSERT INTO seller_tokens (seller_id, ciphertext, key_id) VALUES ($1, $2, $3)", seller_id,
         *sealed, key_id);

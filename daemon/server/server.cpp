@@ -8,6 +8,7 @@
 #include "core/redact.hpp"
 #include "server/commands.hpp"
 #include "server/parts.hpp"
+#include "server/reload_keyring.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -76,9 +77,9 @@ struct Server::Lifecycle : Parts {
     stop_steps.clear();
   }
 
-  // SIGHUP: a valid new file is applied (reloadable keys now, restart-only keys named); a bad
-  // one is logged and the running configuration stays.
-  void reload() {
+  // SIGHUP: a valid new file is applied (reloadable keys now, restart-only keys named, the
+  // keyring re-read); a bad one is logged and the running configuration stays.
+  asio::awaitable<void> reload() {
     notifier.reloading();
     auto loaded = config::load_config_file(config_path);
     if (!loaded) {
@@ -86,17 +87,21 @@ struct Server::Lifecycle : Parts {
                    {{"error", loaded.error().message}});
       notifier.reloaded();
       notifier.status("running (last reload refused: invalid configuration)");
-      return;
+      co_return;
     }
     for (const auto& key : config::restart_only_changes(config, *loaded))
       logger.warn("changed key needs a restart to apply", {{"key", key}});
     config.log = loaded->log;
     config.shutdown_deadline = loaded->shutdown_deadline;
+    config.credential_ages = loaded->credential_ages;
     config.given = loaded->given;
     log::configure(config.log);
+    const auto keys = co_await reload_keyring(*this, loaded->keyring);
     logger.info("configuration reloaded", {{"file", config_path}});
     notifier.reloaded();
-    notifier.status("running (configuration reloaded)");
+    notifier.status(keys == KeyringReload::refused
+                        ? "running (configuration reloaded; keyring reload refused, old keys kept)"
+                        : "running (configuration reloaded)");
   }
 
   // Waits for SIGTERM or SIGINT, reloading on each SIGHUP meanwhile.
@@ -106,7 +111,7 @@ struct Server::Lifecycle : Parts {
       if (ec) co_return SIGTERM;
       if (signo == SIGHUP) {
         logger.info("SIGHUP: reloading configuration");
-        reload();
+        co_await reload();
         continue;
       }
       co_return signo;

@@ -1,7 +1,7 @@
 // Owns wiring keys and seller tokens (issue 4) into the daemon: the keys.* and sellers.connect/
 // disconnect commands, the credential-age gauges, and the start-up check that enqueues a key
-// rotation when rows are not under the active key (keyring keys are restart-only, so start-up
-// is when the active key changes).
+// rotation when rows are not under the active key (a reload that changes the active key does the
+// same: reload_keyring.cpp).
 #include "jobs/key_rotation_job.hpp"
 #include "server/commands.hpp"
 #include "server/credential_metrics.hpp"
