@@ -218,7 +218,7 @@ std::vector<KeySpec> build() {
        set([](Config& c) -> auto& { return c.credential_ages.lwa_client_secret_max_age; },
            as_positive_duration)},
 
-      {"schedules", "list of schedules", "[]", false,
+      {"schedules", "list of schedules", "[]", true,
        "Cron duties, each {name, cron, job, zone, queue, payload, group}; each tick is enqueued once.",
        set([](Config& c) -> auto& { return c.scheduler.schedules; }, as_schedule_list)},
       {"scheduler.fence_ttl", "duration", "60s", false,

@@ -96,12 +96,28 @@ struct Server::Lifecycle : Parts {
     config.credential_ages = loaded->credential_ages;
     config.given = loaded->given;
     log::configure(config.log);
+    reload_schedules(loaded->scheduler.schedules);
     const auto keys = co_await reload_keyring(*this, loaded->keyring);
     logger.info("configuration reloaded", {{"file", config_path}});
     notifier.reloaded();
     notifier.status(keys == KeyringReload::refused
                         ? "running (configuration reloaded; keyring reload refused, old keys kept)"
                         : "running (configuration reloaded)");
+  }
+
+  // New schedules take over from the next pass; a schedule keeping its name keeps its last tick
+  // (docs/scheduling.md). Names, expressions and zones are checked first: a bad one keeps them all.
+  void reload_schedules(const std::vector<config::ScheduleConfig>& next) {
+    config::SchedulerConfig candidate = config.scheduler;
+    candidate.schedules = next;
+    auto compiled = queue::compile_schedules(candidate);
+    if (!compiled) {
+      logger.error("schedules reload refused; keeping the running schedules",
+                   {{"error", compiled.error().message}});
+      return;
+    }
+    if (scheduler) scheduler->reload(std::move(*compiled));
+    config.scheduler.schedules = next;
   }
 
   // Waits for SIGTERM or SIGINT, reloading on each SIGHUP meanwhile.

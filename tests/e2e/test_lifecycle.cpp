@@ -81,6 +81,32 @@ TEST_CASE("blazed serves blazectl and /readyz, survives Redis restarting and a b
     CHECK_THAT(daemon.output(), Catch::Contains("changed key needs a restart to apply"));
   }
 
+  SECTION("a reload swaps the schedules; one that does not compile keeps the running ones") {
+    const std::string schedule =
+        "schedules:\n  - name: nightly-rotation\n    cron: \"30 3 * * *\"\n    zone: %ZONE%\n"
+        "    job: key_rotation\n";
+    auto with_zone = [&](const std::string& zone) {
+      std::string text = schedule;
+      text.replace(text.find("%ZONE%"), 6, zone);
+      return "shutdown:\n  deadline: 5s\n" + text;
+    };
+    env.write_config(with_zone("Europe/Berlin"));
+    daemon.forget_notifications();
+    daemon.signal(SIGHUP);
+    REQUIRE(daemon.wait_for_notify("configuration reloaded"));
+    auto listed = blazectl(env, {"schedules", "--json"});
+    CHECK_THAT(listed.output, Catch::Contains("\"name\":\"nightly-rotation\""));
+    CHECK_THAT(listed.output, Catch::Contains("\"zone\":\"Europe/Berlin\""));
+
+    env.write_config(with_zone("Mars/Olympus_Mons"));
+    daemon.forget_notifications();
+    daemon.signal(SIGHUP);
+    REQUIRE(daemon.wait_for_notify("configuration reloaded"));
+    CHECK_THAT(daemon.output(), Catch::Contains("schedules reload refused"));
+    CHECK_THAT(blazectl(env, {"schedules", "--json"}).output,
+               Catch::Contains("\"zone\":\"Europe/Berlin\""));
+  }
+
   daemon.signal(SIGTERM);
   if (!daemon.wait_for_notify("STOPPING=1")) FAIL(daemon.output());
   CHECK(daemon.wait_exit(15s) == 0);
