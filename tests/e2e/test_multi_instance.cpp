@@ -1,7 +1,7 @@
-// End-to-end drill (issue 3): three real blazed processes share one Redis and one PostgreSQL
-// database; 10,000 queue_probe jobs (each recording its run in queue_probe_runs) are enqueued
-// and one daemon is SIGKILLed while it has runs in flight. Every job must be recorded as
-// finished, re-runs must be confined to jobs the killed daemon held, and every tick of a
+// Owns the multi-instance drill (issue 3, end to end): three real blazed processes share one Redis
+// and one PostgreSQL database; 10,000 queue_probe jobs (each recording its run in queue_probe_runs)
+// are enqueued and one daemon is SIGKILLed while it has runs in flight. Every job must be recorded
+// as finished, re-runs must be confined to jobs the killed daemon held, and every tick of an
 // `@every 1s` schedule that all three run must be enqueued as exactly one job.
 #include "harness/catch_result.hpp"
 #include "harness/daemon_env.hpp"
@@ -123,8 +123,8 @@ TEST_CASE("three daemons, one SIGKILLed mid-run: every probe job finished, re-ru
   const std::string drill_runs = "FROM queue_probe_runs WHERE unique_key IS NULL";
 
   // Some thousands done: kill the daemon with the most runs in flight (rows not finished yet).
-  REQUIRE(poll_until([&] { return count(db, "SELECT count(*) " + drill_runs + " AND finished_at IS NOT NULL") >= 3'000; },
-                     600s));
+  const std::string finished_runs = "SELECT count(*) " + drill_runs + " AND finished_at IS NOT NULL";
+  REQUIRE(poll_until([&] { return count(db, finished_runs) >= 3'000; }, 600s));
   std::size_t victim = daemons.size();
   REQUIRE(poll_until(
       [&] {
@@ -140,12 +140,11 @@ TEST_CASE("three daemons, one SIGKILLed mid-run: every probe job finished, re-ru
   REQUIRE(daemons[victim]->wait_exit(30s) == -SIGKILL);
   const std::string killed = instances[victim].id;
   INFO("killed " << killed);
-  const auto finished_at_kill = count(db, "SELECT count(*) " + drill_runs + " AND finished_at IS NOT NULL");
+  const auto finished_at_kill = count(db, finished_runs);
 
   // The survivors finish everything, the killed daemon's jobs once their leases expire.
-  REQUIRE(poll_until(
-      [&] { return count(db, "SELECT count(DISTINCT job_id) " + drill_runs + " AND finished_at IS NOT NULL") == kJobs; },
-      900s));
+  const std::string finished_jobs = "SELECT count(DISTINCT job_id) " + drill_runs + " AND finished_at IS NOT NULL";
+  REQUIRE(poll_until([&] { return count(db, finished_jobs) == kJobs; }, 900s));
   // The cron keeps firing with two instances left: wait for three more ticks to be run.
   const std::string ticks_run = "SELECT count(DISTINCT unique_key) FROM queue_probe_runs "
                                 "WHERE unique_key LIKE 'schedule:probe:%' AND finished_at IS NOT NULL";

@@ -1,6 +1,6 @@
-// Tests the queue_probe job type on real PostgreSQL and Redis: a run enqueued on the queue and
-// run by a real Processor records its row (job id, queue, unique key, attempt, instance) and
-// finishes it, deleting rows past 30 days; bad payloads are permanent failures (dead at once,
+// Owns the tests of the queue_probe job type on real PostgreSQL and Redis: a run enqueued on the
+// queue and run by a real Processor records its row (job id, queue, unique key, attempt, instance)
+// and finishes it, deleting rows past 30 days; bad payloads are permanent failures (dead at once,
 // nothing recorded); a run cancelled during its hold leaves its row unfinished.
 #include "harness/catch_result.hpp"
 #include "jobs/job_runner.hpp"
