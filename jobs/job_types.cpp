@@ -1,6 +1,7 @@
 // Owns the list of job types the daemon runs: one line per type, each registered by its own file.
 #include "jobs/job_context.hpp"
 #include "jobs/key_rotation_job.hpp"
+#include "jobs/queue_probe_job.hpp"
 #include "jobs/sync/register.hpp"
 
 namespace blazed::jobs {
@@ -9,6 +10,7 @@ Status register_job_types(queue::Handlers& handlers, JobContext& ctx) {
   // Job types register here, one call each: register_<type>(handlers, ctx).
   if (auto st = register_key_rotation(handlers, ctx); !st) return st;
   if (auto st = register_seller_sync(handlers, ctx); !st) return st;
+  if (auto st = register_queue_probe(handlers, ctx); !st) return st;
   return {};
 }
 

@@ -21,18 +21,44 @@ DaemonEnv::DaemonEnv() : health_port_(free_port()) {
     throw std::runtime_error("DaemonEnv: could not generate a key");
 }
 
+namespace {
+
+void write_daemon_config(const std::filesystem::path& path, const std::string& instance_id,
+                         const RedisServer& redis, const PgDatabase& db, const std::string& socket,
+                         std::uint16_t health_port, const std::filesystem::path& keys,
+                         const std::string& extra_yaml) {
+  std::ofstream out(path);
+  out << "instance_id: " << instance_id << "\n"
+      << "redis:\n  url: " << redis.url() << "\n  connect_timeout: 500ms\n  command_timeout: 1s\n"
+      << "  reconnect_max_delay: 200ms\n"
+      << "postgres:\n  dsn: \"" << db.dsn() << "\"\n  reconnect_max_delay: 200ms\n"
+      << "control:\n  socket: " << socket << "\n"
+      << "health:\n  port: " << health_port << "\n"
+      << "keyring:\n  dir: " << keys.string() << "\n  active_key: k1\n"
+      << extra_yaml;
+}
+
+}  // namespace
+
 std::filesystem::path DaemonEnv::write_config(const std::string& extra_yaml) const {
   auto path = dir_ / "blazed.yaml";
-  std::ofstream out(path);
-  out << "instance_id: e2e\n"
-      << "redis:\n  url: " << redis_.url() << "\n  connect_timeout: 500ms\n  command_timeout: 1s\n"
-      << "  reconnect_max_delay: 200ms\n"
-      << "postgres:\n  dsn: \"" << db_.dsn() << "\"\n  reconnect_max_delay: 200ms\n"
-      << "control:\n  socket: " << socket_path() << "\n"
-      << "health:\n  port: " << health_port_ << "\n"
-      << "keyring:\n  dir: " << (dir_ / "keys").string() << "\n  active_key: k1\n"
-      << extra_yaml;
+  write_daemon_config(path, "e2e", redis_, db_, socket_path(), health_port_, dir_ / "keys", extra_yaml);
   return path;
+}
+
+DaemonInstance DaemonEnv::add_instance(const std::string& id, const std::string& extra_yaml) {
+  DaemonInstance instance;
+  instance.id = id;
+  instance.dir = dir_ / id;
+  std::filesystem::create_directory(instance.dir);
+  instance.config = instance.dir / "blazed.yaml";
+  instance.socket_path = (instance.dir / "control.sock").string();
+  ports_taken_.insert(health_port_);
+  do instance.health_port = free_port();
+  while (!ports_taken_.insert(instance.health_port).second);
+  write_daemon_config(instance.config, id, redis_, db_, instance.socket_path, instance.health_port,
+                      dir_ / "keys", extra_yaml);
+  return instance;
 }
 
 HttpAnswer http_get(std::uint16_t port, const std::string& path) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 
 namespace blazed::testing {
@@ -15,13 +16,26 @@ namespace blazed::testing {
 inline const std::string kBlazedBinary = BLAZED_BINARY_DIR "/daemon/blazed";
 inline const std::string kBlazectlBinary = BLAZED_BINARY_DIR "/daemon/ctl/blazectl";
 
+// One of several daemons sharing a DaemonEnv's services: its own instance_id, working directory
+// (config, notify socket, output), control socket and health port.
+struct DaemonInstance {
+  std::string id;
+  std::filesystem::path dir;
+  std::filesystem::path config;
+  std::string socket_path;
+  std::uint16_t health_port = 0;
+};
+
 class DaemonEnv {
  public:
   DaemonEnv();
 
   // Writes DIR/blazed.yaml: the services above plus `extra_yaml` (top-level sections that do
-  // not collide with redis/postgres/control/health/keyring). Returns its path.
+  // not collide with instance_id/redis/postgres/control/health/keyring). Returns its path.
   std::filesystem::path write_config(const std::string& extra_yaml = {}) const;
+  // Writes DIR/ID/blazed.yaml for a further daemon on the same Redis, database and keyring, with
+  // instance_id ID and a control socket and health port of its own (`extra_yaml` as above).
+  DaemonInstance add_instance(const std::string& id, const std::string& extra_yaml = {});
 
   [[nodiscard]] const TempDir& dir() const { return dir_; }
   [[nodiscard]] RedisServer& redis() { return redis_; }
@@ -34,6 +48,7 @@ class DaemonEnv {
   RedisServer redis_;
   PgDatabase db_;
   std::uint16_t health_port_;
+  std::set<std::uint16_t> ports_taken_;  // health ports handed out, so instances never share one
 };
 
 // A blocking HTTP/1.1 GET on 127.0.0.1:port; returns the status code (0 when nothing answered)

@@ -6,13 +6,12 @@
 #include "crypto/envelope.hpp"
 #include "crypto/hex.hpp"
 #include "harness/catch_result.hpp"
+#include "jobs/job_runner.hpp"
 #include "jobs/job_world.hpp"
 #include "jobs/key_rotation.hpp"
 #include "jobs/key_rotation_job.hpp"
 #include "pg/audit.hpp"
 #include "queue/defer.hpp"
-#include "queue/handlers.hpp"
-#include "queue/processor.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -65,34 +64,6 @@ long wrong_rows(JobWorld& w, const jobs::RotationTable& t, const std::string& ke
   return bad;
 }
 
-struct Runner {
-  JobWorld& w;
-  redis::RedisClient waiter;
-  queue::Handlers handlers;
-  std::unique_ptr<queue::Processor> processor;
-  std::vector<queue::RunReport> reports;
-
-  explicit Runner(JobWorld& world) : w(world), waiter(world.io.get_executor(), world.redis_server.config()) {
-    waiter.start();
-    REQUIRE(run_coro(w.io, waiter.wait_connected(std::chrono::seconds(10))));
-    REQUIRE(jobs::register_job_types(handlers, *w.ctx));
-    queue::ProcessorOptions o;
-    o.heartbeat_interval = std::chrono::hours(1);
-    processor = std::make_unique<queue::Processor>(*w.redis, waiter,
-                                                   queue::QueueKeys::make(jobs::kKeyRotationQueue).value(),
-                                                   handlers, o, w.clock);
-    processor->on_report([this](const queue::RunReport& r) { reports.push_back(r); });
-    processor->start();
-  }
-  ~Runner() {
-    run_coro(w.io, processor->stop(std::chrono::seconds(5)));
-    waiter.stop();
-  }
-  void wait_reports(std::size_t n) {
-    REQUIRE(run_until(w.io, [&] { return reports.size() >= n; }));
-  }
-};
-
 }  // namespace
 
 TEST_CASE("a changed active key enqueues one rotation job that rewraps tokens and raw payloads", "[pg][redis]") {
@@ -116,7 +87,7 @@ TEST_CASE("a changed active key enqueues one rotation job that rewraps tokens an
   CHECK((*again)->duplicate);
   CHECK((*again)->job_id == (*first)->job_id);
 
-  Runner runner(w);
+  JobRunner runner(w, jobs::kKeyRotationQueue);
   runner.wait_reports(1);
   CHECK(runner.reports[0].id == (*first)->job_id);
   CHECK(runner.reports[0].outcome == queue::Outcome::completed);
@@ -159,7 +130,7 @@ TEST_CASE("an unreadable row makes the run partial and keeps its key referenced"
   REQUIRE(queued);
   REQUIRE(queued->has_value());
 
-  Runner runner(w);
+  JobRunner runner(w, jobs::kKeyRotationQueue);
   runner.wait_reports(1);
   CHECK(runner.reports[0].outcome == queue::Outcome::completed);
   auto rows = w.db.exec("SELECT outcome, rows, detail->>'failed' FROM audit_events "
@@ -181,7 +152,7 @@ TEST_CASE("a payload naming an unknown table sends the job to dead at once", "[p
   auto queued = run_coro(w.io, w.ctx->producer(jobs::kKeyRotationQueue)
                                    .enqueue(jobs::kKeyRotationJob, R"({"table":"orders"})"));
   REQUIRE(queued);
-  Runner runner(w);
+  JobRunner runner(w, jobs::kKeyRotationQueue);
   runner.wait_reports(1);
   CHECK(runner.reports[0].outcome == queue::Outcome::dead);
 }
