@@ -248,14 +248,15 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       }
       failures = 0;
       settle_acks(acks, (*r)[1]);
-      int claimed = static_cast<int>(r->size()) - 3;
+      int claimed = static_cast<int>((r->size() - 3) / scripts::kClaimedJobFields);
       if ((*r)[2].to_int().value_or(0) != 0) ++stats_.paused_claims;
       if (want > 0) {
         // Replies come in call order, so the latest claim has the latest view of the queue.
         queue_empty_ = claimed < want;
         if (queue_empty_) waker_event_.notify();
       }
-      for (std::size_t i = 3; i < r->size(); ++i) start_run((*r)[i], claimed_at);
+      for (std::size_t i = 3; i + scripts::kClaimedJobFields <= r->size(); i += scripts::kClaimedJobFields)
+        start_run(*r, i, claimed_at);
     }
     if (--fetchers_running_ == 0) {
       fetcher_done_ = true;
@@ -277,21 +278,23 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     }
   }
 
-  void start_run(const redis::Reply& j, Clock::time_point claimed_at) {
+  // The claimed job whose fields start at reply[at] (the claim script's flat layout).
+  void start_run(const redis::Reply& reply, std::size_t at, Clock::time_point claimed_at) {
     auto run = std::make_unique<Run>();
     Job& job = run->job;
+    const auto field = [&](std::size_t i) -> const redis::Reply& { return reply[at + i]; };
     job.queue = keys_.queue();
-    job.id = j[0].to_int().value_or(0);
-    job.token = j[1].to_int().value_or(0);
-    job.type = j[2].str();
-    job.payload = j[3].str();
-    job.attempt = to_int(j[4]);
-    job.max_attempts = to_int(j[5]);
-    job.timeout = milliseconds{j[6].to_int().value_or(0)};
-    job.ready_us = j[7].to_int().value_or(0);
-    job.unique_key = j[8].str();
-    job.group = j[9].str();
-    job.priority = to_int(j[10]);
+    job.id = field(0).to_int().value_or(0);
+    job.token = field(1).to_int().value_or(0);
+    job.type = field(2).str();
+    job.payload = field(3).str();
+    job.attempt = to_int(field(4));
+    job.max_attempts = to_int(field(5));
+    job.timeout = milliseconds{field(6).to_int().value_or(0)};
+    job.ready_us = field(7).to_int().value_or(0);
+    job.unique_key = field(8).str();
+    job.group = field(9).str();
+    job.priority = to_int(field(10));
     run->pickup = microseconds{std::max<std::int64_t>(0, unix_micros(claimed_at) - job.ready_us)};
     ++stats_.claimed;
     stats_.pickup_latency.observe(run->pickup);
