@@ -93,6 +93,7 @@ local now_ms = tonumber(ARGV[2])
 local n = (#ARGV - 3) / 8
 local id = redis.call('INCRBY', KEYS[1], n) - n
 local out = {}
+local pend, sched = {}, {}
 local ready = 0
 for i = 0, n - 1 do
   local b = 3 + i * 8
@@ -121,14 +122,23 @@ for i = 0, n - 1 do
     if ARGV[b + 8] ~= '0' then f[#f + 1] = 'o'; f[#f + 1] = ARGV[b + 8] end
     redis.call('HSET', P .. '${job}' .. sid, unpack(f))
     if later then
-      redis.call('ZADD', KEYS[3], run_at, sid)
+      sched[#sched + 1] = run_at; sched[#sched + 1] = sid
     else
-      redis.call('ZADD', KEYS[2], pending_score(tonumber(ARGV[b + 4]), id), sid)
+      pend[#pend + 1] = pending_score(tonumber(ARGV[b + 4]), id); pend[#pend + 1] = sid
       ready = ready + 1
     end
     out[#out + 1] = id
   end
 end
+-- One ZADD per set and 500 jobs rather than one per job (each redis.call has its cost), in
+-- chunks that stay within what unpack() can put on Lua's stack.
+local function zadd_all(key, pairs)
+  for i = 1, #pairs, 1000 do
+    redis.call('ZADD', key, unpack(pairs, i, math.min(i + 999, #pairs)))
+  end
+end
+zadd_all(KEYS[2], pend)
+zadd_all(KEYS[3], sched)
 notify(ready)
 return out
 )lua");

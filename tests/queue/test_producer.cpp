@@ -76,6 +76,23 @@ TEST_CASE("a batch is enqueued in one call, ids in order", "[redis]") {
   CHECK(f.depths().pending == 100);
 }
 
+TEST_CASE("a batch larger than one ZADD chunk puts every job in its set", "[redis]") {
+  QueueFixture f;
+  // 1,301 due now and 1,300 for later: both sets take more than one ZADD chunk of 500 jobs.
+  const auto later = f.clock.now() + std::chrono::hours(1);
+  std::vector<NewJob> jobs;
+  for (int i = 0; i < 2'601; ++i) {
+    NewJob j{"noop", "{}", {}};
+    if (i % 2 == 1) j.options.run_at = later;
+    jobs.push_back(std::move(j));
+  }
+  auto r = f.run(f.producer.enqueue_batch(jobs));
+  REQUIRE(r);
+  REQUIRE(r->size() == jobs.size());
+  CHECK(f.depths().pending == 1'301);
+  CHECK(f.depths().scheduled == 1'300);
+}
+
 TEST_CASE("a unique key holds while the job waits or runs, and frees when it ends", "[redis]") {
   QueueFixture f;
   EnqueueOptions o;
