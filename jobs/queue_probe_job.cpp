@@ -3,6 +3,7 @@
 #include "jobs/queue_probe_job.hpp"
 
 #include "core/log.hpp"
+#include "metrics/registry.hpp"
 #include "pg/pool.hpp"
 #include "queue/handlers.hpp"
 
@@ -81,8 +82,19 @@ asio::awaitable<Status> run_queue_probe(JobContext& ctx, const queue::Job& job) 
 }
 
 Status register_queue_probe(queue::Handlers& handlers, JobContext& ctx) {
+  // What monitoring alerts on: the probe stopped finishing (queue, workers or PostgreSQL down).
+  auto& last_success = ctx.metrics.gauge(
+      kQueueProbeLastSuccessMetric,
+      "Unix time at which a queue_probe run last finished on this instance, by queue", {"queue"});
   queue::JobType type;
-  type.handler = [&ctx](const queue::Job& job) { return run_queue_probe(ctx, job); };
+  type.handler = [&ctx, &last_success](const queue::Job& job) -> asio::awaitable<Status> {
+    auto st = co_await run_queue_probe(ctx, job);
+    if (st) {
+      const auto now = std::chrono::duration<double>(ctx.clock.now().time_since_epoch()).count();
+      last_success.with({job.queue}).set(now);
+    }
+    co_return st;
+  };
   type.max_attempts = 3;
   type.timeout = kQueueProbeMaxHold + std::chrono::minutes(1);  // the longest hold plus slack
   type.backoff_base = std::chrono::seconds(1);

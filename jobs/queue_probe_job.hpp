@@ -18,10 +18,14 @@ inline constexpr std::chrono::milliseconds kQueueProbeMaxHold{60'000};
 // Rows older than this are deleted by the probe itself, so a scheduled probe keeps the table small.
 inline constexpr std::chrono::hours kQueueProbeRetention{24 * 30};
 
+// Gauge {queue}: when a probe run last finished on this instance (Unix seconds).
+inline constexpr const char* kQueueProbeLastSuccessMetric = "blazed_queue_probe_last_success_timestamp_seconds";
+
 // Registers `queue_probe`. Payload: a JSON object, {} or {"hold_ms": 0..60000}. A run inserts its
 // row (job id, queue, unique key, attempt, instance, started_at), holds for hold_ms (drills keep
 // runs in flight that way; cancellation ends the hold), then sets finished_at and deletes rows
-// past kQueueProbeRetention. Anything but such an object fails with code "permanent".
+// past kQueueProbeRetention; a finished run sets kQueueProbeLastSuccessMetric. Anything but such
+// an object fails with code "permanent".
 Status register_queue_probe(queue::Handlers& handlers, JobContext& ctx);
 
 // One run of the probe (what the registered handler does).

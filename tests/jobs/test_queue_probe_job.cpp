@@ -68,6 +68,9 @@ TEST_CASE("a queue_probe run records its row, finishes it and deletes rows past 
   CHECK(rows[0][4] == std::optional<std::string>("test-instance"));
   CHECK(rows[0][5] == std::optional<std::string>("1700000000"));  // from the injected clock
   CHECK(rows[0][6] == std::optional<std::string>("t"));
+  // Monitoring sees the finished run (the world's clock starts at 1,700,000,000).
+  CHECK_THAT(w.metrics.expose(),
+             Catch::Contains(std::string(jobs::kQueueProbeLastSuccessMetric) + "{queue=\"default\"} 1.7e+09"));
   // The 31-day-old row is gone; the 29-day-old one stays.
   CHECK(count(w, "instance_id = 'old'") == "0");
   CHECK(count(w, "instance_id = 'recent'") == "1");
