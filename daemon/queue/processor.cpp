@@ -255,7 +255,6 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       auto r = co_await client_.eval(script, std::move(call));
       reserved_ -= want;
       --in_flight_;
-      call_time_ = (call_time_ * 7 + (steady::now() - sent_at)) / 8;
       if (abandoned_) break;
       if (!r || r->is_error() || !r->is_array() || r->size() < 3) {
         // Redis is away: keep the acks for the next call (acking twice is harmless: the second
@@ -271,6 +270,9 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
         continue;
       }
       failures = 0;
+      // Only answered calls count: a timeout while Redis is away would hold back the next
+      // second call by half of it.
+      call_time_ = (call_time_ * 7 + (steady::now() - sent_at)) / 8;
       settle_acks(acks, (*r)[1]);
       int claimed = static_cast<int>((r->size() - 3) / scripts::kClaimedJobFields);
       if ((*r)[2].to_int().value_or(0) != 0) ++stats_.paused_claims;

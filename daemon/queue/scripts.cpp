@@ -155,7 +155,7 @@ return out
 // Returns {acked count, {ids whose lease was lost}, paused (1: the queue is paused, nothing was
 //         claimed), then kClaimedJobFields values per claimed job, flat:
 //         id, token, type, payload, attempt, max_attempts, timeout_ms, ready_us, unique, group,
-//         priority} (numbers as integers or decimal strings, '0' meaning the type's default)
+//         priority (numbers as integers or decimal strings, '0' meaning the type's default)
 const redis::Script& claim() {
   static const redis::Script s = make(R"lua(
 -- Acks cost three commands per batch (ZMSCORE, ZREM, DEL), not two per job.

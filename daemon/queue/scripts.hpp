@@ -2,9 +2,9 @@
 // half-moved. Each script's KEYS/ARGV/return contract is written above its source in scripts.cpp.
 #pragma once
 
-#include <cstddef>
-
 #include "redis/script.hpp"
+
+#include <cstddef>
 
 namespace blazed::queue::scripts {
 
