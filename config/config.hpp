@@ -81,7 +81,7 @@ struct QueueConfig {
   int dead_max = 10'000;              // dead jobs kept per queue (oldest trimmed first)
 };
 
-// The keyring: key files kept apart from the database (issue 4). See docs/formats.md.
+// The keyring: key files kept apart from the database. See docs/formats.md.
 struct KeyringConfig {
   // Directory holding one key file per key id (file name = key id). Ignored when
   // from_credentials is set.

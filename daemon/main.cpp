@@ -1,9 +1,9 @@
 // Owns blazed's command line: run the daemon, check a config, migrate, and operator commands.
 #include "config/loader.hpp"
 #include "core/log.hpp"
-#include "server/keys_cli.hpp"
-#include "server/migrate_cli.hpp"
-#include "server/server.hpp"
+#include "app/keys_cli.hpp"
+#include "app/migrate_cli.hpp"
+#include "app/app.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -49,25 +49,25 @@ int check_config(const std::string& path) {
   auto loaded = config::load_config_file(path);
   if (!loaded) {
     std::fprintf(stderr, "blazed: %s\n", loaded.error().message.c_str());
-    return server::kExitConfig;
+    return app::kExitConfig;
   }
   if (auto st = check_secrets(*loaded); !st) {
     std::fprintf(stderr, "blazed: %s: %s\n", path.c_str(), st.error().message.c_str());
-    return server::kExitConfig;
+    return app::kExitConfig;
   }
   std::printf("%s: configuration is valid\n", path.c_str());
-  return server::kExitOk;
+  return app::kExitOk;
 }
 
 int run_daemon(const std::string& path) {
   auto loaded = config::load_config_file(path);
   if (!loaded) {
     std::fprintf(stderr, "blazed: %s\n", loaded.error().message.c_str());
-    return server::kExitConfig;
+    return app::kExitConfig;
   }
   boost::asio::io_context io(1);
-  server::Server server(io, path, std::move(*loaded));
-  int exit_code = server::kExitFailure;
+  app::Server server(io, path, std::move(*loaded));
+  int exit_code = app::kExitFailure;
   boost::asio::co_spawn(io, server.run(), [&](std::exception_ptr e, int code) {
     exit_code = code;
     if (e) {
@@ -76,7 +76,7 @@ int run_daemon(const std::string& path) {
       } catch (const std::exception& ex) {
         log::Logger("server").critical("unhandled exception", {{"what", ex.what()}});
       }
-      exit_code = server::kExitFailure;
+      exit_code = app::kExitFailure;
     }
     io.stop();
   });
@@ -89,18 +89,18 @@ int run_daemon(const std::string& path) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "keys")
-    return server::run_keys_cli(std::vector<std::string>(args.begin() + 1, args.end()));
+    return app::run_keys_cli(std::vector<std::string>(args.begin() + 1, args.end()));
   Args parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
     if (a == "--config" || a == "-c") {
       auto v = value();
-      if (v == nullptr) return std::fputs(kUsage, stderr), server::kExitUsage;
+      if (v == nullptr) return std::fputs(kUsage, stderr), app::kExitUsage;
       parsed.config = *v;
     } else if (a == "--check-config") {
       auto v = value();
-      if (v == nullptr) return std::fputs(kUsage, stderr), server::kExitUsage;
+      if (v == nullptr) return std::fputs(kUsage, stderr), app::kExitUsage;
       parsed.command = "check-config";
       parsed.config = *v;
     } else if (a == "migrate" && i == 0) {
@@ -109,13 +109,13 @@ int main(int argc, char** argv) {
       parsed.status_only = true;
     } else if (a == "--version") {
       std::printf("blazed %s\n", BLAZED_VERSION);
-      return server::kExitOk;
+      return app::kExitOk;
     } else if (a == "--help" || a == "-h") {
       std::fputs(kUsage, stdout);
-      return server::kExitOk;
+      return app::kExitOk;
     } else {
       std::fprintf(stderr, "blazed: unknown argument '%s'\n%s", a.c_str(), kUsage);
-      return server::kExitUsage;
+      return app::kExitUsage;
     }
   }
   if (parsed.command == "check-config") return check_config(parsed.config);
@@ -123,9 +123,9 @@ int main(int argc, char** argv) {
     auto loaded = config::load_config_file(parsed.config);
     if (!loaded) {
       std::fprintf(stderr, "blazed: %s\n", loaded.error().message.c_str());
-      return server::kExitConfig;
+      return app::kExitConfig;
     }
-    return server::run_migrate(*loaded, parsed.status_only);
+    return app::run_migrate(*loaded, parsed.status_only);
   }
   return run_daemon(parsed.config);
 }

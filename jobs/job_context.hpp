@@ -24,9 +24,11 @@ class SpApiClient;
 }
 namespace blazed::queue {
 class Producer;
-class RateLimiter;
 class Handlers;
 }  // namespace blazed::queue
+namespace blazed::ratelimit {
+class RateLimiter;
+}
 namespace blazed::metrics {
 class Registry;
 }
@@ -44,7 +46,7 @@ struct JobContext {
   crypto::Keyring& keyring;
   crypto::NonceSource& nonces;
   spapi::SpApiClient* spapi;  // nullptr when the SP-API is not configured (spapi.client_id empty)
-  queue::RateLimiter& rate_limiter;
+  ratelimit::RateLimiter& rate_limiter;
   metrics::Registry& metrics;
   // The producer of a queue by name (created on first use).
   std::function<queue::Producer&(const std::string& queue)> producer;

@@ -1,8 +1,8 @@
 // Owns the list of job types the daemon runs: one line per type, each registered by its own file.
 #include "jobs/job_context.hpp"
-#include "jobs/key_rotation_job.hpp"
-#include "jobs/queue_probe_job.hpp"
-#include "jobs/sync/register.hpp"
+#include "jobs/keys/key_rotation_job.hpp"
+#include "jobs/queue_probe/queue_probe_job.hpp"
+#include "jobs/sync/sync_register.hpp"
 
 namespace blazed::jobs {
 

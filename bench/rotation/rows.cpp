@@ -5,7 +5,7 @@
 #include "crypto/hex.hpp"
 #include "harness/postgres.hpp"
 #include "harness/run_coro.hpp"
-#include "jobs/key_rotation.hpp"
+#include "jobs/keys/key_rotation.hpp"
 #include "pg/migrate.hpp"
 
 #include <boost/asio/io_context.hpp>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/error.hpp"
-#include "queue/periodic.hpp"
+#include "queue/periodic_duty.hpp"
 
 #include <boost/asio/awaitable.hpp>
 

@@ -61,7 +61,7 @@ class QueueKeys {
 
 }  // namespace blazed::queue
 
-// Keys of the scheduler and the rate limiter (branch scheduler). One hash tag per schedule and
+// Keys of the scheduler and the rate limiter. One hash tag per schedule and
 // per seller, so each Lua script's keys share a cluster slot.
 namespace blazed::queue {
 

@@ -11,7 +11,7 @@
 #include "jobs/sync/sync_run.hpp"
 #include "queue/defer.hpp"
 #include "queue/handlers.hpp"
-#include "queue/rate_limiter.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "pg/pool.hpp"
 
 #include <boost/json/parse.hpp>

@@ -5,7 +5,7 @@
 #include "core/log.hpp"
 #include "queue/defer.hpp"
 #include "queue/handlers.hpp"
-#include "queue/rate_limiter.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "spapi/transactions.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>

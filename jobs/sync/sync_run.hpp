@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace blazed::queue {
+namespace blazed::ratelimit {
 class RateLimiter;
 }
 
@@ -32,7 +32,7 @@ inline constexpr std::size_t kMaxRequestIds = 200;
 
 struct RunDeps {
   SyncStore& store;
-  queue::RateLimiter& limiter;
+  ratelimit::RateLimiter& limiter;
   spapi::SpApiClient& client;
   SyncMetrics& metrics;
   const Clock& clock;

@@ -1,4 +1,4 @@
-// Owns the multi-instance drill (issue 3, end to end): three real blazed processes share one Redis
+// Owns the multi-instance drill (end to end): three real blazed processes share one Redis
 // and one PostgreSQL database; 10,000 queue_probe jobs (each recording its run in queue_probe_runs)
 // are enqueued and one daemon is SIGKILLed while it has runs in flight. Every job must be recorded
 // as finished, re-runs must be confined to jobs the killed daemon held, and every tick of an
@@ -7,7 +7,7 @@
 #include "harness/daemon_env.hpp"
 #include "harness/daemon_process.hpp"
 #include "harness/run_coro.hpp"
-#include "jobs/queue_probe_job.hpp"
+#include "jobs/queue_probe/queue_probe_job.hpp"
 #include "queue/keys.hpp"
 #include "queue/producer.hpp"
 #include "redis/client.hpp"

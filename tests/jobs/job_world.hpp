@@ -15,7 +15,7 @@
 #include "pg/migrate.hpp"
 #include "pg/pool.hpp"
 #include "queue/producer.hpp"
-#include "queue/rate_limiter.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "redis/client.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -40,7 +40,7 @@ struct JobWorld {
   config::Config config;
   std::unique_ptr<pg::PgPool> pool;
   std::unique_ptr<redis::RedisClient> redis;
-  std::unique_ptr<queue::RateLimiter> limiter;
+  std::unique_ptr<ratelimit::RateLimiter> limiter;
   metrics::Registry metrics;
   std::map<std::string, std::unique_ptr<queue::Producer>> producers;
   std::optional<crypto::Keyring> keyring;
@@ -63,7 +63,7 @@ struct JobWorld {
     redis = std::make_unique<redis::RedisClient>(io.get_executor(), redis_server.config());
     redis->start();
     REQUIRE(run_coro(io, redis->wait_connected(std::chrono::seconds(10))).has_value());
-    limiter = std::make_unique<queue::RateLimiter>(*redis, clock, queue::UsagePlans::make().value());
+    limiter = std::make_unique<ratelimit::RateLimiter>(*redis, clock, ratelimit::UsagePlans::make().value());
     ctx.emplace(jobs::JobContext{config, clock, config.instance_id, *pool, *redis, *keyring,
                                  crypto::random_nonces(), nullptr, *limiter, metrics,
                                  [this](const std::string& name) -> queue::Producer& {

@@ -5,7 +5,7 @@
 //   key_rotation_helper rotate DSN KEYDIR ACTIVE BATCH
 #include "crypto/envelope.hpp"
 #include "crypto/keyring.hpp"
-#include "jobs/key_rotation.hpp"
+#include "jobs/keys/key_rotation.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>

@@ -25,7 +25,7 @@
 #include "queue/defer.hpp"
 #include "queue/handlers.hpp"
 #include "queue/producer.hpp"
-#include "queue/rate_limiter.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "redis/client.hpp"
 #include "spapi/client.hpp"
 #include "spapi/from_config.hpp"

@@ -54,10 +54,10 @@ SyncRig::SyncRig(boost::asio::io_context& io_context, SyncRigOptions o) : io(io_
   api = std::make_unique<spapi::SpApiClient>(*http, *lwa, SystemClock::instance(), std::move(setup->spapi));
 
   cfg.rate_limit.plans = options.plans;
-  auto plans = queue::UsagePlans::make(cfg.rate_limit.plans);
+  auto plans = ratelimit::UsagePlans::make(cfg.rate_limit.plans);
   must(plans, "usage plans");
   const Clock& limiter_clock = options.limiter_clock != nullptr ? *options.limiter_clock : SystemClock::instance();
-  limiter = std::make_unique<queue::RateLimiter>(*redis_client, limiter_clock, std::move(*plans));
+  limiter = std::make_unique<ratelimit::RateLimiter>(*redis_client, limiter_clock, std::move(*plans));
   ctx.reset(new jobs::JobContext{cfg, SystemClock::instance(), "test", *pool, *redis_client, *ring,
                                  crypto::random_nonces(), api.get(), *limiter, registry,
                                  [this](const std::string& queue) -> queue::Producer& {

@@ -11,7 +11,7 @@
 #include "metrics/registry.hpp"
 #include "pg/pool.hpp"
 #include "queue/producer.hpp"
-#include "queue/rate_limiter.hpp"
+#include "ratelimit/rate_limiter.hpp"
 #include "redis/client.hpp"
 #include "spapi/client.hpp"
 
@@ -56,7 +56,7 @@ class SyncRig {
   std::unique_ptr<http::Client> http;
   std::unique_ptr<spapi::LwaClient> lwa;
   std::unique_ptr<spapi::SpApiClient> api;
-  std::unique_ptr<queue::RateLimiter> limiter;
+  std::unique_ptr<ratelimit::RateLimiter> limiter;
   metrics::Registry registry;
   std::map<std::string, std::unique_ptr<queue::Producer>> producers;
   std::unique_ptr<jobs::JobContext> ctx;

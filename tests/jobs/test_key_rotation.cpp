@@ -9,7 +9,7 @@
 #include "harness/postgres.hpp"
 #include "harness/run_coro.hpp"
 #include "harness/temp_dir.hpp"
-#include "jobs/key_rotation.hpp"
+#include "jobs/keys/key_rotation.hpp"
 #include "pg/migrate.hpp"
 
 #include <boost/asio/io_context.hpp>

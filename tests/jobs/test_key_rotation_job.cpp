@@ -8,8 +8,8 @@
 #include "harness/catch_result.hpp"
 #include "jobs/job_runner.hpp"
 #include "jobs/job_world.hpp"
-#include "jobs/key_rotation.hpp"
-#include "jobs/key_rotation_job.hpp"
+#include "jobs/keys/key_rotation.hpp"
+#include "jobs/keys/key_rotation_job.hpp"
 #include "pg/audit.hpp"
 #include "queue/defer.hpp"
 

@@ -5,7 +5,7 @@
 #include "harness/catch_result.hpp"
 #include "jobs/job_runner.hpp"
 #include "jobs/job_world.hpp"
-#include "jobs/queue_probe_job.hpp"
+#include "jobs/queue_probe/queue_probe_job.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>

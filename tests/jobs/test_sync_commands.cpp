@@ -5,7 +5,7 @@
 
 #include "control/registry.hpp"
 #include "queue/inspector.hpp"
-#include "server/commands.hpp"
+#include "jobs/sync/sync_commands.hpp"
 
 using namespace blazed;
 using namespace blazed::testing;
@@ -31,7 +31,7 @@ Result<json::value> call(SyncWorld& w, control::CommandRegistry& r, const std::s
 TEST_CASE("sync enqueues one job per seller and data type; sellers.list reports the syncs", "[spapi][pg][redis]") {
   SyncWorld w(kServer, {{"searchOrders", 50, 100}});
   control::CommandRegistry registry;
-  REQUIRE(server::register_sync_commands(registry, *w.ctx));
+  REQUIRE(jobs::sync::register_sync_commands(registry, *w.ctx));
   const auto seller = w.add_seller("Atzr|gen-1");
   const auto other = w.add_seller("Atzr|none");
 

@@ -1,0 +1,174 @@
+// Owns the start order, the signal loop (SIGHUP reload, SIGTERM/SIGINT stop) and the stop
+// order of the daemon. Note: parts are stopped in the reverse of the order they started, each
+// within what is left of shutdown.deadline.
+#include "app/app.hpp"
+
+#include "config/loader.hpp"
+#include "core/log.hpp"
+#include "core/redact.hpp"
+#include "jobs/sync/sync_commands.hpp"
+#include "app/parts.hpp"
+#include "app/reload_keyring.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <unistd.h>
+
+
+namespace blazed::app {
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+std::string default_instance_id() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+}  // namespace
+
+void Parts::spawn_background(asio::awaitable<void> task) {
+  auto& signal = background.emplace_back();
+  asio::co_spawn(io, std::move(task), asio::bind_cancellation_slot(signal.slot(), asio::detached));
+}
+
+// The lifecycle: start in order, serve, reload, stop in reverse.
+struct Server::Lifecycle : Parts {
+  using Parts::Parts;
+
+  asio::awaitable<Status> start() {
+    notifier.status("starting");
+    spawn_background(notifier.run_watchdog());
+    on_stop("background tasks", [this]() -> asio::awaitable<void> {
+      for (auto& signal : background) signal.emit(asio::cancellation_type::terminal);
+      co_return;
+    });
+    if (auto st = co_await start_storage(*this); !st) co_return st;
+    if (auto st = start_operator_surface(*this); !st) co_return st;
+    if (auto st = start_work(*this); !st) co_return st;
+    if (auto st = start_keys(*this); !st) co_return st;
+    if (auto st = start_queue_ops(*this); !st) co_return st;
+    if (auto st = jobs::sync::register_sync_commands(commands, *job_context); !st) co_return st;
+    co_return Status{};
+  }
+
+  asio::awaitable<void> stop() {
+    auto deadline = std::chrono::steady_clock::now() + config.shutdown_deadline;
+    asio::steady_timer timer(io);
+    for (auto it = stop_steps.rbegin(); it != stop_steps.rend(); ++it) {
+      notifier.status("stopping: " + it->name);
+      timer.expires_at(deadline);
+      auto outcome = co_await (it->stop() || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      if (outcome.index() == 1)
+        logger.warn("stop step passed the shutdown deadline; abandoning it", {{"step", it->name}});
+      else
+        logger.debug("stopped", {{"step", it->name}});
+    }
+    stop_steps.clear();
+  }
+
+  // SIGHUP: a valid new file is applied (reloadable keys now, restart-only keys named, the
+  // keyring re-read); a bad one is logged and the running configuration stays.
+  asio::awaitable<void> reload() {
+    notifier.reloading();
+    auto loaded = config::load_config_file(config_path);
+    if (!loaded) {
+      logger.error("reload refused: the new configuration is invalid; keeping the running one",
+                   {{"error", loaded.error().message}});
+      notifier.reloaded();
+      notifier.status("running (last reload refused: invalid configuration)");
+      co_return;
+    }
+    for (const auto& key : config::restart_only_changes(config, *loaded))
+      logger.warn("changed key needs a restart to apply", {{"key", key}});
+    config.log = loaded->log;
+    config.shutdown_deadline = loaded->shutdown_deadline;
+    config.credential_ages = loaded->credential_ages;
+    config.given = loaded->given;
+    log::configure(config.log);
+    reload_schedules(loaded->scheduler.schedules);
+    const auto keys = co_await reload_keyring(*this, loaded->keyring);
+    logger.info("configuration reloaded", {{"file", config_path}});
+    notifier.reloaded();
+    notifier.status(keys == KeyringReload::refused
+                        ? "running (configuration reloaded; keyring reload refused, old keys kept)"
+                        : "running (configuration reloaded)");
+  }
+
+  // New schedules take over from the next pass; a schedule keeping its name keeps its last tick
+  // (docs/scheduling.md). Names, expressions and zones are checked first: a bad one keeps them all.
+  void reload_schedules(const std::vector<config::ScheduleConfig>& next) {
+    config::SchedulerConfig candidate = config.scheduler;
+    candidate.schedules = next;
+    auto compiled = schedule::compile_schedules(candidate);
+    if (!compiled) {
+      logger.error("schedules reload refused; keeping the running schedules",
+                   {{"error", compiled.error().message}});
+      return;
+    }
+    if (scheduler) scheduler->reload(std::move(*compiled));
+    config.scheduler.schedules = next;
+  }
+
+  // Waits for SIGTERM or SIGINT, reloading on each SIGHUP meanwhile.
+  asio::awaitable<int> serve_until_signalled() {
+    while (true) {
+      auto [ec, signo] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return SIGTERM;
+      if (signo == SIGHUP) {
+        logger.info("SIGHUP: reloading configuration");
+        co_await reload();
+        continue;
+      }
+      co_return signo;
+    }
+  }
+};
+
+Server::Server(asio::io_context& io, std::string config_path, config::Config config)
+    : parts_(std::make_unique<Lifecycle>(io, std::move(config_path), std::move(config))) {
+  if (parts_->config.instance_id.empty()) parts_->config.instance_id = default_instance_id();
+}
+
+Server::~Server() = default;
+
+asio::awaitable<int> Server::run() {
+  auto& p = *parts_;
+  log::configure(p.config.log);
+  p.logger.info("starting", {{"version", BLAZED_VERSION},
+                             {"instance", p.config.instance_id},
+                             {"config", p.config_path}});
+  auto started = co_await p.start();
+  if (!started) {
+    p.logger.critical("start-up failed", {{"error", started.error().message},
+                                          {"code", started.error().code}});
+    co_await p.stop();
+    // A bad file or key directory is not fixed by restarting (78 stops systemd's restarts);
+    // anything else (a database down) may be.
+    const auto& code = started.error().code;
+    co_return code == "bad_config" || code.starts_with("keyring_") ? kExitConfig : kExitUnavailable;
+  }
+  p.notifier.ready();
+  p.notifier.status("running");
+  p.logger.info("ready");
+
+  int signo = co_await p.serve_until_signalled();
+  p.logger.info("stopping", {{"signal", signo == SIGINT ? "SIGINT" : "SIGTERM"},
+                             {"deadline_ms", p.config.shutdown_deadline.count()}});
+  p.notifier.stopping();
+  co_await p.stop();
+  p.logger.info("stopped");
+  co_return kExitOk;
+}
+
+}  // namespace blazed::app

@@ -1,0 +1,97 @@
+// Owns the sync control commands `sellers.list` and `sync` (see commands.hpp).
+#include "jobs/sync/sync_commands.hpp"
+
+#include "control/args.hpp"
+#include "control/registry.hpp"
+#include "jobs/job_context.hpp"
+#include "jobs/sellers/seller_overview.hpp"
+#include "jobs/sync/seller_sync.hpp"
+#include "pg/pool.hpp"
+#include "queue/producer.hpp"
+
+#include <chrono>
+#include <ctime>
+
+namespace blazed::jobs::sync {
+
+namespace {
+
+namespace json = boost::json;
+using HandlerResult = boost::asio::awaitable<Result<json::value>>;
+
+// The queue seller syncs run on (the scheduler's seller cadence enqueues there too).
+constexpr const char* kSyncQueue = "sync";
+
+json::value iso(const std::optional<Clock::time_point>& t) {
+  if (!t) return nullptr;
+  std::time_t secs = std::chrono::system_clock::to_time_t(*t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return json::string(buf);
+}
+
+json::object seller_json(const jobs::sellers::SellerOverview& s, Clock::time_point now) {
+  json::object types;
+  for (const auto& t : s.types) {
+    json::value lag = nullptr;
+    if (t.cursor) lag = std::chrono::duration_cast<std::chrono::seconds>(now - *t.cursor).count();
+    types[t.data_type] = json::object{{"last_sync", iso(t.last_success_at)},
+                                      {"last_attempt", iso(t.last_attempt_at)},
+                                      {"cursor", iso(t.cursor)},
+                                      {"lag_seconds", lag},
+                                      {"in_progress", t.in_progress},
+                                      {"last_pages", t.last_pages},
+                                      {"last_rows", t.last_rows},
+                                      {"last_error", t.last_error ? json::value(*t.last_error) : nullptr}};
+  }
+  return json::object{{"id", s.id}, {"region", s.region}, {"status", s.status}, {"sync", std::move(types)}};
+}
+
+}  // namespace
+
+Status register_sync_commands(control::CommandRegistry& registry, jobs::JobContext& ctx) {
+  auto list = [&ctx](const control::Request&) -> HandlerResult {
+    auto sellers = co_await jobs::sellers::list_seller_overview(ctx.db);
+    if (!sellers) co_return sellers.error();
+    json::array out;
+    const auto now = ctx.clock.now();
+    for (const auto& s : *sellers) out.push_back(seller_json(s, now));
+    co_return json::value(json::object{{"sellers", std::move(out)}});
+  };
+
+  auto sync = [&ctx](const control::Request& req) -> HandlerResult {
+    auto seller = control::args::get_int(req, "seller");
+    if (!seller) co_return seller.error();
+    auto data = control::args::find_string(req, "data");
+    if (!data) co_return data.error();
+    const std::string what = data->value_or("all");
+    if (what != "orders" && what != "transactions" && what != "all")
+      co_return make_error(control::codes::bad_args, "data must be orders, transactions or all");
+    auto overview = co_await jobs::sellers::seller_overview(ctx.db, *seller);
+    if (!overview) co_return overview.error();
+    if (overview->status != "active")
+      co_return make_error("seller_inactive", "seller " + std::to_string(*seller) + " is " + overview->status);
+    queue::EnqueueOptions options;
+    options.unique_key = jobs::sync::sync_unique_key(*seller, what);
+    options.group = jobs::sync::sync_group(*seller);
+    std::string type(jobs::sync::kSellerSyncType);
+    std::string payload = jobs::sync::sync_payload(*seller, what);
+    auto queued = co_await ctx.producer(kSyncQueue).enqueue(std::move(type), std::move(payload), options);
+    if (!queued) co_return queued.error();
+    co_return json::value(json::object{{"seller", *seller},
+                                       {"data", what},
+                                       {"job_id", queued->id},
+                                       {"already_queued", queued->duplicate}});
+  };
+
+  if (auto st = registry.register_command("sellers.list", list,
+                                          "sellers with status, last sync, cursor lag and last error");
+      !st) {
+    return st;
+  }
+  return registry.register_command("sync", sync, "enqueue a seller sync now (args: seller, data)");
+}
+
+}  // namespace blazed::jobs::sync
