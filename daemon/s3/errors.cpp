@@ -29,6 +29,7 @@ Error error_from_response(unsigned status, std::string_view body, std::string_vi
   else if (s3code == "NoSuchUpload") code = "s3_no_such_upload";
   else if (s3code == "SlowDown") code = "s3_slow_down";
   else if (s3code == "RequestTimeout") code = "s3_timeout";
+  else if (s3code == "InternalError" || s3code == "ServiceUnavailable") code = "s3_unavailable";
   else if (status == 403) code = "s3_access_denied";
   else if (status == 404) code = "s3_not_found";
   else if (status == 416) code = "s3_invalid_range";
