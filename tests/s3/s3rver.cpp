@@ -38,7 +38,8 @@ S3rver::S3rver(std::string bucket) : bucket_(std::move(bucket)) {
     throw std::runtime_error("s3rver is not installed: run `npm ci` in tests/s3-server (scripts/test does)");
   std::vector<std::string> args = {BLAZED_NODE_PATH};
   if (node_takes_legacy_provider()) args.push_back("--openssl-legacy-provider");
-  for (const char* a : {"-d"}) args.push_back(a);
+  args.push_back(kServerJs);
+  args.push_back("-d");
   args.push_back((dir_.path() / "data").string());
   for (const char* a : {"-a", "127.0.0.1", "-p", "0", "--configure-bucket"}) args.push_back(a);
   args.push_back(bucket_);
