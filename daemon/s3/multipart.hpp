@@ -25,7 +25,8 @@ struct MultipartOptions {
 };
 
 // The size of part `number` (1-based): `base` for parts 1-1000, doubling every 1000 parts,
-// capped at 5 GiB. From 5 MiB that covers 5 TiB (S3's object limit) within 10,000 parts.
+// capped at 5 GiB. From 5 MiB, 10,000 parts cover about 4.88 TiB (5 MiB * 1000 * 1023);
+// a size hint raises the base for anything larger.
 std::uint64_t part_size_for(int number, std::uint64_t base);
 // The base size for these options: max(min_part_size, ceil(size_hint / 10000)), whole MiB.
 std::uint64_t base_part_size(const MultipartOptions& options);
