@@ -1,0 +1,109 @@
+// Owns the multipart upload state machine: buffer, part sizing, send, complete or abort.
+#include "s3/multipart.hpp"
+
+#include <algorithm>
+
+namespace blazed::s3 {
+
+namespace asio = boost::asio;
+
+namespace {
+constexpr std::uint64_t kMiB = 1024 * 1024;
+}
+
+std::uint64_t part_size_for(int number, std::uint64_t base) {
+  const int doublings = std::clamp((number - 1) / 1000, 0, 20);
+  std::uint64_t size = base;
+  for (int i = 0; i < doublings && size < kMaxPartSize; ++i) size *= 2;
+  return std::min(size, kMaxPartSize);
+}
+
+std::uint64_t base_part_size(const MultipartOptions& o) {
+  std::uint64_t base = std::max(o.min_part_size, kMinPartSize);
+  if (o.size_hint > 0) base = std::max(base, (o.size_hint + kMaxParts - 1) / kMaxParts);
+  base = (base + kMiB - 1) / kMiB * kMiB;
+  return std::min(base, kMaxPartSize);
+}
+
+MultipartUpload::MultipartUpload(Client& client, std::string key, MultipartOptions options)
+    : client_(client), key_(std::move(key)), options_(std::move(options)), base_(base_part_size(options_)) {}
+
+asio::awaitable<Status> MultipartUpload::fail(Error e) {
+  error_ = e;
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  co_await abort();
+  error_ = e;  // abort() leaves its own outcome aside: the first failure is what callers see
+  co_return e;
+}
+
+asio::awaitable<void> MultipartUpload::abort() {
+  if (!error_) error_ = make_error("s3_aborted", "the multipart upload was aborted");
+  done_ = true;
+  if (upload_id_.empty()) co_return;
+  auto st = co_await client_.abort_multipart_upload(key_, upload_id_);
+  abort_acknowledged_ = st.has_value();
+  if (!st) {
+    // A leftover upload costs storage until a lifecycle rule removes it; never an object.
+    log_.warn("AbortMultipartUpload failed; the bucket's lifecycle rule must clean the upload up",
+              {{"key", key_}, {"code", st.error().code}});
+  }
+  co_return;
+}
+
+asio::awaitable<Status> MultipartUpload::send_part() {
+  const int number = static_cast<int>(parts_.size()) + 1;
+  if (number > kMaxParts)
+    co_return co_await fail(make_error("s3_limit", "the upload needs more than 10,000 parts"));
+  if (upload_id_.empty()) {
+    auto id = co_await client_.create_multipart_upload(key_, options_.put);
+    if (!id) co_return co_await fail(id.error());
+    upload_id_ = std::move(*id);
+  }
+  auto part = co_await client_.upload_part(key_, upload_id_, number, buffer_);
+  if (!part) co_return co_await fail(part.error());
+  bytes_sent_ += buffer_.size();
+  parts_.push_back(std::move(*part));
+  buffer_.clear();
+  co_return Status{};
+}
+
+asio::awaitable<Status> MultipartUpload::write(std::span<const std::uint8_t> data) {
+  if (error_) co_return *error_;
+  if (done_) co_return make_error("s3_finished", "write after finish");
+  while (!data.empty()) {
+    const std::uint64_t target = part_size_for(static_cast<int>(parts_.size()) + 1, base_);
+    if (bytes_sent_ + buffer_.size() + data.size() > kMaxObjectSize)
+      co_return co_await fail(make_error("s3_limit", "the object would exceed S3's 5 TiB limit"));
+    if (buffer_.capacity() < target) buffer_.reserve(static_cast<std::size_t>(target));
+    const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(target - buffer_.size(), data.size()));
+    buffer_.insert(buffer_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+    data = data.subspan(take);
+    // A full part is sent only once more bytes follow, so the last part is never empty
+    // unless the whole stream is.
+    if (buffer_.size() == target && !data.empty()) {
+      if (auto st = co_await send_part(); !st) co_return st;
+    }
+  }
+  co_return Status{};
+}
+
+asio::awaitable<Result<ObjectInfo>> MultipartUpload::finish() {
+  if (error_) co_return *error_;
+  if (done_) co_return make_error("s3_finished", "finish called twice");
+  if (!buffer_.empty() || parts_.empty()) {
+    if (auto st = co_await send_part(); !st) co_return st.error();
+  }
+  auto done = co_await client_.complete_multipart_upload(key_, upload_id_, parts_);
+  if (!done) {
+    auto st = co_await fail(done.error());
+    co_return st.error();
+  }
+  done_ = true;
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  done->size = bytes_sent_;
+  co_return std::move(*done);
+}
+
+}  // namespace blazed::s3

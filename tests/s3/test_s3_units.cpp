@@ -1,0 +1,233 @@
+// Owns the S3 client's pure parts: the signer against botocore's own signatures, addressing,
+// credentials sources, part sizing within S3's limits, backoff with jitter, and the XML helpers.
+#include "harness/catch_result.hpp"
+#include "harness/temp_dir.hpp"
+#include "s3/addressing.hpp"
+#include "s3/credentials.hpp"
+#include "s3/multipart.hpp"
+#include "s3/retry.hpp"
+#include "s3/sigv4.hpp"
+#include "s3/xml.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace {
+
+using namespace blazed;
+using namespace blazed::s3;
+namespace json = boost::json;
+
+std::string slurp(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  REQUIRE(in);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST_CASE("signatures match botocore's S3SigV4Auth on requests shaped like ours", "[unit][sigv4]") {
+  const json::object doc =
+      json::parse(slurp(BLAZED_SOURCE_DIR "/tests/s3/vectors/botocore-vectors.json")).as_object();
+  Credentials c;
+  c.access_key_id = json::value_to<std::string>(doc.at("access_key_id"));
+  c.secret_access_key = Secret(json::value_to<std::string>(doc.at("secret_access_key")));
+  c.session_token = Secret(json::value_to<std::string>(doc.at("session_token")));
+  SigningParams p;
+  p.region = json::value_to<std::string>(doc.at("region"));
+  p.time = std::chrono::system_clock::from_time_t(1796270706);  // 2026-12-03T04:05:06Z
+  REQUIRE(amz_date(p.time) == "20261203T040506Z");
+  int n = 0;
+  for (const auto& v : doc.at("cases").as_array()) {
+    const json::object& tc = v.as_object();
+    const std::string url = json::value_to<std::string>(tc.at("url"));
+    const std::string rest = url.substr(8);
+    const std::string target = rest.substr(rest.find('/'));
+    SignableRequest r;
+    r.method = json::value_to<std::string>(tc.at("method"));
+    const auto q = target.find('?');
+    r.path = uri_decode(target.substr(0, q));  // the raw key, as the client holds it
+    if (q != std::string::npos) {
+      std::string_view qs = std::string_view(target).substr(q + 1);
+      while (!qs.empty()) {
+        const auto amp = qs.find('&');
+        const auto part = qs.substr(0, amp);
+        const auto eq = part.find('=');
+        r.query.emplace_back(uri_decode(part.substr(0, eq)), eq == std::string_view::npos ? "" : uri_decode(part.substr(eq + 1)));
+        qs = amp == std::string_view::npos ? std::string_view{} : qs.substr(amp + 1);
+      }
+    }
+    r.headers.emplace_back("Host", rest.substr(0, rest.find('/')));
+    for (const auto& [k, hv] : tc.at("headers").as_object()) r.headers.emplace_back(std::string(k), json::value_to<std::string>(hv));
+    r.payload_hash = sha256_hex(json::value_to<std::string>(tc.at("body")));
+    r.headers.emplace_back("x-amz-content-sha256", r.payload_hash);
+    const Signature s = sign_headers(r, c, p);
+    CHECK(s.canonical_request == json::value_to<std::string>(tc.at("canonical_request")));
+    CHECK(s.authorization == json::value_to<std::string>(tc.at("authorization")));
+    ++n;
+  }
+  CHECK(n == 4);
+}
+
+TEST_CASE("virtual-hosted and path-style addressing", "[unit][s3]") {
+  auto aws = make_endpoint("", "eu-central-1", Addressing::automatic);
+  REQUIRE(aws);
+  auto a = address(*aws, "blazed-backups", "db/x y.enc");
+  REQUIRE(a);
+  CHECK(a->host == "blazed-backups.s3.eu-central-1.amazonaws.com");
+  CHECK(a->host_header == "blazed-backups.s3.eu-central-1.amazonaws.com");
+  CHECK(a->raw_path == "/db/x y.enc");
+  CHECK(a->tls);
+  CHECK(a->port == 443);
+  // A dotted bucket cannot be virtual-hosted over TLS: path style.
+  auto dotted = address(*aws, "blazed.backups", "k");
+  REQUIRE(dotted);
+  CHECK(dotted->host == "s3.eu-central-1.amazonaws.com");
+  CHECK(dotted->raw_path == "/blazed.backups/k");
+  auto bucket_level = address(*aws, "blazed-backups", "");
+  REQUIRE(bucket_level);
+  CHECK(bucket_level->raw_path == "/");
+
+  auto local = make_endpoint("http://127.0.0.1:4569", "us-east-1", Addressing::automatic);
+  REQUIRE(local);
+  auto l = address(*local, "bucket1", "k");
+  REQUIRE(l);
+  CHECK(l->host == "127.0.0.1");
+  CHECK(l->host_header == "127.0.0.1:4569");
+  CHECK(l->raw_path == "/bucket1/k");
+  CHECK(address(*local, "bucket1", "")->raw_path == "/bucket1");
+
+  auto forced = make_endpoint("https://minio.internal:9000", "us-east-1", Addressing::virtual_hosted);
+  REQUIRE(forced);
+  CHECK(address(*forced, "b-1", "k")->host_header == "b-1.minio.internal:9000");
+  CHECK(address(*forced, "b.1", "k").error().code == "s3_bad_config");
+  auto path = make_endpoint("https://minio.internal", "us-east-1", Addressing::path);
+  CHECK(address(*path, "bkt", "k")->host_header == "minio.internal");
+
+  CHECK(make_endpoint("", "", Addressing::automatic).error().code == "s3_bad_config");
+  CHECK(make_endpoint("https://x/y", "r", Addressing::automatic).error().code == "s3_bad_config");
+  CHECK(!valid_bucket_name("Upper"));
+  CHECK(!valid_bucket_name("ab"));
+  CHECK(!valid_bucket_name("-ab"));
+  CHECK(valid_bucket_name("blazed-backups-2026"));
+}
+
+TEST_CASE("credentials from a file, the environment and systemd", "[unit][s3]") {
+  const std::string text =
+      "# comment\n[default]\naws_access_key_id = AKID1\naws_secret_access_key=SECRET1\n\n"
+      "[profile backup]\naws_access_key_id = AKID2\naws_secret_access_key = SECRET2\naws_session_token = TOK2\n";
+  auto d = parse_credentials_file(text, "default");
+  REQUIRE(d);
+  CHECK(d->access_key_id == "AKID1");
+  CHECK(d->secret_access_key.reveal() == "SECRET1");
+  CHECK(d->session_token.empty());
+  auto b = parse_credentials_file(text, "backup");
+  REQUIRE(b);
+  CHECK(b->session_token.reveal() == "TOK2");
+  auto missing = parse_credentials_file(text, "nope");
+  REQUIRE(!missing);
+  CHECK(missing.error().code == "s3_credentials");
+  auto incomplete = parse_credentials_file("[default]\naws_access_key_id=A\n", "default");
+  REQUIRE(!incomplete);
+  CHECK(incomplete.error().message.find("SECRET") == std::string::npos);
+
+  testing::TempDir dir;
+  const auto file = dir / "s3";
+  { std::ofstream(file) << text; }
+  ::chmod(file.c_str(), 0640);
+  auto loose = credentials_from_file(file);
+  REQUIRE(!loose);
+  CHECK(loose.error().code == "s3_credentials");
+  CHECK(loose.error().message.find("SECRET1") == std::string::npos);
+  ::chmod(file.c_str(), 0600);
+  REQUIRE(credentials_from_file(file, "backup"));
+
+  std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", "AKE"}, {"AWS_SECRET_ACCESS_KEY", "SKE"},
+                                            {"AWS_SESSION_TOKEN", "TKE"}};
+  auto lookup = [&](std::string_view n) -> std::optional<std::string> {
+    auto it = env.find(std::string(n));
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  };
+  auto e = credentials_from_env(lookup);
+  REQUIRE(e);
+  CHECK(e->access_key_id == "AKE");
+  CHECK(e->session_token.reveal() == "TKE");
+
+  CHECK(credentials_from_systemd("s3", "default", lookup).error().code == "s3_credentials");
+  env["CREDENTIALS_DIRECTORY"] = dir.path().string();
+  ::chmod(file.c_str(), 0640);  // systemd's ACL mask shows as group bits: allowed there
+  auto sd = credentials_from_systemd("s3", "default", lookup);
+  REQUIRE(sd);
+  CHECK(sd->secret_access_key.reveal() == "SECRET1");
+  ::chmod(file.c_str(), 0644);
+  CHECK(credentials_from_systemd("s3", "default", lookup).error().code == "s3_credentials");
+  CHECK(credentials_from_systemd("../s3", "default", lookup).error().code == "s3_credentials");
+}
+
+TEST_CASE("part sizes stay within S3's limits and grow with the stream", "[unit][s3]") {
+  const std::uint64_t MiB = 1024 * 1024;
+  CHECK(part_size_for(1, 5 * MiB) == 5 * MiB);
+  CHECK(part_size_for(1000, 5 * MiB) == 5 * MiB);
+  CHECK(part_size_for(1001, 5 * MiB) == 10 * MiB);
+  CHECK(part_size_for(10000, 5 * MiB) == 2560 * MiB);
+  // 10,000 parts from the 5 MiB minimum cover 5 MiB * 1000 * (2^10 - 1), about 4.88 TiB.
+  std::uint64_t total = 0;
+  for (int n = 1; n <= kMaxParts; ++n) {
+    const std::uint64_t s = part_size_for(n, 5 * MiB);
+    CHECK((s >= kMinPartSize && s <= kMaxPartSize));
+    total += s;
+  }
+  CHECK(total == 5 * MiB * 1000 * 1023);
+  MultipartOptions o;
+  CHECK(base_part_size(o) == 5 * MiB);
+  o.min_part_size = 1;  // never below S3's minimum
+  CHECK(base_part_size(o) == 5 * MiB);
+  o.size_hint = 200ull * 1024 * MiB;  // 200 GiB: 21 MiB parts fit in 10,000
+  CHECK(base_part_size(o) == 21 * MiB);
+  CHECK(base_part_size(o) * kMaxParts >= o.size_hint);
+}
+
+TEST_CASE("backoff is full jitter under an exponential ceiling", "[unit][s3]") {
+  RetryOptions o;
+  o.base_delay = std::chrono::milliseconds(100);
+  o.max_delay = std::chrono::milliseconds(1000);
+  o.slow_down_base_delay = std::chrono::milliseconds(400);
+  CHECK(backoff_delay(o, 1, false, 0.5).count() == 50);
+  CHECK(backoff_delay(o, 3, false, 1.0).count() == 400);
+  CHECK(backoff_delay(o, 10, false, 1.0).count() == 1000);
+  CHECK(backoff_delay(o, 1, true, 1.0).count() == 400);
+  CHECK(backoff_delay(o, 2, false, 0.0).count() == 0);
+  auto j = default_jitter();
+  for (int i = 0; i < 100; ++i) {
+    const double x = j();
+    CHECK((x >= 0.0 && x < 1.0));
+  }
+}
+
+TEST_CASE("the XML helpers read S3's answers", "[unit][s3]") {
+  const std::string doc =
+      "<?xml version=\"1.0\"?><ListBucketResult xmlns=\"x\"><IsTruncated>true</IsTruncated>"
+      "<Contents><Key>a&amp;b</Key><Size>3</Size><ETag>&quot;e&quot;</ETag></Contents>"
+      "<Contents><Key>c&#x20;d</Key><Size>4</Size></Contents><KeyCount>2</KeyCount>"
+      "<NextContinuationToken>t/1=</NextContinuationToken></ListBucketResult>";
+  CHECK(xml::root(doc) == "ListBucketResult");
+  const auto items = xml::elements(doc, "Contents");
+  REQUIRE(items.size() == 2);
+  CHECK(xml::text(items[0], "Key") == "a&b");
+  CHECK(xml::text(items[0], "ETag") == "\"e\"");
+  CHECK(xml::text(items[1], "Key") == "c d");
+  CHECK(xml::text(doc, "Key") == "a&b");  // not confused by <KeyCount>
+  CHECK(xml::text(doc, "KeyCount") == "2");
+  CHECK(xml::text(doc, "NextContinuationToken") == "t/1=");
+  CHECK(!xml::text(doc, "Missing"));
+  CHECK(xml::escape("<a&'\">") == "&lt;a&amp;&apos;&quot;&gt;");
+}
+
+}  // namespace
