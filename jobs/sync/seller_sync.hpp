@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "jobs/sync/sync_store.hpp"
+#include "queue/outcome.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -40,12 +41,12 @@ std::string sync_group(std::int64_t seller_id);
 
 class SyncMetrics;
 
-// Runs a whole request. Success: every data type is synced up to its window end. Errors:
+// Runs a whole request. Done: every data type is synced up to its window end. Otherwise:
 // queue::defer_until(...) when a rate limit (or a 429) says to come back later (progress is kept),
-// "permanent" when the seller needs re-authorization, is not active or has no token, and the
-// failing step's error otherwise (the queue retries; the next run resumes at the last committed
+// queue::permanent(...) when the seller needs re-authorization, is not active or has no token, and
+// the failing step's error otherwise (the queue retries; the next run resumes at the last committed
 // page).
-boost::asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics,
+boost::asio::awaitable<queue::HandlerOutcome> run_seller_sync(JobContext& ctx, SyncMetrics& metrics,
                                                const SyncRequest& request);
 
 }  // namespace blazed::jobs::sync

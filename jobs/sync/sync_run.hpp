@@ -8,6 +8,7 @@
 #include "jobs/sync/sync_metrics.hpp"
 #include "jobs/sync/sync_store.hpp"
 #include "jobs/sync/sync_window.hpp"
+#include "queue/outcome.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -46,8 +47,9 @@ struct RunTarget {
   FetchOptions fetch;
 };
 
-// Fills `report` as pages commit, so a caller sees the progress of a run that failed.
-boost::asio::awaitable<Status> sync_data_type(RunDeps deps, const RunTarget& target, RunReport& report);
+// Fills `report` as pages commit, so a caller sees the progress of a run that failed. Deferred
+// when the seller's rate limit has no token left (progress kept).
+boost::asio::awaitable<queue::HandlerOutcome> sync_data_type(RunDeps deps, const RunTarget& target, RunReport& report);
 
 // The window rules of a data type: orders use one window up to now - kMinimumEndAge;
 // transactions windows of at most 180 days.
