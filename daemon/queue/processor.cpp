@@ -3,7 +3,6 @@
 #include "queue/processor.hpp"
 
 #include "core/log.hpp"
-#include "queue/defer.hpp"
 #include "queue/event.hpp"
 #include "queue/scripts.hpp"
 #include "redis/backoff.hpp"
@@ -338,7 +337,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     const Job& job = run->job;
     const JobType* type = handlers_.find(job.type);
     std::string dead_reason;
-    Status result;
+    HandlerOutcome result;
     int max_attempts = 1;
     try {
       if (type == nullptr) {
@@ -353,7 +352,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
         }
       }
     } catch (const std::exception&) {
-      result = make_error("exception", "the handler threw");
+      result = retry(make_error("exception", "the handler threw"));
     }
     if (run->detached) {
       finished(job);
@@ -361,25 +360,24 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     }
     auto took = std::chrono::duration_cast<microseconds>(steady::now() - run->started);
     stats_.duration.observe(took);
-    if (dead_reason.empty() && result) {
+    if (dead_reason.empty() && result.is_done()) {
       acks_.push_back(Ack{job.id, job.token, job.unique_key, job.group,
                           make_report(*run, Outcome::completed)});
       finished(job);
       co_return;
     }
 
-    if (dead_reason.empty()) {
-      if (auto until = deferred_until_ms(result.error())) {
-        co_await defer(*run, *until);
-        finished(job);
-        co_return;
-      }
+    if (const Defer* d = result.deferral(); dead_reason.empty() && d != nullptr) {
+      co_await defer(*run, unix_millis(d->until));
+      finished(job);
+      co_return;
     }
 
     // A failed attempt: retry after a backoff, or bury it in the dead set with the reason.
-    std::string error = dead_reason.empty() ? result.error().code + ": " + result.error().message
+    std::string error = dead_reason.empty() ? result.error()->code + ": " + result.error()->message
                                             : dead_reason;
-    if (dead_reason.empty() && result.error().code == "permanent") dead_reason = "permanent failure";
+    if (dead_reason.empty() && std::holds_alternative<Permanent>(result.kind()))
+      dead_reason = "permanent failure";
     if (dead_reason.empty() && job.attempt >= max_attempts) dead_reason = "out of attempts";
     bool dead = !dead_reason.empty();
     std::int64_t at_ms = unix_millis(clock_.now());
@@ -444,7 +442,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     report(make_report(run, outcome));
   }
 
-  awaitable<Status> run_handler(const JobType& type, Run& run) {
+  awaitable<HandlerOutcome> run_handler(const JobType& type, Run& run) {
     using namespace asio::experimental::awaitable_operators;
     milliseconds timeout = run.job.timeout.count() > 0 ? run.job.timeout : type.timeout;
     asio::steady_timer timer(ex_, timeout);
@@ -453,7 +451,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
                        timer.async_wait(asio::as_tuple(asio::use_awaitable)));
     if (r.index() == 0) co_return std::get<0>(std::move(r));
     if (!run.detached) ++stats_.timed_out;
-    co_return make_error("timeout", "the job ran past its timeout and was cancelled");
+    co_return retry(make_error("timeout", "the job ran past its timeout and was cancelled"));
   }
 
   // --- idle waker: blocks on the wake-up list while the queue is empty ----------------------

@@ -35,7 +35,7 @@ TEST_CASE("a killed processor's job is recovered after its lease and re-run else
 
   std::vector<std::pair<std::int64_t, int>> runs;
   Handlers hb;
-  auto record = [&](const Job& j) -> asio::awaitable<Status> {
+  auto record = [&](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
     runs.emplace_back(j.id, j.attempt);
     co_return Status{};
   };
@@ -57,7 +57,7 @@ TEST_CASE("a worker whose lease was recovered and re-claimed cannot ack the new 
   Gate second_gate(f.io);
   int runs = 0;
   Handlers h;
-  h.add("sync", {[&](const Job&) -> asio::awaitable<Status> {
+  h.add("sync", {[&](const Job&) -> asio::awaitable<queue::HandlerOutcome> {
                    Gate& g = ++runs == 1 ? slow_gate : second_gate;
                    co_await g.wait();
                    co_return Status{};
@@ -95,7 +95,7 @@ TEST_CASE("a running job whose lease was lost is cancelled at the next heartbeat
   std::vector<int> attempts;
   std::vector<bool> cancelled;
   Handlers h;
-  h.add("sync", {[&](const Job& j) -> asio::awaitable<Status> {
+  h.add("sync", {[&](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
                    attempts.push_back(j.attempt);
                    cancelled.push_back(!(co_await never.wait()));
                    co_return Status{};
