@@ -27,7 +27,6 @@ constexpr const char* kSellersForCadence = R"(
 // Enqueues due seller syncs; wakes at the next seller's slot (at most every 30 s, so sellers
 // connected meanwhile are seen soon).
 asio::awaitable<void> run_sync_cadence(Parts& p) {
-  asio::steady_timer timer(p.io);
   log::Logger logger("cadence");
   while (true) {
     std::vector<jobs::sync::SellerSyncState> sellers;
@@ -50,8 +49,8 @@ asio::awaitable<void> run_sync_cadence(Parts& p) {
       auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - p.clock.now());
       wait = std::clamp(until, std::chrono::milliseconds(100), wait);
     }
-    timer.expires_after(wait);
-    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [ec] = co_await p.clock.wait_for(p.io.get_executor(), wait,
+                                          asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
   }
 }
