@@ -167,9 +167,15 @@ TEST_CASE("a job past its timeout is cancelled and the attempt counts as failed"
   Handlers h;
   h.add("slow", {gated(never, &cancelled), 3, 60s, 1s, 1s});
   EnqueueOptions o;
-  o.timeout = 50ms;  // the per-job timeout overrides the type's 60 s
+  o.timeout = 5s;  // the per-job timeout overrides the type's 60 s
   auto id = f.enqueue("slow", "{}", o);
   auto p = f.processor(std::move(h));
+  // The run's timeout waits on the clock beside the heartbeat.
+  f.wait_for([&] { return p->running() == 1 && f.clock.waiting() == 2; });
+  f.clock.advance(4s);
+  f.io.poll();
+  CHECK(f.reports.empty());
+  f.clock.advance(1s);
   f.wait_reports(1);
   CHECK(cancelled);
   CHECK(f.reports[0].outcome == Outcome::retried);
@@ -271,11 +277,14 @@ TEST_CASE("graceful stop: running jobs finish until the deadline, the rest go ba
   asio::co_spawn(
       f.io,
       [&]() -> asio::awaitable<void> {
-        co_await p->stop(300ms);
+        co_await p->stop(30s);
         stopped = true;
       },
       asio::detached);
   quick_gate.open();  // finishes within the deadline; "stuck" does not
+  f.wait_for([&] { return p->running() == 1; });
+  CHECK_FALSE(stopped);  // still within the deadline, waiting for "stuck"
+  f.clock.advance(30s);
   f.wait_for([&] { return stopped; });
   CHECK(stuck_cancelled);
   CHECK(p->stats().completed == 1);
