@@ -81,6 +81,10 @@ int run_daemon(const std::string& path) {
     io.stop();
   });
   io.run();
+  // The stop steps cancelled every wait; let those cancellations complete (their coroutines end
+  // and free their timers) before the parts and the loop are destroyed.
+  io.restart();
+  io.poll();
   return exit_code;
 }
 

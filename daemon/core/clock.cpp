@@ -2,8 +2,9 @@
 #include "core/clock.hpp"
 
 #include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/consign.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
@@ -16,12 +17,41 @@ namespace blazed {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// Completes a SystemClock wait: keeps the timer alive until then, and clears the waiter's
+// cancellation slot first. The timer installed its cancellation handler in that slot, and the
+// handler points into the timer: a signal emitted after the wait (a loop's stop() after its last
+// wait ended) must find the slot empty, not a handler of a freed timer.
+struct TimerCompletion {
+  using cancellation_slot_type = asio::cancellation_slot;
+  using executor_type = asio::any_completion_executor;
+
+  Clock::WaitHandler handler;
+  std::shared_ptr<asio::steady_timer> timer;
+  asio::any_completion_executor executor;
+
+  [[nodiscard]] cancellation_slot_type get_cancellation_slot() const noexcept {
+    return asio::get_associated_cancellation_slot(handler);
+  }
+  [[nodiscard]] executor_type get_executor() const noexcept { return executor; }
+  void operator()(boost::system::error_code ec) {
+    if (auto slot = get_cancellation_slot(); slot.is_connected()) slot.clear();
+    timer.reset();
+    std::move(handler)(ec);
+  }
+};
+
+}  // namespace
+
 void SystemClock::start_wait(const asio::any_io_executor& ex, time_point t,
                              WaitHandler handler) const {
   const auto left = t - now();
   auto timer = std::make_shared<asio::steady_timer>(ex, std::chrono::duration_cast<asio::steady_timer::duration>(left));
-  // The timer's own per-operation cancellation takes the handler's slot.
-  timer->async_wait(asio::consign(std::move(handler), timer));
+  auto executor = asio::get_associated_executor(handler, ex);
+  // The timer's own per-operation cancellation takes the handler's slot (TimerCompletion).
+  auto& waiting = *timer;
+  waiting.async_wait(TimerCompletion{std::move(handler), std::move(timer), std::move(executor)});
 }
 
 // Pending waits by id. A wait leaves the map exactly once: by advance() (success) or by its

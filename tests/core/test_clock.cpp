@@ -141,3 +141,16 @@ TEST_CASE("a SystemClock wait completes, and is aborted when cancelled") {
   REQUIRE(cancelled);
   CHECK(*cancelled == asio::error::operation_aborted);
 }
+
+TEST_CASE("a signal emitted after a SystemClock wait ended finds nothing to cancel") {
+  // A loop's stop() emits its wake signal after its last wait may have completed: the slot must
+  // not still hold the freed timer's cancellation handler.
+  asio::io_context io;
+  std::optional<error_code> done;
+  asio::cancellation_signal wake;
+  start_wait(io, SystemClock::instance(), 1ms, done, wake.slot());
+  io.run();
+  REQUIRE(done);
+  CHECK_FALSE(*done);
+  wake.emit(asio::cancellation_type::terminal);  // a use after free (ASan) before the slot was cleared
+}

@@ -149,7 +149,7 @@ TEST_CASE("sync: a 429 defers to the bucket's due time and slows the bucket once
 TEST_CASE("sync: invalid_grant audits the seller's re-authorization", "[unit][sync]") {
   SyncWorld w;
   w.pages.script = {FakePages::fail("lwa_invalid_grant")};
-  REQUIRE_FALSE(w.run());
+  REQUIRE(outcome_of(w.run()) == "permanent");
   REQUIRE(w.audit.events.size() == 2);
   CHECK(w.audit.events[0].outcome == "needs_reauth");
   CHECK(w.audit.events[1].action == "seller.needs_reauth");
@@ -162,7 +162,7 @@ TEST_CASE("sync: the rate header sets the bucket's rate once per value", "[unit]
   auto second = FakePages::page(1);
   second.rate_limit = "0.0056";
   w.pages.script = {first, second};
-  REQUIRE(w.run());
+  REQUIRE(outcome_of(w.run()) == "done");
   CHECK(w.gate.rates == std::vector<double>{0.0056});
 }
 
@@ -181,7 +181,7 @@ TEST_CASE("sync: a crash mid-run resumes at the stored token, in the same window
   w.clock.advance(std::chrono::minutes(5));
   w.pages.calls.clear();
   w.pages.script = {FakePages::page(1)};
-  REQUIRE(w.run());
+  REQUIRE(outcome_of(w.run()) == "done");
   REQUIRE(w.pages.calls.size() == 1);
   CHECK(w.pages.calls[0].token == "t1");
   CHECK(w.pages.calls[0].window.after == window.after);
