@@ -16,10 +16,12 @@
 
 PG_CLUSTER_BIN=${PG_CLUSTER_BIN:-/usr/lib/postgresql/15/bin}
 
-# Runs a command as the cluster's owner: postgres when we are root, else ourselves.
+# Runs a command as the cluster's owner: postgres when we are root, else ourselves. As postgres it
+# runs from /: postgres may not enter the caller's directory (a clone under /root), and pg_ctl
+# complains when it cannot. Paths given to it must be absolute.
 _pg_cluster_as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -83,6 +85,7 @@ pg_cluster_start() {
 pg_cluster_stop() {
   local dir=$1
   [ -f "$dir/data/PG_VERSION" ] || return 0
+  dir=$(cd "$dir" && pwd)
   if _pg_cluster_as_owner "$PG_CLUSTER_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     _pg_cluster_as_owner "$PG_CLUSTER_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
   fi

@@ -10,11 +10,12 @@ const readline = require('node:readline');
 const SERVER = path.join(__dirname, 'server.js');
 
 // Resolves to a started server: {port, ca, adminUrl} from its start-up line, and helpers.
-// opts.config: object written to a config file; opts.command: argv prefix (e.g. setpriv ...).
+// opts.config: object written to a config file; opts.command: argv prefix (e.g. setpriv ...);
+// opts.script: the server.js to run (default: this folder's).
 async function startServer(opts = {}) {
   // A dir the caller gave is theirs to remove; a temporary one goes with stop().
   const dir = opts.dir || fs.mkdtempSync(path.join(os.tmpdir(), 'spapi-server-'));
-  const args = [SERVER, '--state-dir', path.join(dir, 'state')];
+  const args = [opts.script || SERVER, '--state-dir', path.join(dir, 'state')];
   if (opts.config) {
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(opts.config));
     args.push('--config', path.join(dir, 'config.json'));
@@ -31,10 +32,14 @@ async function startServer(opts = {}) {
   const info = JSON.parse(line);
   const ca = fs.readFileSync(info.ca);
   const agent = new https.Agent({ ca, keepAlive: true });
+  // Requests go to the address the server printed, never to a resolved name: `localhost` may
+  // resolve to ::1 first (Debian's /etc/hosts) and Node 18 does not fall back to 127.0.0.1.
+  const address = new URL(info.admin).hostname;
 
   // Plain request: resolves {status, headers, text, json()} or rejects on a transport error.
-  const request = (method, target, { headers = {}, body, host = '127.0.0.1' } = {}) => new Promise((resolve, reject) => {
-    const req = https.request({ host, servername: host === '127.0.0.1' ? undefined : host, port: info.port, path: target, method, agent, headers }, (res) => {
+  // `name`: the host name the client asks for (SNI) and checks the certificate against.
+  const request = (method, target, { headers = {}, body, name } = {}) => new Promise((resolve, reject) => {
+    const req = https.request({ host: address, servername: name, port: info.port, path: target, method, agent, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('aborted', () => reject(new Error('aborted')));
