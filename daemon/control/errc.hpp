@@ -1,7 +1,7 @@
 // Owns the error codes of daemon/control: each declared once, each listed in docs/errors.md.
 #pragma once
 
-#include "core/error.hpp"
+#include "core/error_code.hpp"
 
 #include <array>
 
@@ -23,6 +23,10 @@ inline constexpr ErrorCode socket_in_use{"socket_in_use", "daemon/control"};
 inline constexpr ErrorCode socket_path{"socket_path", "daemon/control"};
 
 // Every code above, for the check against docs/errors.md.
-inline constexpr std::array all{bad_json, not_object, missing_command, unknown_command, bad_args, line_too_long, idle_timeout, shutting_down, internal, bad_command, duplicate_command, peer_credentials, socket_in_use, socket_path};
+inline constexpr std::array all{
+    bad_json, not_object, missing_command, unknown_command, bad_args, line_too_long, idle_timeout,
+    shutting_down, internal, bad_command, duplicate_command, peer_credentials, socket_in_use,
+    socket_path
+};
 
 }  // namespace blazed::control::errc

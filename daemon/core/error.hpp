@@ -7,19 +7,9 @@
 
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <utility>
 
 namespace blazed {
-
-// One error code, declared once in its domain's errc.hpp (blazed::errc for the shared ones) and
-// listed in docs/errors.md. `name` is what travels: replies, Redis, logs and metrics.
-struct ErrorCode {
-  std::string_view name;
-  std::string_view domain;  // the folder that declares it, e.g. "daemon/pg" or "jobs/sync"
-
-  friend constexpr bool operator==(ErrorCode a, ErrorCode b) { return a.name == b.name; }
-};
 
 // An expected failure. `code` is stable and machine-readable ("timeout", "bad_config",
 // "redis_unavailable"...); `message` is for humans and must never carry a secret or PII.
@@ -27,9 +17,7 @@ struct Error {
   // A two-argument constructor (not an aggregate) so that Result<std::string> is unambiguous:
   // C++20 would otherwise let a lone string initialise an Error.
   Error() = default;
-  // From a code read off the wire (a reply, Redis); code built here use ErrorCode.
   Error(std::string c, std::string m) : code(std::move(c)), message(std::move(m)) {}
-  Error(ErrorCode c, std::string m) : code(c.name), message(std::move(m)) {}
 
   std::string code;
   std::string message;
@@ -38,7 +26,6 @@ struct Error {
   [[nodiscard]] Error context(std::string_view op) const {
     return Error{code, std::string(op) + ": " + message};
   }
-  [[nodiscard]] bool is(ErrorCode c) const { return code == c.name; }
   friend bool operator==(const Error&, const Error&) = default;
 };
 
@@ -73,9 +60,5 @@ using Status = Result<void>;
 inline Error make_error(std::string code, std::string message) {
   return Error{std::move(code), std::move(message)};
 }
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
-
-// Lets a code held as a string (Error::code) compare with a declared code.
-inline bool operator==(const std::string& code, ErrorCode c) { return code == c.name; }
 
 }  // namespace blazed

@@ -1,7 +1,7 @@
 // Owns the error codes of daemon/http: each declared once, each listed in docs/errors.md.
 #pragma once
 
-#include "core/error.hpp"
+#include "core/error_code.hpp"
 
 #include <array>
 
@@ -19,6 +19,9 @@ inline constexpr ErrorCode tls_error{"tls_error", "daemon/http"};
 inline constexpr ErrorCode tls_verify_failed{"tls_verify_failed", "daemon/http"};
 
 // Every code above, for the check against docs/errors.md.
-inline constexpr std::array all{http_bad_url, http_plain_refused, http_resolve_failed, http_connect_failed, http_timeout, http_io, http_protocol, http_too_large, tls_error, tls_verify_failed};
+inline constexpr std::array all{
+    http_bad_url, http_plain_refused, http_resolve_failed, http_connect_failed, http_timeout,
+    http_io, http_protocol, http_too_large, tls_error, tls_verify_failed
+};
 
 }  // namespace blazed::http::errc

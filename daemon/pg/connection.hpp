@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "core/error_code.hpp"
 #include "core/secret.hpp"
 #include "pg/param.hpp"
 #include "pg/rows.hpp"

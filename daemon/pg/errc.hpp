@@ -1,7 +1,7 @@
 // Owns the error codes of daemon/pg: each declared once, each listed in docs/errors.md.
 #pragma once
 
-#include "core/error.hpp"
+#include "core/error_code.hpp"
 
 #include <array>
 
@@ -32,6 +32,12 @@ inline constexpr ErrorCode audit_pii{"audit_pii", "daemon/pg"};
 inline constexpr ErrorCode audit_retention{"audit_retention", "daemon/pg"};
 
 // Every code above, for the check against docs/errors.md.
-inline constexpr std::array all{pg_unavailable, pg_stopped, pg_error, pg_tx_aborted, pg_decode, invalid_numeric, pg_statement_timeout, pg_lock_timeout, pg_unique_violation, pg_foreign_key_violation, pg_not_null_violation, pg_check_violation, pg_constraint_violation, pg_serialization_failure, pg_deadlock, pg_raised, pg_invalid_data, pg_bad_statement, schema_behind, migration_checksum_mismatch, audit_invalid, audit_pii, audit_retention};
+inline constexpr std::array all{
+    pg_unavailable, pg_stopped, pg_error, pg_tx_aborted, pg_decode, invalid_numeric,
+    pg_statement_timeout, pg_lock_timeout, pg_unique_violation, pg_foreign_key_violation,
+    pg_not_null_violation, pg_check_violation, pg_constraint_violation, pg_serialization_failure,
+    pg_deadlock, pg_raised, pg_invalid_data, pg_bad_statement, schema_behind,
+    migration_checksum_mismatch, audit_invalid, audit_pii, audit_retention
+};
 
 }  // namespace blazed::pg::errc

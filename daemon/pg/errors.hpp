@@ -13,6 +13,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "core/error_code.hpp"
 
 #include <string>
 #include <string_view>

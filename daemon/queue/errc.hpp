@@ -1,7 +1,7 @@
 // Owns the error codes of daemon/queue: each declared once, each listed in docs/errors.md.
 #pragma once
 
-#include "core/error.hpp"
+#include "core/error_code.hpp"
 
 #include <array>
 
@@ -15,6 +15,8 @@ inline constexpr ErrorCode permanent{"permanent", "daemon/queue"};
 inline constexpr ErrorCode exception{"exception", "daemon/queue"};
 
 // Every code above, for the check against docs/errors.md.
-inline constexpr std::array all{redis_protocol, bad_job, bad_queue_name, conflict, permanent, exception};
+inline constexpr std::array all{
+    redis_protocol, bad_job, bad_queue_name, conflict, permanent, exception
+};
 
 }  // namespace blazed::queue::errc

@@ -1,7 +1,7 @@
 // Owns the error codes of daemon/ratelimit: each declared once, each listed in docs/errors.md.
 #pragma once
 
-#include "core/error.hpp"
+#include "core/error_code.hpp"
 
 #include <array>
 

@@ -40,7 +40,7 @@ Error as_s3_error(Error e) {
                                                {http::errc::tls_verify_failed, errc::s3_tls},
                                                {http::errc::tls_error, errc::s3_tls}}};
   for (const Pair& p : kCodes) {
-    if (e.is(p.from)) {
+    if (e.code == p.from) {
       e.code = p.to.name;
       break;
     }

@@ -1,7 +1,7 @@
 // Owns the error codes of daemon/spapi: each declared once, each listed in docs/errors.md.
 #pragma once
 
-#include "core/error.hpp"
+#include "core/error_code.hpp"
 
 #include <array>
 
@@ -23,6 +23,10 @@ inline constexpr ErrorCode spapi_server_error{"spapi_server_error", "daemon/spap
 inline constexpr ErrorCode spapi_unexpected_status{"spapi_unexpected_status", "daemon/spapi"};
 
 // Every code above, for the check against docs/errors.md.
-inline constexpr std::array all{invalid_argument, lwa_error, lwa_invalid_client, lwa_invalid_grant, lwa_malformed, lwa_server_error, lwa_throttled, spapi_malformed, spapi_invalid_input, spapi_unauthorized, spapi_not_found, spapi_throttled, spapi_server_error, spapi_unexpected_status};
+inline constexpr std::array all{
+    invalid_argument, lwa_error, lwa_invalid_client, lwa_invalid_grant, lwa_malformed,
+    lwa_server_error, lwa_throttled, spapi_malformed, spapi_invalid_input, spapi_unauthorized,
+    spapi_not_found, spapi_throttled, spapi_server_error, spapi_unexpected_status
+};
 
 }  // namespace blazed::spapi::errc

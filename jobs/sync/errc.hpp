@@ -1,7 +1,7 @@
 // Owns the error codes of jobs/sync: each declared once, each listed in docs/errors.md.
 #pragma once
 
-#include "core/error.hpp"
+#include "core/error_code.hpp"
 
 #include <array>
 
@@ -16,6 +16,8 @@ inline constexpr ErrorCode defer{"defer", "jobs/sync"};
 inline constexpr ErrorCode no_page{"no_page", "jobs/sync"};
 
 // Every code above, for the check against docs/errors.md.
-inline constexpr std::array all{bad_payload, seller_inactive, spapi_not_configured, sync_state_missing, no_token, defer, no_page};
+inline constexpr std::array all{
+    bad_payload, seller_inactive, spapi_not_configured, sync_state_missing, no_token, defer, no_page
+};
 
 }  // namespace blazed::jobs::sync::errc

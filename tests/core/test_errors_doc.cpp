@@ -76,7 +76,7 @@ struct DocRow {
 std::map<std::string, DocRow> documented() {
   std::map<std::string, DocRow> out;
   std::istringstream doc(read_file(root / "docs" / "errors.md"));
-  const std::regex heading(R"(^## .*`([a-z_/]+)`\s*$)");
+  const std::regex heading(R"(^## .*`([a-z0-9_/]+)`\s*$)");
   const std::regex row(R"(^\| `([a-z0-9_]+)` \|([^|]+)\|([^|]+)\|\s*$)");
   std::string folder;
   std::string line;
