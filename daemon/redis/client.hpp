@@ -7,7 +7,6 @@
 #include "core/secret.hpp"
 #include "redis/args.hpp"
 #include "redis/endpoint.hpp"
-#include "redis/errc.hpp"
 #include "redis/reply.hpp"
 #include "redis/script.hpp"
 
@@ -59,7 +58,7 @@ class RedisClient {
   // Starts connecting, and reconnecting with capped exponential backoff whenever the connection
   // is lost, until stop(). Returns at once.
   void start();
-  // Stops reconnecting and closes the connection; in-flight commands fail errc::redis_unavailable.
+  // Stops reconnecting and closes the connection; in-flight commands fail "redis_unavailable".
   void stop();
 
   // Connected and authenticated: commands can be sent.
