@@ -3,12 +3,13 @@
 // within what is left of shutdown.deadline.
 #include "app/app.hpp"
 
+#include "app/parts.hpp"
+#include "app/reload_keyring.hpp"
 #include "config/loader.hpp"
+#include "core/errc.hpp"
 #include "core/log.hpp"
 #include "core/redact.hpp"
 #include "jobs/duty.hpp"
-#include "app/parts.hpp"
-#include "app/reload_keyring.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -153,7 +154,7 @@ asio::awaitable<int> Server::run() {
     // A bad file or key directory is not fixed by restarting (78 stops systemd's restarts);
     // anything else (a database down) may be.
     const auto& code = started.error().code;
-    co_return code == "bad_config" || code.starts_with("keyring_") ? kExitConfig : kExitUnavailable;
+    co_return code == blazed::errc::bad_config || code.starts_with("keyring_") ? kExitConfig : kExitUnavailable;
   }
   p.notifier.ready();
   p.notifier.status("running");

@@ -1,8 +1,9 @@
 // Owns `blazed keys generate`: argument parsing, the default id, and its exit codes.
 #include "app/keys_cli.hpp"
 
-#include "crypto/key_file.hpp"
 #include "app/app.hpp"
+#include "crypto/errc.hpp"
+#include "crypto/key_file.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -55,7 +56,7 @@ int generate(const std::vector<std::string>& args) {
   auto written = crypto::generate_key_file(*dir, key_id);
   if (!written) {
     std::fprintf(stderr, "blazed keys generate: %s\n", written.error().message.c_str());
-    return written.error().code == "keyring_key_exists" ? kKeysExitExists : kExitFailure;
+    return written.error().code == crypto::errc::keyring_key_exists ? kKeysExitExists : kExitFailure;
   }
   // The id only: the key bytes never leave the file.
   std::printf("%s\n", key_id.c_str());

@@ -1,10 +1,11 @@
 // Owns building the daemon's connections to the outside: secrets resolved (and registered with
 // the redactor), Redis, PostgreSQL with the schema check, the keyring, and the SP-API clients.
+#include "app/parts.hpp"
 #include "config/loader.hpp"
+#include "core/errc.hpp"
 #include "core/redact.hpp"
 #include "crypto/key_memory.hpp"
 #include "pg/migrate.hpp"
-#include "app/parts.hpp"
 #include "spapi/from_config.hpp"
 
 namespace blazed::app {
@@ -17,7 +18,7 @@ Result<std::optional<Secret>> resolve_optional(const std::optional<config::Secre
                                                std::string_view key) {
   if (!ref) return std::optional<Secret>();
   auto s = config::resolve_secret(*ref);
-  if (!s) return Error("bad_config", std::string(key) + ": " + s.error().message);
+  if (!s) return Error(blazed::errc::bad_config, std::string(key) + ": " + s.error().message);
   register_secret(*s);
   return std::optional<Secret>(std::move(*s));
 }
@@ -89,7 +90,7 @@ Status start_spapi(Parts& p) {
     return {};
   }
   if (!p.config.spapi.client_secret)
-    return Error("bad_config", "spapi.client_secret must be set when spapi.client_id is");
+    return Error(blazed::errc::bad_config, "spapi.client_secret must be set when spapi.client_id is");
   auto secret = resolve_optional(p.config.spapi.client_secret, "spapi.client_secret");
   if (!secret) return secret.error();
   auto setup = spapi::setup_from_config(p.config.spapi, std::move(**secret));

@@ -1,6 +1,8 @@
 // Owns reading peer credentials and the allow-list check (see peer.hpp).
 #include "control/peer.hpp"
 
+#include "control/errc.hpp"
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,7 +16,7 @@ Result<Peer> read_peer(int fd) {
   ucred cred{};
   socklen_t len = sizeof cred;
   if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
-    return make_error("peer_credentials", std::string("SO_PEERCRED failed: ") + std::strerror(errno));
+    return make_error(errc::peer_credentials, std::string("SO_PEERCRED failed: ") + std::strerror(errno));
   }
   Peer peer{cred.pid, cred.uid, cred.gid, {}};
   // SO_PEERGROUPS answers ERANGE with the size it needs when the buffer is too small.

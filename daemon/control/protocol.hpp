@@ -2,6 +2,8 @@
 // Request a handler sees, the reply lines, and the stable error codes.
 #pragma once
 
+#include "control/errc.hpp"
+#include "core/errc.hpp"
 #include "core/error.hpp"
 
 #include <boost/json/object.hpp>
@@ -17,17 +19,17 @@ namespace blazed::control {
 
 // Error codes the server itself produces (handlers add their own, e.g. "not_found").
 namespace codes {
-inline constexpr const char* bad_json = "bad_json";            // the line is not JSON
-inline constexpr const char* not_object = "not_object";        // JSON, but not an object
-inline constexpr const char* missing_command = "missing_command";
-inline constexpr const char* unknown_command = "unknown_command";
-inline constexpr const char* bad_args = "bad_args";            // args missing, wrong type or invalid
-inline constexpr const char* line_too_long = "line_too_long";  // connection closed after it
-inline constexpr const char* idle_timeout = "idle_timeout";    // connection closed after it
-inline constexpr const char* busy = "busy";                    // too many clients; closed
-inline constexpr const char* forbidden = "forbidden";          // peer not allowed; closed
-inline constexpr const char* shutting_down = "shutting_down";
-inline constexpr const char* internal = "internal";            // a handler threw
+inline constexpr const char* bad_json = errc::bad_json.name.data();  // the line is not JSON
+inline constexpr const char* not_object = errc::not_object.name.data();  // JSON, but not an object
+inline constexpr const char* missing_command = errc::missing_command.name.data();
+inline constexpr const char* unknown_command = errc::unknown_command.name.data();
+inline constexpr const char* bad_args = errc::bad_args.name.data();  // args missing, wrong type or invalid
+inline constexpr const char* line_too_long = errc::line_too_long.name.data();  // connection closed after it
+inline constexpr const char* idle_timeout = errc::idle_timeout.name.data();  // connection closed after it
+inline constexpr const char* busy = blazed::errc::busy.name.data();  // too many clients; closed
+inline constexpr const char* forbidden = blazed::errc::forbidden.name.data();  // peer not allowed; closed
+inline constexpr const char* shutting_down = errc::shutting_down.name.data();
+inline constexpr const char* internal = errc::internal.name.data();  // a handler threw
 }  // namespace codes
 
 // Who is on the other end, from the kernel (SO_PEERCRED / SO_PEERGROUPS) at connect time.

@@ -1,13 +1,15 @@
 // Owns the table of control commands (see registry.hpp).
 #include "control/registry.hpp"
 
+#include "control/errc.hpp"
+
 namespace blazed::control {
 
 Status CommandRegistry::register_command(std::string name, Handler handler, std::string summary) {
   std::lock_guard lock(mutex_);
-  if (name.empty() || !handler) return make_error("bad_command", "command needs a name and a handler");
+  if (name.empty() || !handler) return make_error(errc::bad_command, "command needs a name and a handler");
   if (entries_.contains(name)) {
-    return make_error("duplicate_command", "command \"" + name + "\" is already registered");
+    return make_error(errc::duplicate_command, "command \"" + name + "\" is already registered");
   }
   auto key = name;
   entries_.emplace(std::move(key), Entry{std::move(name), std::move(summary), std::move(handler)});

@@ -3,6 +3,7 @@
 
 #include "control/session.hpp"
 #include "control/socket_file.hpp"
+#include "core/errc.hpp"
 #include "metrics/registry.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -81,13 +82,13 @@ Status ControlServer::start() {
   boost::system::error_code ec;
   s.acceptor.open(Protocol(), ec);
   if (!ec) s.acceptor.bind(Protocol::endpoint(s.cfg.socket), ec);
-  if (ec) return make_error("bind", "cannot bind " + s.cfg.socket + ": " + ec.message());
+  if (ec) return make_error(blazed::errc::bind, "cannot bind " + s.cfg.socket + ": " + ec.message());
   // The mode is set before listen(), so nobody connects through a wider mode.
   if (auto st = set_socket_mode(s.cfg.socket, s.cfg.mode); !st) return st;
   struct stat st {};
   if (::stat(s.cfg.socket.c_str(), &st) == 0) s.socket_inode = st.st_ino;
   s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return make_error("bind", "cannot listen on " + s.cfg.socket + ": " + ec.message());
+  if (ec) return make_error(blazed::errc::bind, "cannot listen on " + s.cfg.socket + ": " + ec.message());
   asio::co_spawn(s.executor, s.accept_loop(), [state = state_](std::exception_ptr e) {
     if (!e) return;
     try {

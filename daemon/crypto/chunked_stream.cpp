@@ -6,6 +6,7 @@
 #include "crypto/cipher_context.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/envelope.hpp"
+#include "crypto/errc.hpp"
 #include "crypto/key_file.hpp"
 
 #include <openssl/evp.h>
@@ -34,14 +35,14 @@ std::uint32_t get_u32(const std::uint8_t* p) {
 }
 
 Error internal(std::string_view what) {
-  return make_error("crypto_internal", std::string("OpenSSL failed to ") + std::string(what));
+  return make_error(errc::crypto_internal, std::string("OpenSSL failed to ") + std::string(what));
 }
 
 class PrivRandom final : public RandomSource {
  public:
   Status fill(std::span<std::uint8_t> out) override {
     if (RAND_priv_bytes(out.data(), static_cast<int>(out.size())) != 1)
-      return make_error("crypto_random", "the CSPRNG failed");
+      return make_error(errc::crypto_random, "the CSPRNG failed");
     return {};
   }
 };
@@ -131,24 +132,24 @@ RandomSource& random_bytes() {
 
 Result<BackupHeader> parse_backup_header(std::span<const std::uint8_t> bytes) {
   if (bytes.size() >= 4 && !std::equal(bytes.begin(), bytes.begin() + 4, std::begin(kBackupMagic)))
-    return make_error("backup_malformed", "not a blazed backup (bad magic)");
-  if (bytes.size() < kFixedHeader) return make_error("backup_truncated", "backup ends inside its header");
+    return make_error(errc::backup_malformed, "not a blazed backup (bad magic)");
+  if (bytes.size() < kFixedHeader) return make_error(errc::backup_truncated, "backup ends inside its header");
   if (bytes[4] != kBackupVersion1)
-    return make_error("backup_unsupported_version",
+    return make_error(errc::backup_unsupported_version,
                       "backup format version " + std::to_string(bytes[4]) + " is not supported");
   BackupHeader h;
   h.chunk_size = get_u32(bytes.data() + 5);
   if (h.chunk_size < kMinChunkSize || h.chunk_size > kMaxChunkSize)
-    return make_error("backup_malformed", "chunk size " + std::to_string(h.chunk_size) + " is out of range");
+    return make_error(errc::backup_malformed, "chunk size " + std::to_string(h.chunk_size) + " is out of range");
   std::copy(bytes.begin() + 9, bytes.begin() + 25, h.backup_id.begin());
   const std::size_t id_len = bytes[25];
-  if (id_len == 0 || id_len > 64) return make_error("backup_malformed", "bad key id length");
+  if (id_len == 0 || id_len > 64) return make_error(errc::backup_malformed, "bad key id length");
   h.size = kFixedHeader + id_len + kNonceSize + kWrappedKeySize;
   if (bytes.size() < kFixedHeader + id_len)
-    return make_error("backup_truncated", "backup ends inside its header");
+    return make_error(errc::backup_truncated, "backup ends inside its header");
   h.key_id.assign(reinterpret_cast<const char*>(bytes.data() + kFixedHeader), id_len);
-  if (!valid_key_id(h.key_id)) return make_error("backup_malformed", "bad key id in the header");
-  if (bytes.size() < h.size) return make_error("backup_truncated", "backup ends inside its header");
+  if (!valid_key_id(h.key_id)) return make_error(errc::backup_malformed, "bad key id in the header");
+  if (bytes.size() < h.size) return make_error(errc::backup_truncated, "backup ends inside its header");
   return h;
 }
 
@@ -163,7 +164,7 @@ ChunkedWriter& ChunkedWriter::operator=(ChunkedWriter&&) noexcept = default;
 Result<ChunkedWriter> ChunkedWriter::create(const Key& kek, NonceSource& nonces,
                                             RandomSource& random, std::uint32_t chunk_size) {
   if (chunk_size < kMinChunkSize || chunk_size > kMaxChunkSize)
-    return make_error("backup_bad_chunk_size", "chunk size must be between " +
+    return make_error(errc::backup_bad_chunk_size, "chunk size must be between " +
                                                    std::to_string(kMinChunkSize) + " and " +
                                                    std::to_string(kMaxChunkSize) + " bytes");
   ChunkedWriter w;
@@ -223,7 +224,7 @@ Status ChunkedWriter::seal_chunk(std::span<const std::uint8_t> plain, bool final
 }
 
 Status ChunkedWriter::write(std::span<const std::uint8_t> plaintext, Bytes& out) {
-  if (finished_) return make_error("backup_finished", "write after finish");
+  if (finished_) return make_error(errc::backup_finished, "write after finish");
   if (!header_written_) {
     out.insert(out.end(), header_bytes_.begin(), header_bytes_.end());
     header_written_ = true;
@@ -249,7 +250,7 @@ Status ChunkedWriter::write(std::span<const std::uint8_t> plaintext, Bytes& out)
 }
 
 Status ChunkedWriter::finish(Bytes& out) {
-  if (finished_) return make_error("backup_finished", "finish called twice");
+  if (finished_) return make_error(errc::backup_finished, "finish called twice");
   if (auto st = write({}, out); !st) return st;
   if (auto st = seal_chunk(pending_, true, out); !st) return st;
   secure_wipe(pending_.data(), pending_.size());
@@ -276,12 +277,12 @@ Status ChunkedReader::read_header() {
   const std::span<const std::uint8_t> avail(buffer_.data() + consumed_, buffer_.size() - consumed_);
   auto parsed = parse_backup_header(avail);
   if (!parsed) {
-    if (parsed.error().code == "backup_truncated") return {};  // wait for more bytes
+    if (parsed.error().code == errc::backup_truncated) return {};  // wait for more bytes
     return fail(parsed.error());
   }
   const Key* kek = keyring_->find(parsed->key_id);
   if (kek == nullptr)
-    return fail(make_error("backup_unknown_key", "backup sealed under key '" + parsed->key_id +
+    return fail(make_error(errc::backup_unknown_key, "backup sealed under key '" + parsed->key_id +
                                                      "', which is not in the keyring"));
   const std::size_t id_len = parsed->key_id.size();
   const std::uint8_t* nonce = avail.data() + kFixedHeader + id_len;
@@ -300,7 +301,7 @@ Status ChunkedReader::read_header() {
       EVP_DecryptFinal_ex(ctx, dk.data() + outl, &finl) == 1;
   if (!ok) {
     secure_wipe(dk.data(), dk.size());
-    return fail(make_error("backup_wrong_key",
+    return fail(make_error(errc::backup_wrong_key,
                            "key '" + parsed->key_id +
                                "' does not open this backup's data key (other key bytes under "
                                "that id, or an altered header)"));
@@ -319,15 +320,15 @@ Status ChunkedReader::read_frame(Bytes& out, bool& progressed) {
   if (avail == 0) return {};
   const std::uint8_t* p = buffer_.data() + consumed_;
   if (final_seen_)
-    return fail(make_error("backup_trailing_data", "bytes follow the final chunk"));
+    return fail(make_error(errc::backup_trailing_data, "bytes follow the final chunk"));
   if (avail < kFrameHeaderSize) return {};
   const std::uint8_t flag = p[0];
   const std::uint32_t len = get_u32(p + 1);
   const std::string where = "chunk " + std::to_string(index_);
   if (flag != kFrameMore && flag != kFrameFinal)
-    return fail(make_error("backup_malformed", where + ": unknown flag byte"));
+    return fail(make_error(errc::backup_malformed, where + ": unknown flag byte"));
   if (len > header_->chunk_size || (flag == kFrameMore && len != header_->chunk_size))
-    return fail(make_error("backup_malformed", where + ": bad chunk length"));
+    return fail(make_error(errc::backup_malformed, where + ": bad chunk length"));
   if (avail < kFrameHeaderSize + len + kTagSize) return {};
 
   const std::span<const std::uint8_t> ct(p + kFrameHeaderSize, len);
@@ -344,11 +345,11 @@ Status ChunkedReader::read_frame(Bytes& out, bool& progressed) {
       if (j == index_) continue;
       if (cipher_->open(j, chunk_ad(digest_, j, flag, len), ct, tag, scratch.data())) {
         secure_wipe(scratch.data(), scratch.size());
-        return fail(make_error("backup_reordered", "chunk at position " + std::to_string(index_) +
+        return fail(make_error(errc::backup_reordered, "chunk at position " + std::to_string(index_) +
                                                        " belongs at position " + std::to_string(j)));
       }
     }
-    return fail(make_error("backup_tampered", where + " failed authentication (altered bytes, "
+    return fail(make_error(errc::backup_tampered, where + " failed authentication (altered bytes, "
                                                       "or a chunk of another backup)"));
   }
   consumed_ += kFrameHeaderSize + len + kTagSize;
@@ -377,11 +378,11 @@ Status ChunkedReader::feed(std::span<const std::uint8_t> ciphertext, Bytes& out)
 
 Status ChunkedReader::finish() {
   if (error_) return *error_;
-  if (!header_) return fail(make_error("backup_truncated", "backup ends inside its header"));
+  if (!header_) return fail(make_error(errc::backup_truncated, "backup ends inside its header"));
   if (buffer_.size() > consumed_)
-    return fail(make_error("backup_truncated", "backup ends inside chunk " + std::to_string(index_)));
+    return fail(make_error(errc::backup_truncated, "backup ends inside chunk " + std::to_string(index_)));
   if (!final_seen_)
-    return fail(make_error("backup_truncated", "backup ends after chunk " + std::to_string(index_) +
+    return fail(make_error(errc::backup_truncated, "backup ends after chunk " + std::to_string(index_) +
                                                    " without its final chunk"));
   return {};
 }

@@ -1,11 +1,13 @@
 // Owns format detection, upgrade detection, opening and rewrapping of stored ciphertexts.
 #include "crypto/ciphertext.hpp"
 
+#include "crypto/errc.hpp"
+
 namespace blazed::crypto {
 namespace {
 
 Error no_legacy_key() {
-  return make_error("crypto_no_legacy_key",
+  return make_error(errc::crypto_no_legacy_key,
                     "a legacy AES-256-CBC value was found but keyring.legacy_key is not set");
 }
 
@@ -27,7 +29,7 @@ Result<CiphertextInfo> inspect(const Keyring& keyring, std::span<const std::uint
     const Key* legacy = keyring.legacy();
     return CiphertextInfo{CiphertextFormat::legacy_cbc, legacy ? legacy->id() : std::string()};
   }
-  return make_error("crypto_malformed", "neither an envelope nor a legacy value");
+  return make_error(errc::crypto_malformed, "neither an envelope nor a legacy value");
 }
 
 bool needs_upgrade(const Keyring& keyring, const CiphertextInfo& info) noexcept {
@@ -42,7 +44,7 @@ Result<std::string> open_stored(const Keyring& keyring, const Aad& aad,
     if (legacy == nullptr) return no_legacy_key();
     return open_legacy_cbc(*legacy, stored);
   }
-  return make_error("crypto_malformed", "neither an envelope nor a legacy value");
+  return make_error(errc::crypto_malformed, "neither an envelope nor a legacy value");
 }
 
 Result<Secret> open_stored_secret(const Keyring& keyring, const Aad& aad,

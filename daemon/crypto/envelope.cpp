@@ -3,6 +3,7 @@
 
 #include "core/secret.hpp"
 #include "crypto/cipher_context.hpp"
+#include "crypto/errc.hpp"
 
 #include <array>
 #include <climits>
@@ -17,7 +18,7 @@ constexpr std::size_t kMaxField = 0xFFFF;
 Status check_aad(const Aad& aad) {
   for (std::string_view f : {aad.purpose, aad.table, aad.row_id})
     if (f.empty() || f.size() > kMaxField)
-      return make_error("crypto_bad_aad", "purpose, table and row id must each be 1-65535 bytes");
+      return make_error(errc::crypto_bad_aad, "purpose, table and row id must each be 1-65535 bytes");
   return {};
 }
 
@@ -56,7 +57,7 @@ class AadBytes {
 };
 
 Error internal(std::string_view what) {
-  return make_error("crypto_internal", std::string("OpenSSL failed to ") + std::string(what));
+  return make_error(errc::crypto_internal, std::string("OpenSSL failed to ") + std::string(what));
 }
 
 }  // namespace
@@ -66,22 +67,22 @@ bool is_envelope(std::span<const std::uint8_t> stored) noexcept {
 }
 
 Result<EnvelopeHeader> parse_envelope_header(std::span<const std::uint8_t> stored) {
-  if (!is_envelope(stored)) return make_error("crypto_malformed", "not an envelope (bad magic)");
+  if (!is_envelope(stored)) return make_error(errc::crypto_malformed, "not an envelope (bad magic)");
   if (stored.size() < kFixedHeader)
-    return make_error("crypto_malformed", "envelope truncated inside its header");
+    return make_error(errc::crypto_malformed, "envelope truncated inside its header");
   if (stored[2] != kEnvelopeVersion1)
-    return make_error("crypto_unsupported_version",
+    return make_error(errc::crypto_unsupported_version,
                       "envelope version " + std::to_string(stored[2]) + " is not supported");
   const std::size_t id_len = stored[3];
   const std::size_t header_size = kFixedHeader + id_len;
   if (id_len == 0 || id_len > 64)
-    return make_error("crypto_malformed", "envelope key id length " + std::to_string(id_len) + " is invalid");
+    return make_error(errc::crypto_malformed, "envelope key id length " + std::to_string(id_len) + " is invalid");
   if (stored.size() < header_size + kNonceSize + kTagSize)
-    return make_error("crypto_malformed",
+    return make_error(errc::crypto_malformed,
                       "envelope truncated: " + std::to_string(stored.size()) + " bytes, at least " +
                           std::to_string(header_size + kNonceSize + kTagSize) + " expected");
   const std::string_view key_id(reinterpret_cast<const char*>(stored.data() + kFixedHeader), id_len);
-  if (!valid_key_id(key_id)) return make_error("crypto_malformed", "envelope key id is invalid");
+  if (!valid_key_id(key_id)) return make_error(errc::crypto_malformed, "envelope key id is invalid");
   return EnvelopeHeader{key_id, header_size};
 }
 
@@ -89,7 +90,7 @@ Result<Bytes> seal(const Key& key, NonceSource& nonces, const Aad& aad,
                    std::span<const std::uint8_t> plaintext) {
   if (auto st = check_aad(aad); !st) return st.error();
   if (plaintext.size() > static_cast<std::size_t>(INT_MAX) - 64)
-    return make_error("crypto_too_large", "plaintext too large for one envelope");
+    return make_error(errc::crypto_too_large, "plaintext too large for one envelope");
   const std::string& id = key.id();
   const std::size_t header_size = kFixedHeader + id.size();
   Bytes out(header_size + kNonceSize + plaintext.size() + kTagSize);
@@ -131,7 +132,7 @@ Result<std::string> open_envelope(const Keyring& keyring, const Aad& aad,
   const EnvelopeHeader header = *parsed;
   const Key* key = keyring.find(header.key_id);
   if (key == nullptr)
-    return make_error("crypto_unknown_key",
+    return make_error(errc::crypto_unknown_key,
                       "envelope sealed under key '" + std::string(header.key_id) +
                           "', which is not in the keyring");
   const std::size_t hs = header.header_size;
@@ -139,7 +140,7 @@ Result<std::string> open_envelope(const Keyring& keyring, const Aad& aad,
   const std::uint8_t* ct = nonce + kNonceSize;
   const std::size_t ct_len = stored.size() - hs - kNonceSize - kTagSize;
   if (ct_len > static_cast<std::size_t>(INT_MAX))
-    return make_error("crypto_too_large", "envelope too large");
+    return make_error(errc::crypto_too_large, "envelope too large");
 
   EVP_CIPHER_CTX* ctx = detail::gcm_ctx(*key, false, nonce);
   if (ctx == nullptr) return internal("initialise AES-256-GCM");
@@ -158,7 +159,7 @@ Result<std::string> open_envelope(const Keyring& keyring, const Aad& aad,
       EVP_DecryptFinal_ex(ctx, pout + outl, &finl) == 1;
   if (!ok) {
     secure_wipe(plain.data(), plain.size());
-    return make_error("crypto_tampered",
+    return make_error(errc::crypto_tampered,
                       "envelope under key '" + key->id() +
                           "' failed authentication (altered, truncated, or bound to another row or "
                           "purpose)");

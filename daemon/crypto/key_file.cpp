@@ -2,6 +2,7 @@
 #include "crypto/key_file.hpp"
 
 #include "core/secret.hpp"
+#include "crypto/errc.hpp"
 #include "crypto/hex.hpp"
 
 #include <fcntl.h>
@@ -29,8 +30,8 @@ bool is_id_char(char c) noexcept {
          c == '_' || c == '-';
 }
 
-Error file_error(std::string code, const std::filesystem::path& path, std::string_view why) {
-  return make_error(std::move(code), "key file " + path.string() + ": " + std::string(why));
+Error file_error(ErrorCode code, const std::filesystem::path& path, std::string_view why) {
+  return make_error(code, "key file " + path.string() + ": " + std::string(why));
 }
 
 std::string errno_text() { return std::strerror(errno); }
@@ -119,7 +120,7 @@ bool valid_key_id(std::string_view id) noexcept {
 Status check_key_id(std::string_view id) {
   if (valid_key_id(id)) return {};
   // The id is not a secret, but an invalid one may hold anything: say what is wrong, not it.
-  return make_error("keyring_bad_key_id",
+  return make_error(errc::keyring_bad_key_id,
                     "key id must be 1-64 characters of [A-Za-z0-9._-] starting with a letter or "
                     "digit (got " + std::to_string(id.size()) + " characters)");
 }
@@ -127,33 +128,33 @@ Status check_key_id(std::string_view id) {
 Result<KeyFile> read_key_file(const std::filesystem::path& path, FileModeRule rule) {
   Fd f;
   f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (f.fd < 0) return file_error("keyring_io", path, "cannot open: " + errno_text());
+  if (f.fd < 0) return file_error(errc::keyring_io, path, "cannot open: " + errno_text());
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return file_error("keyring_io", path, "cannot stat: " + errno_text());
-  if (!S_ISREG(st.st_mode)) return file_error("keyring_insecure_file", path, "not a regular file");
+  if (::fstat(f.fd, &st) != 0) return file_error(errc::keyring_io, path, "cannot stat: " + errno_text());
+  if (!S_ISREG(st.st_mode)) return file_error(errc::keyring_insecure_file, path, "not a regular file");
   const mode_t forbidden = rule == FileModeRule::owner_only ? 0077 : 0007;
   if ((st.st_mode & forbidden) != 0) {
     std::array<char, 8> mode{};
     std::snprintf(mode.data(), mode.size(), "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return file_error("keyring_insecure_file", path,
+    return file_error(errc::keyring_insecure_file, path,
                       std::string("mode ") + mode.data() +
                           (rule == FileModeRule::owner_only
                                ? " gives access to group or others; chmod 0400 it"
                                : " gives access to others; chmod 0400 it"));
   }
   if (st.st_size > static_cast<off_t>(kMaxFileSize))
-    return file_error("keyring_bad_key_file", path, "too large to be a key file");
+    return file_error(errc::keyring_bad_key_file, path, "too large to be a key file");
 
   WipedBuffer buf;
   std::size_t len = 0;
   while (len < buf.data.size()) {
     const ssize_t n = ::read(f.fd, buf.data.data() + len, buf.data.size() - len);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return file_error("keyring_io", path, "cannot read: " + errno_text());
+    if (n < 0) return file_error(errc::keyring_io, path, "cannot read: " + errno_text());
     if (n == 0) break;
     len += static_cast<std::size_t>(n);
   }
-  if (len > kMaxFileSize) return file_error("keyring_bad_key_file", path, "too large to be a key file");
+  if (len > kMaxFileSize) return file_error(errc::keyring_bad_key_file, path, "too large to be a key file");
 
   KeyFile out;
   const std::string_view text(buf.data.data(), len);
@@ -168,7 +169,7 @@ Result<KeyFile> read_key_file(const std::filesystem::path& path, FileModeRule ru
   }
   if (!ok) {
     secure_wipe(out.key.bytes().data(), kKeySize);
-    return file_error("keyring_bad_key_file", path,
+    return file_error(errc::keyring_bad_key_file, path,
                       "not a key file (expected 'blazed-key v1' text, 64 hex digits or 32 raw bytes)");
   }
   if (!out.created_from_header)
@@ -199,19 +200,19 @@ Result<std::filesystem::path> generate_key_file(const std::filesystem::path& dir
   const std::filesystem::path path = dir / std::string(id);
   KeyMemory key;
   if (RAND_priv_bytes(key.bytes().data(), static_cast<int>(kKeySize)) != 1)
-    return make_error("crypto_random", "the random generator failed");
+    return make_error(errc::crypto_random, "the random generator failed");
   Secret text(format_key_file(key.bytes(), clock.now()));
 
   Fd f;
   f.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0400);
   if (f.fd < 0) {
     if (errno == EEXIST)
-      return file_error("keyring_key_exists", path, "already exists; a key is never overwritten");
-    return file_error("keyring_io", path, "cannot create: " + errno_text());
+      return file_error(errc::keyring_key_exists, path, "already exists; a key is never overwritten");
+    return file_error(errc::keyring_io, path, "cannot create: " + errno_text());
   }
   auto fail = [&](std::string why) -> Error {
     ::unlink(path.c_str());
-    return file_error("keyring_io", path, why);
+    return file_error(errc::keyring_io, path, why);
   };
   // The umask can only remove bits; this makes 0400 exact whatever it is.
   if (::fchmod(f.fd, 0400) != 0) return fail("cannot chmod: " + errno_text());

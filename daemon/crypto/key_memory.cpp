@@ -2,6 +2,7 @@
 #include "crypto/key_memory.hpp"
 
 #include "core/secret.hpp"
+#include "crypto/errc.hpp"
 
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -62,7 +63,7 @@ void KeyMemory::release() noexcept {
 
 Status make_process_non_dumpable() {
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-    return make_error("crypto_non_dumpable", std::string("prctl(PR_SET_DUMPABLE, 0) failed: ") +
+    return make_error(errc::crypto_non_dumpable, std::string("prctl(PR_SET_DUMPABLE, 0) failed: ") +
                                                  std::strerror(errno));
   return {};
 }

@@ -3,6 +3,7 @@
 #include "crypto/keyring.hpp"
 
 #include "crypto/cipher_context.hpp"
+#include "crypto/errc.hpp"
 
 #include <sys/stat.h>
 
@@ -31,7 +32,7 @@ Result<KeyringOptions> keyring_options(const config::KeyringConfig& cfg) {
   if (cfg.from_credentials) {
     const char* creds = std::getenv("CREDENTIALS_DIRECTORY");
     if (creds == nullptr || *creds == '\0')
-      return make_error("keyring_no_credentials",
+      return make_error(errc::keyring_no_credentials,
                         "keyring.from_credentials is set but $CREDENTIALS_DIRECTORY is not "
                         "(add LoadCredential= lines to the unit)");
     o.dir = creds;
@@ -52,7 +53,7 @@ Result<Keyring> Keyring::load(const config::KeyringConfig& cfg) {
 
 Result<Keyring> Keyring::load(const KeyringOptions& options) {
   if (options.active_key.empty())
-    return make_error("keyring_missing_active", "keyring.active_key is not set");
+    return make_error(errc::keyring_missing_active, "keyring.active_key is not set");
   if (auto st = check_key_id(options.active_key); !st) return st.error().context("keyring.active_key");
   if (!options.legacy_key.empty())
     if (auto st = check_key_id(options.legacy_key); !st) return st.error().context("keyring.legacy_key");
@@ -60,18 +61,18 @@ Result<Keyring> Keyring::load(const KeyringOptions& options) {
   const std::string where = "key directory " + options.dir.string();
   struct stat dst {};
   if (::stat(options.dir.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode))
-    return make_error("keyring_io", where + ": not a readable directory");
+    return make_error(errc::keyring_io, where + ": not a readable directory");
   // Whoever can write the directory can swap a key file for one of their own.
   if ((dst.st_mode & 0022) != 0) {
     std::array<char, 8> mode{};
     std::snprintf(mode.data(), mode.size(), "%04o", static_cast<unsigned>(dst.st_mode & 07777));
-    return make_error("keyring_insecure_dir",
+    return make_error(errc::keyring_insecure_dir,
                       where + ": mode " + mode.data() + " lets group or others write it; chmod 0700 it");
   }
 
   std::error_code ec;
   std::filesystem::directory_iterator it(options.dir, ec);
-  if (ec) return make_error("keyring_io", where + ": cannot list: " + ec.message());
+  if (ec) return make_error(errc::keyring_io, where + ": cannot list: " + ec.message());
 
   Keyring ring;
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
@@ -89,7 +90,7 @@ Result<Keyring> Keyring::load(const KeyringOptions& options) {
     KeyInfo info{std::string(id), it->path(), file->created, file->created_from_header};
     ring.keys_.emplace_back(std::move(info), std::move(file->key));
   }
-  if (ec) return make_error("keyring_io", where + ": cannot list: " + ec.message());
+  if (ec) return make_error(errc::keyring_io, where + ": cannot list: " + ec.message());
 
   std::sort(ring.keys_.begin(), ring.keys_.end(),
             [](const Key& a, const Key& b) { return a.id() < b.id(); });
@@ -100,13 +101,13 @@ Result<Keyring> Keyring::load(const KeyringOptions& options) {
   };
   ring.active_ = index_of(options.active_key);
   if (ring.active_ == npos)
-    return make_error("keyring_missing_active",
+    return make_error(errc::keyring_missing_active,
                       "active key '" + options.active_key + "' has no key file " +
                           (options.dir / (options.file_prefix + options.active_key)).string());
   if (!options.legacy_key.empty()) {
     ring.legacy_ = index_of(options.legacy_key);
     if (ring.legacy_ == npos)
-      return make_error("keyring_missing_legacy",
+      return make_error(errc::keyring_missing_legacy,
                         "legacy key '" + options.legacy_key + "' has no key file " +
                             (options.dir / (options.file_prefix + options.legacy_key)).string());
   }

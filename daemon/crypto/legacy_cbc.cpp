@@ -3,6 +3,7 @@
 
 #include "core/secret.hpp"
 #include "crypto/cipher_context.hpp"
+#include "crypto/errc.hpp"
 #include "crypto/hex.hpp"
 
 #include <array>
@@ -30,19 +31,19 @@ bool is_legacy_cbc(std::span<const std::uint8_t> stored) noexcept {
 
 Result<std::string> open_legacy_cbc(const Key& key, std::span<const std::uint8_t> stored) {
   if (!is_legacy_cbc(stored))
-    return make_error("crypto_malformed", "not a legacy hex(iv):hex(ciphertext) value");
+    return make_error(errc::crypto_malformed, "not a legacy hex(iv):hex(ciphertext) value");
   const std::string_view text = as_text(stored);
   std::array<std::uint8_t, kCbcIvSize> iv{};
   (void)hex_decode_into(text.substr(0, 2 * kCbcIvSize), iv);
   auto ct = from_hex(text.substr(2 * kCbcIvSize + 1));
   if (!ct || ct->empty() || ct->size() % kBlock != 0)
-    return make_error("crypto_malformed", "legacy ciphertext is not a whole number of 16-byte blocks");
+    return make_error(errc::crypto_malformed, "legacy ciphertext is not a whole number of 16-byte blocks");
   if (ct->size() > static_cast<std::size_t>(INT_MAX) - kBlock)
-    return make_error("crypto_too_large", "legacy ciphertext too large");
+    return make_error(errc::crypto_too_large, "legacy ciphertext too large");
 
   EVP_CIPHER_CTX* ctx = detail::thread_cipher_ctx();
   if (EVP_DecryptInit_ex2(ctx, detail::aes_256_cbc(), key.material().data(), iv.data(), nullptr) != 1)
-    return make_error("crypto_internal", "OpenSSL failed to initialise AES-256-CBC");
+    return make_error(errc::crypto_internal, "OpenSSL failed to initialise AES-256-CBC");
   std::string plain(ct->size(), '\0');
   auto* pout = reinterpret_cast<std::uint8_t*>(plain.data());
   int outl = 0;
@@ -51,7 +52,7 @@ Result<std::string> open_legacy_cbc(const Key& key, std::span<const std::uint8_t
                   EVP_DecryptFinal_ex(ctx, pout + outl, &finl) == 1;
   if (!ok) {
     secure_wipe(plain.data(), plain.size());
-    return make_error("crypto_tampered",
+    return make_error(errc::crypto_tampered,
                       "legacy ciphertext under key '" + key.id() +
                           "' failed its padding check (altered, truncated, or the wrong key)");
   }

@@ -2,6 +2,7 @@
 #include "crypto/nonce.hpp"
 
 #include "core/secret.hpp"
+#include "crypto/errc.hpp"
 
 #include <openssl/rand.h>
 #include <pthread.h>
@@ -40,7 +41,7 @@ Status RandomNonces::fill(std::span<std::uint8_t, kNonceSize> out) {
   if (buf.next + kNonceSize > buf.bytes.size() || buf.generation != gen) {
     if (RAND_bytes(buf.bytes.data(), static_cast<int>(buf.bytes.size())) != 1) {
       buf.next = buf.bytes.size();
-      return make_error("crypto_random", "the random generator failed");
+      return make_error(errc::crypto_random, "the random generator failed");
     }
     buf.next = 0;
     buf.generation = gen;

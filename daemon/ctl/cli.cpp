@@ -1,6 +1,8 @@
 // Owns blazectl's subcommand table and the shared call-print-exit path (see cli.hpp).
 #include "ctl/cli.hpp"
 
+#include "core/errc.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <ostream>
@@ -37,7 +39,7 @@ int Context::finish(const Result<Reply>& reply,
   }
   if (!reply->ok) {
     const auto& e = reply->error;
-    bool refused = e.code == "busy" || e.code == "forbidden";
+    bool refused = e.code == blazed::errc::busy || e.code == blazed::errc::forbidden;
     if (json) {
       out << boost::json::serialize(boost::json::object{{"code", e.code}, {"message", e.message}})
           << "\n";

@@ -1,6 +1,8 @@
 // Owns one request/reply exchange with the daemon (see client.hpp).
 #include "ctl/client.hpp"
 
+#include "ctl/errc.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -9,10 +11,10 @@ namespace blazed::ctl {
 Result<Reply> parse_reply(std::string_view line) {
   boost::system::error_code ec;
   auto v = boost::json::parse(line, ec);
-  if (ec || !v.is_object()) return make_error("bad_reply", "the daemon's reply is not a JSON object");
+  if (ec || !v.is_object()) return make_error(errc::bad_reply, "the daemon's reply is not a JSON object");
   auto& o = v.as_object();
   auto* ok = o.if_contains("ok");
-  if (ok == nullptr || !ok->is_bool()) return make_error("bad_reply", "the reply has no \"ok\"");
+  if (ok == nullptr || !ok->is_bool()) return make_error(errc::bad_reply, "the reply has no \"ok\"");
   Reply r;
   if (auto* id = o.if_contains("id")) r.id = *id;
   r.ok = ok->as_bool();
@@ -21,7 +23,7 @@ Result<Reply> parse_reply(std::string_view line) {
     return r;
   }
   auto* err = o.if_contains("error");
-  if (err == nullptr || !err->is_object()) return make_error("bad_reply", "error reply without error");
+  if (err == nullptr || !err->is_object()) return make_error(errc::bad_reply, "error reply without error");
   auto& e = err->as_object();
   auto text = [&](const char* key) -> std::string {
     auto* f = e.if_contains(key);

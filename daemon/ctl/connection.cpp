@@ -1,6 +1,9 @@
 // Owns the client end of the control socket (see connection.hpp).
 #include "ctl/connection.hpp"
 
+#include "core/errc.hpp"
+#include "ctl/errc.hpp"
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -12,8 +15,8 @@
 namespace blazed::ctl {
 namespace {
 
-Error errno_error(std::string code, const std::string& what) {
-  return make_error(std::move(code), what + ": " + std::strerror(errno));
+Error errno_error(ErrorCode code, const std::string& what) {
+  return make_error(code, what + ": " + std::strerror(errno));
 }
 
 }  // namespace
@@ -22,15 +25,15 @@ Result<Connection> Connection::open(const std::string& socket_path,
                                     std::chrono::milliseconds timeout) {
   sockaddr_un addr{};
   if (socket_path.size() >= sizeof addr.sun_path) {
-    return make_error("connect", "socket path too long: " + socket_path);
+    return make_error(errc::connect, "socket path too long: " + socket_path);
   }
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return errno_error("connect", "socket");
+  if (fd < 0) return errno_error(errc::connect, "socket");
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
   // A Unix socket connect completes or fails at once (or blocks only on a full backlog).
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    auto e = errno_error("connect", "cannot connect to " + socket_path);
+    auto e = errno_error(errc::connect, "cannot connect to " + socket_path);
     ::close(fd);
     return e;
   }
@@ -61,8 +64,8 @@ Status Connection::wait_for(short events) {
   for (;;) {
     int n = ::poll(&p, 1, static_cast<int>(timeout_.count()));
     if (n > 0) return {};
-    if (n == 0) return make_error("timeout", "the daemon did not answer in time");
-    if (errno != EINTR) return errno_error("io", "poll");
+    if (n == 0) return make_error(blazed::errc::timeout, "the daemon did not answer in time");
+    if (errno != EINTR) return errno_error(errc::io, "poll");
   }
 }
 
@@ -72,7 +75,7 @@ Status Connection::write_all(std::string_view bytes) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      return errno_error("io", "write to control socket");
+      return errno_error(errc::io, "write to control socket");
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -86,14 +89,14 @@ Result<std::string> Connection::read_line(std::size_t max_bytes) {
       pending_.erase(0, nl + 1);
       return Result<std::string>(boost::system::in_place_value, std::move(line));
     }
-    if (pending_.size() > max_bytes) return make_error("io", "reply line too long");
+    if (pending_.size() > max_bytes) return make_error(errc::io, "reply line too long");
     if (auto st = wait_for(POLLIN); !st) return st.error();
     char buf[65536];
     ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
-    if (n == 0) return make_error("eof", "the daemon closed the connection");
+    if (n == 0) return make_error(errc::eof, "the daemon closed the connection");
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      return errno_error("io", "read from control socket");
+      return errno_error(errc::io, "read from control socket");
     }
     pending_.append(buf, static_cast<std::size_t>(n));
   }

@@ -1,6 +1,8 @@
 // Owns reading a secret without echo (see secret_input.hpp).
 #include "ctl/secret_input.hpp"
 
+#include "ctl/errc.hpp"
+
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -51,7 +53,7 @@ Result<Secret> read_secret_fd(int fd, std::string_view prompt) {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         secure_wipe(value.data(), value.size());
-        return make_error("io", std::string("cannot read secret: ") + std::strerror(errno));
+        return make_error(errc::io, std::string("cannot read secret: ") + std::strerror(errno));
       }
       // A terminal gives one line; a pipe or file gives everything.
       if (n == 0 || (tty && c == '\n')) break;
@@ -61,7 +63,7 @@ Result<Secret> read_secret_fd(int fd, std::string_view prompt) {
   }
   if (!value.empty() && value.back() == '\n') value.pop_back();
   if (!value.empty() && value.back() == '\r') value.pop_back();
-  if (value.empty()) return make_error("empty_secret", "the secret is empty");
+  if (value.empty()) return make_error(errc::empty_secret, "the secret is empty");
   return Secret(std::move(value));
 }
 
@@ -69,7 +71,7 @@ Result<Secret> read_secret(std::string_view source, std::string_view prompt) {
   if (source == "-") return read_secret_fd(STDIN_FILENO, prompt);
   int fd = ::open(std::string(source).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return make_error("io", "cannot open secret file " + std::string(source) + ": " +
+    return make_error(errc::io, "cannot open secret file " + std::string(source) + ": " +
                                 std::strerror(errno));
   }
   auto r = read_secret_fd(fd, prompt);

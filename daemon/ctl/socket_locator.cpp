@@ -1,6 +1,8 @@
 // Owns how blazectl finds the control socket (see socket_locator.hpp).
 #include "ctl/socket_locator.hpp"
 
+#include "core/errc.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 namespace blazed::ctl {
@@ -18,7 +20,7 @@ Result<std::string> locate_socket(const SocketSources& sources) {
       auto socket = root["control"]["socket"];
       if (socket && socket.IsScalar()) return chosen(socket.as<std::string>());
     } catch (const YAML::Exception& e) {
-      return make_error("bad_config", "cannot read " + *sources.config_file + ": " + e.what());
+      return make_error(blazed::errc::bad_config, "cannot read " + *sources.config_file + ": " + e.what());
     }
   }
   return chosen(default_socket_path);

@@ -1,6 +1,7 @@
 // Owns the health HTTP server's connections (see http_server.hpp); routes.cpp decides answers.
 #include "health/http_server.hpp"
 
+#include "core/errc.hpp"
 #include "core/log.hpp"
 #include "health/routes.hpp"
 
@@ -82,14 +83,14 @@ Status HealthServer::start() {
   }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(s.cfg.listen, ec);
-  if (ec) return make_error("bad_config", "health.listen is not an IP address: " + s.cfg.listen);
+  if (ec) return make_error(blazed::errc::bad_config, "health.listen is not an IP address: " + s.cfg.listen);
   tcp::endpoint endpoint(address, s.cfg.port);
   s.acceptor.open(endpoint.protocol(), ec);
   if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) s.acceptor.bind(endpoint, ec);
   if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return make_error("bind", "cannot listen on " + s.cfg.listen + ":" +
+    return make_error(blazed::errc::bind, "cannot listen on " + s.cfg.listen + ":" +
                                   std::to_string(s.cfg.port) + ": " + ec.message());
   }
   s.port = s.acceptor.local_endpoint().port();

@@ -2,6 +2,8 @@
 // with its timeouts taken from one deadline per request.
 #include "http/client.hpp"
 
+#include "core/errc.hpp"
+#include "http/errc.hpp"
 #include "http/tls.hpp"
 
 #include <boost/beast/core/error.hpp>
@@ -40,7 +42,7 @@ std::string host_header(const Url& url) {
 
 Result<std::unique_ptr<Client>> Client::create(boost::asio::any_io_executor executor,
                                                ClientOptions options) {
-  if (options.user_agent.empty()) return make_error("bad_config", "HTTP client needs a user agent");
+  if (options.user_agent.empty()) return make_error(blazed::errc::bad_config, "HTTP client needs a user agent");
   auto tls = make_tls_context(options.ca_file);
   if (!tls) return tls.error();
   return std::unique_ptr<Client>(new Client(std::move(executor), std::move(options), std::move(*tls)));
@@ -56,7 +58,7 @@ boost::asio::awaitable<Result<Response>> Client::request(Request request) {
   auto url = parse_url(request.url);
   if (!url) co_return url.error();
   if (!url->tls && !options_.allow_plain_http) {
-    co_return make_error("http_plain_refused", "plain http is not allowed for " + url->origin());
+    co_return make_error(errc::http_plain_refused, "plain http is not allowed for " + url->origin());
   }
   const auto deadline = steady::now() + options_.total_timeout;
   const auto connect_deadline = std::min(deadline, steady::now() + options_.connect_timeout);
@@ -67,7 +69,7 @@ boost::asio::awaitable<Result<Response>> Client::request(Request request) {
 
 boost::asio::awaitable<Attempt> Client::exchange(Connection& conn, const Request& request,
                                                  const Url& url, steady::time_point deadline) {
-  Attempt ex{make_error("http_io", "no response"), false, false};
+  Attempt ex{make_error(errc::http_io, "no response"), false, false};
   bhttp::request<bhttp::string_body> req{request.method, url.target, 11};
   req.set(bhttp::field::host, host_header(url));
   req.set(bhttp::field::user_agent, options_.user_agent);
@@ -79,7 +81,7 @@ boost::asio::awaitable<Attempt> Client::exchange(Connection& conn, const Request
   req.prepare_payload();
 
   if (!arm(conn.tcp(), options_.read_timeout, deadline)) {
-    ex.result = make_error("http_timeout", "request timed out");
+    ex.result = make_error(errc::http_timeout, "request timed out");
     co_return ex;
   }
   auto [wec, written] = conn.tls ? co_await bhttp::async_write(*conn.tls, req, tuple_awaitable)
@@ -96,7 +98,7 @@ boost::asio::awaitable<Attempt> Client::exchange(Connection& conn, const Request
   parser.body_limit(options_.max_response_bytes);
   parser.header_limit(max_header_bytes);
   if (!arm(conn.tcp(), options_.read_timeout, deadline)) {
-    ex.result = make_error("http_timeout", "response timed out");
+    ex.result = make_error(errc::http_timeout, "response timed out");
     co_return ex;
   }
   auto [rec, read] = conn.tls ? co_await bhttp::async_read(*conn.tls, conn.buffer, parser, tuple_awaitable)

@@ -2,6 +2,7 @@
 // connect, TLS handshake, and the error classes every exchange on them shares.
 #include "http/connector.hpp"
 
+#include "http/errc.hpp"
 #include "http/tls.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -37,16 +38,16 @@ Attempt answered(bhttp::response<bhttp::string_body>&& msg) {
 }
 
 Error io_error(std::string_view what, const boost::system::error_code& ec) {
-  if (ec == beast::error::timeout) return make_error("http_timeout", std::string(what) + " timed out");
+  if (ec == beast::error::timeout) return make_error(errc::http_timeout, std::string(what) + " timed out");
   if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
-    return make_error("http_too_large", "response exceeds the configured size limit");
+    return make_error(errc::http_too_large, "response exceeds the configured size limit");
   }
   // end_of_stream and partial_message are the peer closing early, not a peer that speaks no HTTP.
   if (ec.category() == bhttp::make_error_code(bhttp::error::bad_version).category() &&
       ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-    return make_error("http_protocol", std::string(what) + ": " + ec.message());
+    return make_error(errc::http_protocol, std::string(what) + ": " + ec.message());
   }
-  return make_error("http_io", std::string(what) + ": " + ec.message());
+  return make_error(errc::http_io, std::string(what) + ": " + ec.message());
 }
 
 bool stale_connection(const boost::system::error_code& ec) {
@@ -86,16 +87,16 @@ asio::awaitable<Result<Response>> Connector::run(const Url& url, steady::time_po
 asio::awaitable<Result<std::unique_ptr<Connection>>> Connector::connect(const Url& url,
                                                                         steady::time_point deadline) {
   using namespace asio::experimental::awaitable_operators;
-  if (deadline <= steady::now()) co_return make_error("http_timeout", "connect timed out");
+  if (deadline <= steady::now()) co_return make_error(errc::http_timeout, "connect timed out");
   // Asio resolves on its own background thread (getaddrinfo), never on the event loop; the
   // timer bounds how long we wait for it.
   asio::ip::tcp::resolver resolver(executor_);
   asio::steady_timer timer(executor_, deadline);
   auto raced = co_await (resolver.async_resolve(url.host, std::to_string(url.port), tuple_awaitable) ||
                          timer.async_wait(tuple_awaitable));
-  if (raced.index() == 1) co_return make_error("http_timeout", "resolving " + url.host + " timed out");
+  if (raced.index() == 1) co_return make_error(errc::http_timeout, "resolving " + url.host + " timed out");
   auto [rec, endpoints] = std::get<0>(std::move(raced));
-  if (rec) co_return make_error("http_resolve_failed", "cannot resolve " + url.host);
+  if (rec) co_return make_error(errc::http_resolve_failed, "cannot resolve " + url.host);
 
   auto conn = std::make_unique<Connection>();
   conn->origin = url.origin();
@@ -111,14 +112,14 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Connector::connect(const Ur
   conn->tcp().expires_at(deadline);
   auto [cec, ep] = co_await conn->tcp().async_connect(endpoints, tuple_awaitable);
   (void)ep;
-  if (cec == beast::error::timeout) co_return make_error("http_timeout", "connect timed out");
-  if (cec) co_return make_error("http_connect_failed", "cannot connect to " + url.origin() + ": " + cec.message());
+  if (cec == beast::error::timeout) co_return make_error(errc::http_timeout, "connect timed out");
+  if (cec) co_return make_error(errc::http_connect_failed, "cannot connect to " + url.origin() + ": " + cec.message());
   ++connections_opened_;
 
   if (url.tls) {
     conn->tcp().expires_at(deadline);
     auto [hec] = co_await conn->tls->async_handshake(asio::ssl::stream_base::client, tuple_awaitable);
-    if (hec == beast::error::timeout) co_return make_error("http_timeout", "TLS handshake timed out");
+    if (hec == beast::error::timeout) co_return make_error(errc::http_timeout, "TLS handshake timed out");
     if (hec) co_return handshake_error(conn->tls->native_handle(), hec);
   }
   conn->tcp().expires_never();

@@ -1,6 +1,8 @@
 // Owns URL parsing for the HTTP client (on Boost.URL).
 #include "http/url.hpp"
 
+#include "http/errc.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
@@ -19,7 +21,7 @@ bool Url::host_is_ip() const {
 
 Result<Url> parse_url(std::string_view text) {
   auto parsed = boost::urls::parse_uri(text);
-  if (!parsed) return make_error("http_bad_url", "not an absolute URL");
+  if (!parsed) return make_error(errc::http_bad_url, "not an absolute URL");
   const boost::urls::url_view& u = *parsed;
   Url out;
   if (u.scheme_id() == boost::urls::scheme::https) {
@@ -29,13 +31,13 @@ Result<Url> parse_url(std::string_view text) {
     out.tls = false;
     out.port = 80;
   } else {
-    return make_error("http_bad_url", "scheme must be http or https");
+    return make_error(errc::http_bad_url, "scheme must be http or https");
   }
-  if (u.has_userinfo()) return make_error("http_bad_url", "user info in URLs is not supported");
+  if (u.has_userinfo()) return make_error(errc::http_bad_url, "user info in URLs is not supported");
   out.host = u.host_address();
-  if (out.host.empty()) return make_error("http_bad_url", "URL has no host");
+  if (out.host.empty()) return make_error(errc::http_bad_url, "URL has no host");
   if (u.has_port()) {
-    if (u.port_number() == 0) return make_error("http_bad_url", "bad port");
+    if (u.port_number() == 0) return make_error(errc::http_bad_url, "bad port");
     out.port = u.port_number();
   }
   out.target = std::string(u.encoded_path());

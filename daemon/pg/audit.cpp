@@ -2,6 +2,7 @@
 #include "pg/audit.hpp"
 
 #include "core/redact.hpp"
+#include "pg/errc.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -16,11 +17,11 @@ bool leaks(std::string_view text) { return redact(text) != text; }
 
 Status check_event(const AuditEvent& e, const std::string& detail_json) {
   if (e.actor.empty() || e.action.empty())
-    return make_error("audit_invalid", "an audit event needs an actor and an action");
-  if (e.rows < 0) return make_error("audit_invalid", "an audit event cannot count negative rows");
+    return make_error(errc::audit_invalid, "an audit event needs an actor and an action");
+  if (e.rows < 0) return make_error(errc::audit_invalid, "an audit event cannot count negative rows");
   bool pii = leaks(e.actor) || leaks(e.action) || leaks(e.data_type) || leaks(detail_json);
   for (const auto& id : e.request_ids) pii = pii || leaks(id);
-  if (pii) return make_error("audit_pii", "audit event for " + e.action + " carries PII or a secret");
+  if (pii) return make_error(errc::audit_pii, "audit event for " + e.action + " carries PII or a secret");
   return {};
 }
 
@@ -45,7 +46,7 @@ Result<AuditRecord> read_record(const Row& row) {
   auto request_ids = row.get<std::string>("request_ids");
   if (!id || !at || !actor || !action || !seller || !data_type || !rows || !outcome || !detail ||
       !request_ids)
-    return make_error("pg_decode", "bad audit_events row");
+    return make_error(errc::pg_decode, "bad audit_events row");
   r.id = *id;
   r.occurred_at = *at;
   r.event.actor = *actor;
@@ -55,15 +56,15 @@ Result<AuditRecord> read_record(const Row& row) {
   r.event.rows = *rows;
   r.event.occurred_at = *at;
   auto o = parse_outcome(*outcome);
-  if (!o) return make_error("pg_decode", "unknown audit outcome");
+  if (!o) return make_error(errc::pg_decode, "unknown audit outcome");
   r.event.outcome = *o;
   boost::system::error_code ec;
   auto json = boost::json::parse(*detail, ec);
-  if (ec || !json.is_object()) return make_error("pg_decode", "audit detail is not an object");
+  if (ec || !json.is_object()) return make_error(errc::pg_decode, "audit detail is not an object");
   r.event.detail = json.as_object();
   // request_ids comes back as a JSON array (to_json in the SELECT), easier than array syntax.
   auto ids = boost::json::parse(*request_ids, ec);
-  if (ec || !ids.is_array()) return make_error("pg_decode", "audit request_ids is not an array");
+  if (ec || !ids.is_array()) return make_error(errc::pg_decode, "audit request_ids is not an array");
   for (const auto& v : ids.as_array())
     if (v.is_string()) r.event.request_ids.emplace_back(v.as_string());
   return r;
@@ -121,7 +122,7 @@ asio::awaitable<Result<std::vector<AuditRecord>>> list_audit(Executor& db, const
 asio::awaitable<Result<std::int64_t>> prune_audit(Executor& db, const Clock& clock,
                                                   std::chrono::days older_than) {
   if (older_than < kAuditRetentionMin)
-    co_return make_error("audit_retention", "audit events are kept at least " +
+    co_return make_error(errc::audit_retention, "audit events are kept at least " +
                                                 std::to_string(kAuditRetentionMin.count()) +
                                                 " days");
   auto r = co_await db.query("DELETE FROM audit_events WHERE occurred_at < $1::timestamptz",

@@ -2,6 +2,8 @@
 // without ever blocking the event loop.
 #include "pg/connection.hpp"
 
+#include "core/errc.hpp"
+#include "pg/errc.hpp"
 #include "pg/errors.hpp"
 
 #include <libpq-fe.h>
@@ -41,10 +43,10 @@ Connection::~Connection() {
   PQfinish(conn_);
 }
 
-Error Connection::fail(std::string code, std::string_view what) {
+Error Connection::fail(ErrorCode code, std::string_view what) {
   broken_ = true;
   std::string detail = one_line(PQerrorMessage(conn_));
-  return make_error(std::move(code), std::string(what) + (detail.empty() ? "" : ": " + detail));
+  return make_error(code, std::string(what) + (detail.empty() ? "" : ": " + detail));
 }
 
 asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(const ConnectSettings& s) {
@@ -62,18 +64,18 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(const Conn
   values.push_back(nullptr);
   pg_conn* raw = PQconnectStartParams(keys.data(), values.data(), /*expand_dbname=*/1);
   secure_wipe(password.data(), password.size());  // libpq keeps its own copy
-  if (raw == nullptr) co_return make_error("pg_unavailable", "connect: out of memory");
+  if (raw == nullptr) co_return make_error(pg::errc::pg_unavailable, "connect: out of memory");
 
   std::unique_ptr<Connection> c(new Connection(ex, raw));
   // Server notices and errors outside a statement (RAISE NOTICE in a migration, a shutdown
   // message) may quote data, and libpq would print them on stderr: they are dropped.
   PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
-  if (PQstatus(raw) == CONNECTION_BAD) co_return c->fail("pg_unavailable", "connect");
+  if (PQstatus(raw) == CONNECTION_BAD) co_return c->fail(pg::errc::pg_unavailable, "connect");
 
   // libpq's documented loop: wait as PQconnectPoll asks, starting as if it asked for writing.
   PostgresPollingStatusType state = PGRES_POLLING_WRITING;
   while (state != PGRES_POLLING_OK) {
-    if (state == PGRES_POLLING_FAILED) co_return c->fail("pg_unavailable", "connect");
+    if (state == PGRES_POLLING_FAILED) co_return c->fail(pg::errc::pg_unavailable, "connect");
     // While connecting libpq may close a socket and open another with the same number.
     c->tracked_fd_ = -1;
     if (auto t = c->track_socket(); !t) co_return t.error();
@@ -81,7 +83,7 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(const Conn
       co_return w.error().context("connect");
     state = PQconnectPoll(raw);
   }
-  if (PQsetnonblocking(raw, 1) != 0) co_return c->fail("pg_unavailable", "connect");
+  if (PQsetnonblocking(raw, 1) != 0) co_return c->fail(pg::errc::pg_unavailable, "connect");
   if (auto t = c->track_socket(); !t) co_return t.error();
 
   const std::string session =
@@ -93,19 +95,19 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(const Conn
 
 Status Connection::track_socket() {
   int fd = PQsocket(conn_);
-  if (fd < 0) return fail("pg_unavailable", "no socket");
+  if (fd < 0) return fail(pg::errc::pg_unavailable, "no socket");
   if (fd == tracked_fd_ && socket_.is_open()) return {};
   boost::system::error_code ec;
   socket_.close(ec);
   int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0) {
     broken_ = true;
-    return make_error("pg_unavailable", "cannot watch the connection's socket");
+    return make_error(pg::errc::pg_unavailable, "cannot watch the connection's socket");
   }
   if (socket_.assign(copy, ec); ec) {
     ::close(copy);
     broken_ = true;
-    return make_error("pg_unavailable", "cannot watch the connection's socket: " + ec.message());
+    return make_error(pg::errc::pg_unavailable, "cannot watch the connection's socket: " + ec.message());
   }
   tracked_fd_ = fd;
   return {};
@@ -122,15 +124,15 @@ asio::awaitable<Status> Connection::wait(bool for_write, Deadline deadline) {
     auto which = co_await (socket_.async_wait(type, kUseTuple) || timer_.async_wait(kUseTuple));
     if (which.index() == 1) {
       broken_ = true;  // mid-statement, state unknown: never reuse
-      co_return make_error("timeout", "no answer from PostgreSQL in time");
+      co_return make_error(blazed::errc::timeout, "no answer from PostgreSQL in time");
     }
     std::tie(ec) = std::get<0>(which);
   }
   if (ec) {
     broken_ = true;  // the statement may be half-sent or half-read: never reuse
     if (ec == asio::error::operation_aborted)
-      co_return make_error("cancelled", "PostgreSQL statement cancelled by the caller");
-    co_return make_error("pg_unavailable", "waiting on the connection: " + ec.message());
+      co_return make_error(blazed::errc::cancelled, "PostgreSQL statement cancelled by the caller");
+    co_return make_error(pg::errc::pg_unavailable, "waiting on the connection: " + ec.message());
   }
   co_return Status{};
 }
@@ -139,9 +141,9 @@ asio::awaitable<Status> Connection::flush(Deadline deadline) {
   for (;;) {
     int r = PQflush(conn_);
     if (r == 0) co_return Status{};
-    if (r < 0) co_return fail("pg_unavailable", "send");
+    if (r < 0) co_return fail(pg::errc::pg_unavailable, "send");
     if (auto w = co_await wait(true, deadline); !w) co_return w.error();
-    if (PQconsumeInput(conn_) == 0) co_return fail("pg_unavailable", "connection lost");
+    if (PQconsumeInput(conn_) == 0) co_return fail(pg::errc::pg_unavailable, "connection lost");
   }
 }
 
@@ -168,18 +170,18 @@ asio::awaitable<Result<Rows>> Connection::collect(Deadline deadline) {
         case PGRES_COPY_BOTH:
           PQclear(r);
           broken_ = true;  // we never start COPY; the protocol state is not ours to finish
-          co_return make_error("pg_error", "COPY is not supported on this connection");
+          co_return make_error(pg::errc::pg_error, "COPY is not supported on this connection");
         default:
           last.reset(r, PQclear);
       }
     }
     if (done) break;
     if (auto w = co_await wait(false, deadline); !w) co_return w.error();
-    if (PQconsumeInput(conn_) == 0) co_return fail("pg_unavailable", "connection lost");
+    if (PQconsumeInput(conn_) == 0) co_return fail(pg::errc::pg_unavailable, "connection lost");
   }
   if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
   if (error) {
-    if (error->code == "pg_unavailable") broken_ = true;
+    if (error->code == pg::errc::pg_unavailable) broken_ = true;
     co_return *error;
   }
   co_return Rows(std::move(last));
@@ -188,7 +190,7 @@ asio::awaitable<Result<Rows>> Connection::collect(Deadline deadline) {
 asio::awaitable<Result<Rows>> Connection::exec(const std::string& sql,
                                                const std::vector<Param>& params,
                                                Deadline deadline) {
-  if (broken_) co_return make_error("pg_unavailable", "connection is broken");
+  if (broken_) co_return make_error(pg::errc::pg_unavailable, "connection is broken");
   std::vector<const char*> values;
   std::vector<int> lengths;
   std::vector<int> formats;
@@ -201,14 +203,14 @@ asio::awaitable<Result<Rows>> Connection::exec(const std::string& sql,
   // Parameter types are left to the server (from context or explicit casts); results in text.
   if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
                         values.data(), lengths.data(), formats.data(), 0) == 0)
-    co_return fail("pg_unavailable", "send");
+    co_return fail(pg::errc::pg_unavailable, "send");
   if (auto f = co_await flush(deadline); !f) co_return f.error();
   co_return co_await collect(deadline);
 }
 
 asio::awaitable<Result<Rows>> Connection::script(const std::string& sql, Deadline deadline) {
-  if (broken_) co_return make_error("pg_unavailable", "connection is broken");
-  if (PQsendQuery(conn_, sql.c_str()) == 0) co_return fail("pg_unavailable", "send");
+  if (broken_) co_return make_error(pg::errc::pg_unavailable, "connection is broken");
+  if (PQsendQuery(conn_, sql.c_str()) == 0) co_return fail(pg::errc::pg_unavailable, "send");
   if (auto f = co_await flush(deadline); !f) co_return f.error();
   co_return co_await collect(deadline);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "core/error_code.hpp"
 #include "core/secret.hpp"
 #include "pg/param.hpp"
 #include "pg/rows.hpp"
@@ -64,7 +65,7 @@ class Connection {
   Status track_socket();
   boost::asio::awaitable<Status> flush(Deadline deadline);
   boost::asio::awaitable<Result<Rows>> collect(Deadline deadline);
-  Error fail(std::string code, std::string_view what);
+  Error fail(ErrorCode code, std::string_view what);
 
   pg_conn* conn_;
   int tracked_fd_ = -1;

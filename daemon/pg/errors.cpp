@@ -1,6 +1,9 @@
 // Owns the SQLSTATE -> error code table and the scrubbing of server messages.
 #include "pg/errors.hpp"
 
+#include "core/errc.hpp"
+#include "pg/errc.hpp"
+
 #include <libpq-fe.h>
 
 namespace blazed::pg {
@@ -40,31 +43,31 @@ std::string_view sqlstate(const Error& e) {
 }
 
 bool is_connection_error(const Error& e) {
-  return e.code == "pg_unavailable" || e.code == "timeout" || e.code == "pg_stopped" ||
-         e.code == "cancelled";
+  return e.code == errc::pg_unavailable || e.code == blazed::errc::timeout || e.code == errc::pg_stopped ||
+         e.code == blazed::errc::cancelled;
 }
 
 namespace detail {
 
-std::string code_for_sqlstate(std::string_view s) {
-  if (s.size() != 5) return "pg_unavailable";  // no SQLSTATE: the connection itself failed
-  if (s == "57014") return "pg_statement_timeout";
-  if (s == "55P03") return "pg_lock_timeout";
-  if (s == "23505") return "pg_unique_violation";
-  if (s == "23503") return "pg_foreign_key_violation";
-  if (s == "23502") return "pg_not_null_violation";
-  if (s == "23514") return "pg_check_violation";
-  if (s == "40001") return "pg_serialization_failure";
-  if (s == "40P01") return "pg_deadlock";
-  if (s == "25P02") return "pg_tx_aborted";
-  if (s == "P0001") return "pg_raised";
-  if (s == "53300" || s.starts_with("57P")) return "pg_unavailable";
+ErrorCode code_for_sqlstate(std::string_view s) {
+  if (s.size() != 5) return errc::pg_unavailable;  // no SQLSTATE: the connection itself failed
+  if (s == "57014") return errc::pg_statement_timeout;
+  if (s == "55P03") return errc::pg_lock_timeout;
+  if (s == "23505") return errc::pg_unique_violation;
+  if (s == "23503") return errc::pg_foreign_key_violation;
+  if (s == "23502") return errc::pg_not_null_violation;
+  if (s == "23514") return errc::pg_check_violation;
+  if (s == "40001") return errc::pg_serialization_failure;
+  if (s == "40P01") return errc::pg_deadlock;
+  if (s == "25P02") return errc::pg_tx_aborted;
+  if (s == "P0001") return errc::pg_raised;
+  if (s == "53300" || s.starts_with("57P")) return errc::pg_unavailable;
   std::string_view cls = s.substr(0, 2);
-  if (cls == "08") return "pg_unavailable";
-  if (cls == "23") return "pg_constraint_violation";
-  if (cls == "22") return "pg_invalid_data";
-  if (cls == "42") return "pg_bad_statement";
-  return "pg_error";
+  if (cls == "08") return errc::pg_unavailable;
+  if (cls == "23") return errc::pg_constraint_violation;
+  if (cls == "22") return errc::pg_invalid_data;
+  if (cls == "42") return errc::pg_bad_statement;
+  return errc::pg_error;
 }
 
 Error error_from_result(const pg_result* result) {

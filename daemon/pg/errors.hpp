@@ -13,6 +13,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "core/error_code.hpp"
 
 #include <string>
 #include <string_view>
@@ -28,7 +29,7 @@ std::string_view sqlstate(const Error& e);
 bool is_connection_error(const Error& e);
 
 namespace detail {
-std::string code_for_sqlstate(std::string_view state);
+ErrorCode code_for_sqlstate(std::string_view state);
 // Builds the Error for a failed result; quoted text in the server's message is dropped unless it
 // is a statement error (class 42), since data errors quote the offending value.
 Error error_from_result(const pg_result* result);

@@ -2,6 +2,7 @@
 #include "pg/migrate.hpp"
 
 #include "pg/embedded_migrations.hpp"
+#include "pg/errc.hpp"
 
 #include <openssl/evp.h>
 
@@ -53,7 +54,7 @@ asio::awaitable<Result<std::vector<Applied>>> read_ledger(Executor& db) {
   for (auto row : *rows) {
     auto version = row.get<int>(0);
     auto checksum = row.get<std::string>(1);
-    if (!version || !checksum) co_return make_error("pg_decode", "bad schema_migrations row");
+    if (!version || !checksum) co_return make_error(errc::pg_decode, "bad schema_migrations row");
     applied.push_back({*version, *checksum});
   }
   co_return applied;
@@ -72,7 +73,7 @@ Result<SchemaStatus> compare(const std::vector<Applied>& applied,
     if (it == by_version.end()) {
       status.unknown.push_back(a.version);
     } else if (it->second->checksum != a.checksum) {
-      return make_error("migration_checksum_mismatch",
+      return make_error(errc::migration_checksum_mismatch,
                         "migration " + std::to_string(a.version) + " (" + it->second->name +
                             ") was changed after it was applied; restore the file as applied");
     }
@@ -190,7 +191,7 @@ asio::awaitable<Status> ensure_schema(PgPool& pool, config::MigrateMode mode,
   auto status = co_await schema_status(pool, migrations);
   if (!status) co_return status.error();
   if (!status->pending.empty())
-    co_return make_error("schema_behind",
+    co_return make_error(errc::schema_behind,
                          std::to_string(status->pending.size()) +
                              " migration(s) pending, first " +
                              std::to_string(status->pending.front()) +

@@ -2,6 +2,8 @@
 // array literals.
 #include "pg/param.hpp"
 
+#include "pg/errc.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -34,7 +36,7 @@ Result<Numeric> Numeric::parse(std::string_view text) {
     if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
     ok = digits(text, i);
   }
-  if (!ok || i != text.size()) return make_error("invalid_numeric", "not a decimal number");
+  if (!ok || i != text.size()) return make_error(errc::invalid_numeric, "not a decimal number");
   return Numeric(std::string(text));
 }
 

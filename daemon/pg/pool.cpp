@@ -2,7 +2,9 @@
 // flag and the background watch/reconnect loop; and the transaction protocol of Session.
 #include "pg/pool.hpp"
 
+#include "core/errc.hpp"
 #include "pg/connection.hpp"
+#include "pg/errc.hpp"
 #include "pg/errors.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -88,7 +90,7 @@ struct PoolState {
   template <class T>
   void observe(const Result<T>& r) {
     if (r) set_ready(true, {});
-    else if (r.error().code == "pg_unavailable") set_ready(false, r.error());
+    else if (r.error().code == errc::pg_unavailable) set_ready(false, r.error());
   }
 
   void wake_one() {
@@ -125,7 +127,7 @@ struct PoolState {
                                     settings.statement_timeout
                               : steady_clock::time_point::max();
     for (;;) {
-      if (stopped) co_return make_error("pg_stopped", "the PostgreSQL pool is stopped");
+      if (stopped) co_return make_error(errc::pg_stopped, "the PostgreSQL pool is stopped");
       // Most recently used first: warm connections, and the rest may idle out server-side.
       while (!idle.empty()) {
         auto c = std::move(idle.back());
@@ -140,7 +142,7 @@ struct PoolState {
           --open;
           wake_one();
           if (!c) {
-            if (c.error().code != "cancelled") set_ready(false, c.error());
+            if (c.error().code != blazed::errc::cancelled) set_ready(false, c.error());
             co_return c.error();
           }
           continue;
@@ -156,8 +158,8 @@ struct PoolState {
       if (!w->woken) {
         std::erase(waiters, w);
         if (ec == asio::error::operation_aborted)
-          co_return make_error("cancelled", "waiting for a PostgreSQL connection was cancelled");
-        co_return make_error("timeout", "no PostgreSQL connection free in time");
+          co_return make_error(blazed::errc::cancelled, "waiting for a PostgreSQL connection was cancelled");
+        co_return make_error(blazed::errc::timeout, "no PostgreSQL connection free in time");
       }
     }
   }
@@ -277,13 +279,13 @@ asio::awaitable<Status> Session::transaction(TxBody body, TxOptions options) {
     if (!conn_->broken()) (void)co_await control("ROLLBACK");
     if (thrown) std::rethrow_exception(thrown);
     if (!outcome) co_return outcome;
-    co_return make_error("pg_unavailable", "connection lost inside a transaction");
+    co_return make_error(errc::pg_unavailable, "connection lost inside a transaction");
   }
   auto commit = co_await control("COMMIT");
   if (!commit) co_return commit.error().context("COMMIT");
   // COMMIT of a transaction in which a statement failed answers ROLLBACK, not an error.
   if (commit->command() != "COMMIT")
-    co_return make_error("pg_tx_aborted", "a statement failed inside the transaction; rolled back");
+    co_return make_error(errc::pg_tx_aborted, "a statement failed inside the transaction; rolled back");
   co_return Status{};
 }
 

@@ -2,6 +2,8 @@
 // uses.
 #include "pg/rows.hpp"
 
+#include "pg/errc.hpp"
+
 #include <libpq-fe.h>
 
 #include <array>
@@ -12,7 +14,7 @@
 namespace blazed::pg {
 namespace {
 
-Error bad(std::string_view type) { return make_error("pg_decode", "not a valid " + std::string(type)); }
+Error bad(std::string_view type) { return make_error(errc::pg_decode, "not a valid " + std::string(type)); }
 
 template <class I>
 Status parse_int(std::string_view text, I& out, std::string_view type) {

@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "pg/errc.hpp"
 #include "pg/param.hpp"
 
 #include <cstddef>
@@ -50,7 +51,7 @@ class Row {
       if (auto st = decode_column(col, *t, v); !st) return st.error();
       return T{std::move(v)};
     } else {
-      if (!t) return make_error("pg_decode", "column " + std::to_string(col) + " is NULL");
+      if (!t) return make_error(errc::pg_decode, "column " + std::to_string(col) + " is NULL");
       T v{};
       if (auto st = decode_column(col, *t, v); !st) return st.error();
       return v;
@@ -59,7 +60,7 @@ class Row {
   template <class T>
   [[nodiscard]] Result<T> get(std::string_view column) const {
     auto col = index_of(column);
-    if (!col) return make_error("pg_decode", "no column " + std::string(column));
+    if (!col) return make_error(errc::pg_decode, "no column " + std::string(column));
     return get<T>(*col);
   }
 
@@ -94,7 +95,7 @@ class Rows {
   template <class T>
   [[nodiscard]] Result<T> scalar() const {
     if (size() != 1 || columns() < 1)
-      return make_error("pg_decode", "expected one row, got " + std::to_string(size()));
+      return make_error(errc::pg_decode, "expected one row, got " + std::to_string(size()));
     return (*this)[0].get<T>(0);
   }
 

@@ -2,6 +2,7 @@
 #include "queue/forwarder.hpp"
 
 #include "queue/scripts.hpp"
+#include "redis/errc.hpp"
 
 namespace blazed::queue {
 
@@ -24,7 +25,7 @@ awaitable<Result<Forwarded>> Forwarder::forward_once() {
     auto r = co_await client_.eval(script, std::move(call));
     if (*stopped) co_return total;  // `this` may be gone after stop()
     if (!r) co_return r.error().context("forward");
-    if (r->is_error()) co_return make_error("redis_error", "forward: " + r->str());
+    if (r->is_error()) co_return make_error(redis::errc::redis_error, "forward: " + r->str());
     auto s = static_cast<std::uint64_t>((*r)[0].as_integer());
     auto t = static_cast<std::uint64_t>((*r)[1].as_integer());
     total.scheduled += s;

@@ -1,6 +1,8 @@
 // Owns building the queue's key names and validating queue names.
 #include "queue/keys.hpp"
 
+#include "queue/errc.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -10,7 +12,7 @@ Result<QueueKeys> QueueKeys::make(std::string_view queue) {
   bool ok = !queue.empty() && queue.size() <= 64 && std::all_of(queue.begin(), queue.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '-';
   });
-  if (!ok) return make_error("bad_queue_name", "queue names are 1-64 of [A-Za-z0-9_.-]");
+  if (!ok) return make_error(errc::bad_queue_name, "queue names are 1-64 of [A-Za-z0-9_.-]");
   return QueueKeys(queue);
 }
 

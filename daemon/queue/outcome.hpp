@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "queue/errc.hpp"
 
 #include <string>
 #include <utility>
@@ -61,7 +62,7 @@ inline HandlerOutcome retry(Error e) { return Retry{std::move(e)}; }
 inline HandlerOutcome permanent(Error e) { return Permanent{std::move(e)}; }
 // The usual permanent failure: code "permanent", so the job's last error reads "permanent: ...".
 inline HandlerOutcome permanent(std::string message) {
-  return Permanent{make_error("permanent", std::move(message))};
+  return Permanent{make_error(errc::permanent, std::move(message))};
 }
 inline HandlerOutcome defer_until(Clock::time_point when, std::string reason) {
   return Defer{when, std::move(reason)};

@@ -2,10 +2,13 @@
 // wait for new jobs), the heartbeat (lease renewal), each job's run, and the graceful stop.
 #include "queue/processor.hpp"
 
+#include "core/errc.hpp"
 #include "core/log.hpp"
+#include "queue/errc.hpp"
 #include "queue/event.hpp"
 #include "queue/scripts.hpp"
 #include "redis/backoff.hpp"
+#include "redis/errc.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -147,7 +150,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     for (const auto& m : members) call.add(m);
     auto r = co_await client_.eval(script, std::move(call));
     if (!r) co_return r.error().context("heartbeat");
-    if (r->is_error()) co_return make_error("redis_error", "heartbeat: " + r->str());
+    if (r->is_error()) co_return make_error(redis::errc::redis_error, "heartbeat: " + r->str());
     for (const auto& lost : r->elements()) {
       auto colon = lost.str().find(':');
       std::int64_t id = std::stoll(lost.str().substr(0, colon));
@@ -354,7 +357,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
         }
       }
     } catch (const std::exception&) {
-      result = retry(make_error("exception", "the handler threw"));
+      result = retry(make_error(errc::exception, "the handler threw"));
     }
     if (run->detached) {
       finished(job);
@@ -452,7 +455,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
                        clock_.wait_for(ex_, timeout, asio::as_tuple(asio::use_awaitable)));
     if (r.index() == 0) co_return std::get<0>(std::move(r));
     if (!run.detached) ++stats_.timed_out;
-    co_return retry(make_error("timeout", "the job ran past its timeout and was cancelled"));
+    co_return retry(make_error(blazed::errc::timeout, "the job ran past its timeout and was cancelled"));
   }
 
   // --- idle waker: blocks on the wake-up list while the queue is empty ----------------------

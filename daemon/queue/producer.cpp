@@ -1,7 +1,9 @@
 // Owns turning jobs into one call of the enqueue script and reading its answer.
 #include "queue/producer.hpp"
 
+#include "queue/errc.hpp"
 #include "queue/scripts.hpp"
+#include "redis/errc.hpp"
 
 #include <algorithm>
 
@@ -46,19 +48,19 @@ awaitable<Result<std::vector<Enqueued>>> Producer::enqueue_batch(const std::vect
   call.add(keys_.prefix()).add(unix_millis(now)).add(unix_micros(now));
   for (const NewJob& j : jobs) {
     const EnqueueOptions& o = j.options;
-    if (j.type.empty()) co_return make_error("bad_job", "a job needs a type");
+    if (j.type.empty()) co_return make_error(errc::bad_job, "a job needs a type");
     if (o.priority < 0 || o.priority > 15)
-      co_return make_error("bad_job", "priority must be 0-15");
-    if (o.max_attempts < 0) co_return make_error("bad_job", "max_attempts must be >= 0");
+      co_return make_error(errc::bad_job, "priority must be 0-15");
+    if (o.max_attempts < 0) co_return make_error(errc::bad_job, "max_attempts must be >= 0");
     call.add(j.type).add(j.payload).add(o.max_attempts).add(o.priority);
     call.add(o.run_at ? std::max<std::int64_t>(unix_millis(*o.run_at), 0) : 0);
     call.add(o.unique_key).add(o.group).add(static_cast<std::int64_t>(o.timeout.count()));
   }
   auto r = co_await client_.eval(script, std::move(call));
   if (!r) co_return r.error().context("enqueue");
-  if (r->is_error()) co_return make_error("redis_error", "enqueue: script failed: " + r->str());
+  if (r->is_error()) co_return make_error(redis::errc::redis_error, "enqueue: script failed: " + r->str());
   if (!r->is_array() || r->size() != jobs.size())
-    co_return make_error("redis_protocol", "enqueue: unexpected reply " + redis::describe(*r));
+    co_return make_error(errc::redis_protocol, "enqueue: unexpected reply " + redis::describe(*r));
   std::vector<Enqueued> out;
   out.reserve(jobs.size());
   for (const redis::Reply& e : r->elements()) {

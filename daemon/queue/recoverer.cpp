@@ -3,6 +3,7 @@
 
 #include "core/log.hpp"
 #include "queue/scripts.hpp"
+#include "redis/errc.hpp"
 
 namespace blazed::queue {
 
@@ -27,7 +28,7 @@ awaitable<Result<std::uint64_t>> Recoverer::recover_once() {
     auto r = co_await client_.eval(script, std::move(call));
     if (*stopped) co_return total;  // `this` may be gone after stop()
     if (!r) co_return r.error().context("recover");
-    if (r->is_error()) co_return make_error("redis_error", "recover: " + r->str());
+    if (r->is_error()) co_return make_error(redis::errc::redis_error, "recover: " + r->str());
     total += r->size();
     if (r->size() > 0) {
       log::Logger("queue").warn("recovered jobs whose lease expired",

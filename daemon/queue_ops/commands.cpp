@@ -3,10 +3,12 @@
 #include "queue_ops/commands.hpp"
 
 #include "control/args.hpp"
+#include "core/errc.hpp"
 #include "queue/admin.hpp"
 #include "queue/inspector.hpp"
-#include "schedule/scheduler.hpp"
+#include "queue_ops/errc.hpp"
 #include "redis/client.hpp"
+#include "schedule/scheduler.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -28,7 +30,7 @@ Error bad_args(std::string message) { return make_error(control::codes::bad_args
 Result<queue::QueueKeys> queue_arg(const Request& req, const QueueOps& ops) {
   auto name = control::args::find_string(req, "queue");
   if (!name) return name.error();
-  if (ops.queues.empty()) return make_error("unavailable", "this daemon processes no queue");
+  if (ops.queues.empty()) return make_error(errc::unavailable, "this daemon processes no queue");
   std::string q = name->value_or(ops.queues.front());
   if (std::find(ops.queues.begin(), ops.queues.end(), q) == ops.queues.end())
     return bad_args("unknown queue \"" + q + "\"");
@@ -77,7 +79,7 @@ std::int64_t ms(Clock::time_point t) { return unix_millis(t); }
 
 Status register_queue_commands(control::CommandRegistry& registry, const QueueOps& given) {
   auto ops = std::make_shared<const QueueOps>(given);
-  if (ops->redis == nullptr) return make_error("bad_config", "queue commands need a Redis client");
+  if (ops->redis == nullptr) return make_error(blazed::errc::bad_config, "queue commands need a Redis client");
 
   auto list = [ops](const Request& req) -> awaitable<JsonResult> {
     auto keys = queue_arg(req, *ops);
@@ -109,7 +111,7 @@ Status register_queue_commands(control::CommandRegistry& registry, const QueueOp
     queue::Inspector inspector(*ops->redis, *keys);
     auto job = co_await inspector.show(*id);
     if (!job) co_return job.error();
-    if (!*job) co_return make_error("not_found", "no job " + std::to_string(*id) + " (completed jobs are gone)");
+    if (!*job) co_return make_error(blazed::errc::not_found, "no job " + std::to_string(*id) + " (completed jobs are gone)");
     json::object o = job_json(**job);
     o["queue"] = keys->queue();
     co_return json::value(std::move(o));
@@ -171,7 +173,7 @@ Status register_queue_commands(control::CommandRegistry& registry, const QueueOp
   };
 
   auto schedules = [ops](const Request&) -> awaitable<JsonResult> {
-    if (ops->scheduler == nullptr) co_return make_error("unavailable", "no scheduler runs here");
+    if (ops->scheduler == nullptr) co_return make_error(errc::unavailable, "no scheduler runs here");
     auto infos = co_await ops->scheduler->list();
     if (!infos) co_return infos.error();
     json::array out;
@@ -186,7 +188,7 @@ Status register_queue_commands(control::CommandRegistry& registry, const QueueOp
   };
 
   auto trigger = [ops](const Request& req) -> awaitable<JsonResult> {
-    if (ops->scheduler == nullptr) co_return make_error("unavailable", "no scheduler runs here");
+    if (ops->scheduler == nullptr) co_return make_error(errc::unavailable, "no scheduler runs here");
     auto name = control::args::get_string(req, "name");
     if (!name) co_return name.error();
     auto key = co_await ops->scheduler->trigger(*name);

@@ -1,6 +1,9 @@
 // Owns the rate-limit Lua script and RateLimiter's calls to it.
 #include "ratelimit/rate_limiter.hpp"
 
+#include "ratelimit/errc.hpp"
+#include "redis/errc.hpp"
+
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cmath>
@@ -70,7 +73,7 @@ return {granted, retry_at, tokens, ts, rate}
 )lua");
 
 Error reply_error(const redis::Reply& r) {
-  return make_error("redis_error", "rate limit script: unexpected reply " + redis::describe(r));
+  return make_error(redis::errc::redis_error, "rate limit script: unexpected reply " + redis::describe(r));
 }
 
 }  // namespace
@@ -96,7 +99,7 @@ boost::asio::awaitable<Result<RateLimiter::ScriptResult>> RateLimiter::run(std::
   auto reply = co_await redis_.eval(bucket_script, std::move(call));
   if (!reply) co_return reply.error().context("rate limit");
   const auto& r = *reply;
-  if (r.is_error()) co_return make_error("redis_error", "rate limit script failed");
+  if (r.is_error()) co_return make_error(redis::errc::redis_error, "rate limit script failed");
   const auto granted = r[0].to_int();
   const auto retry_at = r[1].to_int();
   if (!r.is_array() || r.size() != 5 || !granted || !retry_at) co_return reply_error(r);
@@ -109,7 +112,7 @@ boost::asio::awaitable<Result<Permit>> RateLimiter::try_acquire(std::int64_t sel
   const auto limits = plans_.find(operation);
   if (!limits) co_return limits.error();
   if (n < 1 || n > limits->burst) {
-    co_return make_error("bad_request", "tokens wanted must be between 1 and the burst (" +
+    co_return make_error(errc::bad_request, "tokens wanted must be between 1 and the burst (" +
                                             std::to_string(limits->burst) + ")");
   }
   auto r = co_await run(seller_id, operation, "acquire", n);

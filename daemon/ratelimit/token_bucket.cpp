@@ -1,6 +1,8 @@
 // Owns the exact token-bucket arithmetic (mirrored by rate_limit.lua).
 #include "ratelimit/token_bucket.hpp"
 
+#include "core/errc.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -22,10 +24,10 @@ std::int64_t rate_to_micro(double rate_per_second) {
 Result<Limits> to_limits(double rate_per_second, std::int64_t burst) {
   if (!(rate_per_second > 0) || rate_per_second * micro_per_token < 0.5 ||
       rate_per_second > static_cast<double>(max_rate_micro / micro_per_token)) {
-    return make_error("bad_config", "rate must be between 0.000001 and 1000 requests per second");
+    return make_error(blazed::errc::bad_config, "rate must be between 0.000001 and 1000 requests per second");
   }
   if (burst < 1 || burst > max_burst) {
-    return make_error("bad_config", "burst must be between 1 and " + std::to_string(max_burst));
+    return make_error(blazed::errc::bad_config, "burst must be between 1 and " + std::to_string(max_burst));
   }
   return Limits{rate_to_micro(rate_per_second), burst};
 }

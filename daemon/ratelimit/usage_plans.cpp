@@ -1,6 +1,9 @@
 // Owns the built-in SP-API usage plan table and its config overrides.
 #include "ratelimit/usage_plans.hpp"
 
+#include "core/errc.hpp"
+#include "ratelimit/errc.hpp"
+
 #include <array>
 
 namespace blazed::ratelimit {
@@ -21,7 +24,7 @@ Result<UsagePlans> UsagePlans::make(std::span<const config::RateLimitPlanConfig>
   UsagePlans p;
   for (const auto& d : defaults) p.plans_.emplace(d.operation, bucket::to_limits(d.rate, d.burst).value());
   for (const auto& o : overrides) {
-    if (o.operation.empty()) return make_error("bad_config", "rate limit plan without an operation");
+    if (o.operation.empty()) return make_error(blazed::errc::bad_config, "rate limit plan without an operation");
     auto limits = bucket::to_limits(o.rate, o.burst);
     if (!limits) return limits.error().context("rate limit plan '" + o.operation + "'");
     p.plans_.insert_or_assign(o.operation, *limits);
@@ -32,7 +35,7 @@ Result<UsagePlans> UsagePlans::make(std::span<const config::RateLimitPlanConfig>
 Result<bucket::Limits> UsagePlans::find(std::string_view operation) const {
   const auto it = plans_.find(operation);
   if (it == plans_.end()) {
-    return make_error("unknown_operation", "no usage plan for operation '" + std::string(operation) + "'");
+    return make_error(errc::unknown_operation, "no usage plan for operation '" + std::string(operation) + "'");
   }
   return it->second;
 }

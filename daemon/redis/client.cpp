@@ -2,9 +2,11 @@
 // in-flight command bookkeeping (pipelined replies, timeouts, NOSCRIPT fallback).
 #include "redis/client.hpp"
 
+#include "core/errc.hpp"
 #include "core/log.hpp"
 #include "redis/asio_events.hpp"
 #include "redis/backoff.hpp"
+#include "redis/errc.hpp"
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
@@ -28,7 +30,7 @@ using asio::use_awaitable;
 
 namespace {
 
-Error unavailable(std::string_view why) { return make_error("redis_unavailable", std::string(why)); }
+Error unavailable(std::string_view why) { return make_error(errc::redis_unavailable, std::string(why)); }
 
 Reply convert(const redisReply* r) {
   switch (r->type) {
@@ -104,10 +106,10 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
       auto [ec] = co_await t.async_wait(as_tuple(use_awaitable));
       std::erase(waiters_, &t);
       if (connected_) break;
-      if (!ec) co_return make_error("timeout", "redis: not connected in time");
+      if (!ec) co_return make_error(blazed::errc::timeout, "redis: not connected in time");
       auto cs = co_await asio::this_coro::cancellation_state;
       if (cs.cancelled() != asio::cancellation_type::none)
-        co_return make_error("cancelled", "redis: wait cancelled");
+        co_return make_error(blazed::errc::cancelled, "redis: wait cancelled");
     }
     co_return Status{};
   }
@@ -156,11 +158,11 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
       auto [ec] = co_await p->timer.async_wait(as_tuple(use_awaitable));
       if (p->remaining > 0) {
         p->abandoned = true;
-        if (ec) co_return make_error("cancelled", "redis: command cancelled");
+        if (ec) co_return make_error(blazed::errc::cancelled, "redis: command cancelled");
         ++stats_.timeouts;
         if (ctx_ != nullptr && ctx_ == p->connection && reads_ == p->reads_at_submit)
           watch_silence();
-        co_return make_error("timeout", "redis: no answer in time");
+        co_return make_error(blazed::errc::timeout, "redis: no answer in time");
       }
     }
     if (p->failure) co_return *p->failure;
@@ -238,7 +240,7 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
     lost_.cancel();
   }
 
-  // Closes the current connection now; in-flight calls fail "redis_unavailable".
+  // Closes the current connection now; in-flight calls fail errc::redis_unavailable.
   void drop() {
     if (ctx_ == nullptr) return;
     redisAsyncContext* c = ctx_;
@@ -281,7 +283,7 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
         if (ctx_ == c) drop();
         // The first word of the error (WRONGPASS, NOAUTH, ERR) only: never echo arguments.
         std::string code = reply.str().substr(0, reply.str().find(' '));
-        co_return make_error("redis_auth", "redis: handshake refused (" + code + ")");
+        co_return make_error(errc::redis_auth, "redis: handshake refused (" + code + ")");
       }
     }
     if (ctx_ != c) co_return unavailable("redis: connection lost during handshake");
@@ -399,7 +401,7 @@ RedisClient::Executor RedisClient::get_executor() const noexcept { return impl_-
 Result<Reply> checked(Result<Reply> r) {
   if (r && r->is_error()) {
     std::string code = r->str().substr(0, r->str().find(' '));
-    return make_error("redis_error", "redis replied " + code);
+    return make_error(errc::redis_error, "redis replied " + code);
   }
   return r;
 }

@@ -1,12 +1,14 @@
 // Owns parsing redis.url into an Endpoint.
 #include "redis/endpoint.hpp"
 
+#include "core/errc.hpp"
+
 #include <charconv>
 
 namespace blazed::redis {
 namespace {
 
-Error bad(std::string_view why) { return make_error("bad_config", "redis.url: " + std::string(why)); }
+Error bad(std::string_view why) { return make_error(blazed::errc::bad_config, "redis.url: " + std::string(why)); }
 
 template <class T>
 bool parse_number(std::string_view s, T& out) {

@@ -1,6 +1,8 @@
 // Owns the choice of host and path for S3 requests.
 #include "s3/addressing.hpp"
 
+#include "s3/errc.hpp"
+
 namespace blazed::s3 {
 
 Result<Endpoint> make_endpoint(std::string_view endpoint, std::string_view region,
@@ -11,12 +13,12 @@ Result<Endpoint> make_endpoint(std::string_view endpoint, std::string_view regio
   if (url.empty()) {
     if (region.empty() || region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") !=
                               std::string_view::npos)
-      return make_error("s3_bad_config", "S3 needs a region (e.g. eu-central-1) or an endpoint");
+      return make_error(errc::s3_bad_config, "S3 needs a region (e.g. eu-central-1) or an endpoint");
     url = "https://s3." + std::string(region) + ".amazonaws.com";
   }
   auto parsed = http::parse_url(url);
-  if (!parsed) return make_error("s3_bad_config", "bad S3 endpoint: " + parsed.error().message);
-  if (parsed->target != "/") return make_error("s3_bad_config", "the S3 endpoint must not have a path");
+  if (!parsed) return make_error(errc::s3_bad_config, "bad S3 endpoint: " + parsed.error().message);
+  if (parsed->target != "/") return make_error(errc::s3_bad_config, "the S3 endpoint must not have a path");
   out.origin = std::move(*parsed);
   return out;
 }
@@ -34,7 +36,7 @@ std::string Address::origin() const {
 }
 
 Result<Address> address(const Endpoint& endpoint, std::string_view bucket, std::string_view key) {
-  if (!valid_bucket_name(bucket)) return make_error("s3_bad_config", "invalid bucket name");
+  if (!valid_bucket_name(bucket)) return make_error(errc::s3_bad_config, "invalid bucket name");
   const http::Url& o = endpoint.origin;
   const bool vhost_possible = bucket.find('.') == std::string_view::npos && !o.host_is_ip();
   bool vhost = false;
@@ -43,7 +45,7 @@ Result<Address> address(const Endpoint& endpoint, std::string_view bucket, std::
     case Addressing::path: vhost = false; break;
     case Addressing::virtual_hosted:
       if (!vhost_possible)
-        return make_error("s3_bad_config",
+        return make_error(errc::s3_bad_config,
                           "virtual-hosted addressing needs a bucket without dots and a DNS endpoint");
       vhost = true;
       break;

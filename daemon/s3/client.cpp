@@ -2,6 +2,7 @@
 // parsing of S3's answers.
 #include "s3/client.hpp"
 
+#include "s3/errc.hpp"
 #include "s3/errors.hpp"
 #include "s3/sigv4.hpp"
 #include "s3/xml.hpp"
@@ -71,11 +72,11 @@ std::string sha256_base64(std::span<const std::uint8_t> data) {
 Result<std::unique_ptr<Client>> Client::create(asio::any_io_executor executor, ClientOptions options,
                                                Credentials credentials, const Clock& clock,
                                                Jitter jitter) {
-  if (options.region.empty()) return make_error("s3_bad_config", "S3 needs a region");
-  if (!valid_bucket_name(options.bucket)) return make_error("s3_bad_config", "invalid bucket name");
+  if (options.region.empty()) return make_error(errc::s3_bad_config, "S3 needs a region");
+  if (!valid_bucket_name(options.bucket)) return make_error(errc::s3_bad_config, "invalid bucket name");
   if (credentials.access_key_id.empty() || credentials.secret_access_key.empty())
-    return make_error("s3_credentials", "S3 credentials are incomplete");
-  if (options.retry.max_attempts < 1) return make_error("s3_bad_config", "retry.max_attempts must be >= 1");
+    return make_error(errc::s3_credentials, "S3 credentials are incomplete");
+  if (options.retry.max_attempts < 1) return make_error(errc::s3_bad_config, "retry.max_attempts must be >= 1");
   auto endpoint = make_endpoint(options.endpoint, options.region, options.addressing);
   if (!endpoint) return endpoint.error();
   if (auto probe = address(*endpoint, options.bucket, ""); !probe) return probe.error();
@@ -143,7 +144,7 @@ asio::awaitable<Result<WireResponse>> Client::send(const Call& call) {
       if (attempt > 1) err.message += " (after " + std::to_string(attempt) + " attempts)";
       co_return err;
     }
-    const auto delay = backoff_delay(options_.retry, attempt, err.code == "s3_slow_down", jitter_());
+    const auto delay = backoff_delay(options_.retry, attempt, err.code == errc::s3_slow_down, jitter_());
     log_.warn("S3 request failed, retrying",
               {{"operation", call.operation}, {"attempt", attempt}, {"code", err.code},
                {"delay_ms", static_cast<std::int64_t>(delay.count())}});
@@ -155,7 +156,7 @@ asio::awaitable<Result<WireResponse>> Client::send(const Call& call) {
 asio::awaitable<Result<ObjectInfo>> Client::put_object(std::string key, std::span<const std::uint8_t> body,
                                                        PutOptions options) {
   if (body.size() > kMaxPutSize)
-    co_return make_error("s3_limit", "PutObject: a single PUT holds at most 5 GiB; use a multipart upload");
+    co_return make_error(errc::s3_limit, "PutObject: a single PUT holds at most 5 GiB; use a multipart upload");
   Call c;
   c.operation = "PutObject";
   c.method = bhttp::verb::put;
@@ -184,7 +185,7 @@ asio::awaitable<Result<ObjectInfo>> Client::head_object(std::string key) {
 
 asio::awaitable<Result<std::string>> Client::get_object_range(std::string key, std::uint64_t first,
                                                               std::uint64_t last) {
-  if (last < first) co_return make_error("s3_invalid_range", "GetObject: the range ends before it starts");
+  if (last < first) co_return make_error(errc::s3_invalid_range, "GetObject: the range ends before it starts");
   const std::uint64_t want = last - first + 1;
   Call c;
   c.operation = "GetObject";
@@ -195,18 +196,18 @@ asio::awaitable<Result<std::string>> Client::get_object_range(std::string key, s
   if (!res) co_return res.error();
   if (res->status == 206) {
     if (res->body.size() > want)
-      co_return make_error("s3_protocol", "GetObject: the answer is longer than the range asked for");
+      co_return make_error(errc::s3_protocol, "GetObject: the answer is longer than the range asked for");
     co_return std::move(res->body);
   }
   // 200: the server ignored the range and sent the whole object.
-  if (first >= res->body.size()) co_return make_error("s3_invalid_range", "GetObject: range beyond the object");
+  if (first >= res->body.size()) co_return make_error(errc::s3_invalid_range, "GetObject: range beyond the object");
   co_return res->body.substr(static_cast<std::size_t>(first), static_cast<std::size_t>(want));
 }
 
 asio::awaitable<Result<ListPage>> Client::list_objects_page(std::string prefix,
                                                             std::optional<std::string> continuation,
                                                             int max_keys) {
-  if (max_keys < 1 || max_keys > 1000) co_return make_error("s3_limit", "ListObjectsV2: max-keys must be 1-1000");
+  if (max_keys < 1 || max_keys > 1000) co_return make_error(errc::s3_limit, "ListObjectsV2: max-keys must be 1-1000");
   Call c;
   c.operation = "ListObjectsV2";
   c.query = {{"list-type", "2"}, {"max-keys", std::to_string(max_keys)}};
@@ -215,7 +216,7 @@ asio::awaitable<Result<ListPage>> Client::list_objects_page(std::string prefix,
   auto res = co_await send(c);
   if (!res) co_return res.error();
   if (xml::root(res->body) != "ListBucketResult")
-    co_return make_error("s3_protocol", "ListObjectsV2: the answer is not a ListBucketResult");
+    co_return make_error(errc::s3_protocol, "ListObjectsV2: the answer is not a ListBucketResult");
   ListPage page;
   for (std::string_view item : xml::elements(res->body, "Contents")) {
     ObjectInfo o;
@@ -228,7 +229,7 @@ asio::awaitable<Result<ListPage>> Client::list_objects_page(std::string prefix,
   if (xml::text(res->body, "IsTruncated").value_or("false") == "true") {
     page.next_continuation_token = xml::text(res->body, "NextContinuationToken");
     if (!page.next_continuation_token || page.next_continuation_token->empty())
-      co_return make_error("s3_protocol", "ListObjectsV2: truncated listing without a continuation token");
+      co_return make_error(errc::s3_protocol, "ListObjectsV2: truncated listing without a continuation token");
   }
   co_return page;
 }
@@ -241,7 +242,7 @@ asio::awaitable<Result<std::vector<ObjectInfo>>> Client::list_objects(std::strin
     if (!page) co_return page.error();
     for (auto& o : page->objects) all.push_back(std::move(o));
     if (page->next_continuation_token && page->next_continuation_token == token)
-      co_return make_error("s3_protocol", "ListObjectsV2: the continuation token did not advance");
+      co_return make_error(errc::s3_protocol, "ListObjectsV2: the continuation token did not advance");
     token = std::move(page->next_continuation_token);
   } while (token);
   co_return all;
@@ -281,7 +282,7 @@ asio::awaitable<Result<std::string>> Client::create_multipart_upload(std::string
   auto res = co_await send(c);
   if (!res) co_return res.error();
   auto id = xml::text(res->body, "UploadId");
-  if (!id || id->empty()) co_return make_error("s3_protocol", "CreateMultipartUpload: no UploadId in the answer");
+  if (!id || id->empty()) co_return make_error(errc::s3_protocol, "CreateMultipartUpload: no UploadId in the answer");
   co_return std::move(*id);
 }
 
@@ -289,8 +290,8 @@ asio::awaitable<Result<CompletedPart>> Client::upload_part(std::string key, std:
                                                            int part_number,
                                                            std::span<const std::uint8_t> body) {
   if (part_number < 1 || part_number > kMaxParts)
-    co_return make_error("s3_limit", "UploadPart: part numbers run from 1 to 10000");
-  if (body.size() > kMaxPartSize) co_return make_error("s3_limit", "UploadPart: a part holds at most 5 GiB");
+    co_return make_error(errc::s3_limit, "UploadPart: part numbers run from 1 to 10000");
+  if (body.size() > kMaxPartSize) co_return make_error(errc::s3_limit, "UploadPart: a part holds at most 5 GiB");
   CompletedPart part;
   part.number = part_number;
   part.size = body.size();
@@ -305,7 +306,7 @@ asio::awaitable<Result<CompletedPart>> Client::upload_part(std::string key, std:
   auto res = co_await send(c);
   if (!res) co_return res.error();
   auto etag = res->header("ETag");
-  if (!etag || etag->empty()) co_return make_error("s3_protocol", "UploadPart: no ETag in the answer");
+  if (!etag || etag->empty()) co_return make_error(errc::s3_protocol, "UploadPart: no ETag in the answer");
   part.etag = std::string(*etag);
   co_return part;
 }
@@ -313,7 +314,7 @@ asio::awaitable<Result<CompletedPart>> Client::upload_part(std::string key, std:
 asio::awaitable<Result<ObjectInfo>> Client::complete_multipart_upload(std::string key, std::string upload_id,
                                                                       std::vector<CompletedPart> parts) {
   if (parts.empty() || parts.size() > static_cast<std::size_t>(kMaxParts))
-    co_return make_error("s3_limit", "CompleteMultipartUpload: 1 to 10000 parts");
+    co_return make_error(errc::s3_limit, "CompleteMultipartUpload: 1 to 10000 parts");
   std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
   std::uint64_t total = 0;
   for (const auto& p : parts) {

@@ -2,6 +2,8 @@
 // systemd's credentials directory.
 #include "s3/credentials.hpp"
 
+#include "s3/errc.hpp"
+
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -17,7 +19,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-Error cred_error(std::string message) { return make_error("s3_credentials", std::move(message)); }
+Error cred_error(std::string message) { return make_error(errc::s3_credentials, std::move(message)); }
 
 }  // namespace
 

@@ -1,6 +1,8 @@
 // Owns the multipart upload state machine: buffer, part sizing, send, complete or abort.
 #include "s3/multipart.hpp"
 
+#include "s3/errc.hpp"
+
 #include <algorithm>
 
 namespace blazed::s3 {
@@ -38,7 +40,7 @@ asio::awaitable<Status> MultipartUpload::fail(Error e) {
 }
 
 asio::awaitable<void> MultipartUpload::abort() {
-  if (!error_) error_ = make_error("s3_aborted", "the multipart upload was aborted");
+  if (!error_) error_ = make_error(errc::s3_aborted, "the multipart upload was aborted");
   done_ = true;
   if (upload_id_.empty()) co_return;
   auto st = co_await client_.abort_multipart_upload(key_, upload_id_);
@@ -54,7 +56,7 @@ asio::awaitable<void> MultipartUpload::abort() {
 asio::awaitable<Status> MultipartUpload::send_part() {
   const int number = static_cast<int>(parts_.size()) + 1;
   if (number > kMaxParts)
-    co_return co_await fail(make_error("s3_limit", "the upload needs more than 10,000 parts"));
+    co_return co_await fail(make_error(errc::s3_limit, "the upload needs more than 10,000 parts"));
   if (upload_id_.empty()) {
     auto id = co_await client_.create_multipart_upload(key_, options_.put);
     if (!id) co_return co_await fail(id.error());
@@ -70,11 +72,11 @@ asio::awaitable<Status> MultipartUpload::send_part() {
 
 asio::awaitable<Status> MultipartUpload::write(std::span<const std::uint8_t> data) {
   if (error_) co_return *error_;
-  if (done_) co_return make_error("s3_finished", "write after finish");
+  if (done_) co_return make_error(errc::s3_finished, "write after finish");
   while (!data.empty()) {
     const std::uint64_t target = part_size_for(static_cast<int>(parts_.size()) + 1, base_);
     if (bytes_sent_ + buffer_.size() + data.size() > kMaxObjectSize)
-      co_return co_await fail(make_error("s3_limit", "the object would exceed S3's 5 TiB limit"));
+      co_return co_await fail(make_error(errc::s3_limit, "the object would exceed S3's 5 TiB limit"));
     if (buffer_.capacity() < target) buffer_.reserve(static_cast<std::size_t>(target));
     const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(target - buffer_.size(), data.size()));
     buffer_.insert(buffer_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
@@ -90,7 +92,7 @@ asio::awaitable<Status> MultipartUpload::write(std::span<const std::uint8_t> dat
 
 asio::awaitable<Result<ObjectInfo>> MultipartUpload::finish() {
   if (error_) co_return *error_;
-  if (done_) co_return make_error("s3_finished", "finish called twice");
+  if (done_) co_return make_error(errc::s3_finished, "finish called twice");
   if (!buffer_.empty() || parts_.empty()) {
     if (auto st = co_await send_part(); !st) co_return st.error();
   }

@@ -2,7 +2,9 @@
 // the stall deadline, on a connection from blazed_http's Connector.
 #include "s3/transport.hpp"
 
+#include "http/errc.hpp"
 #include "http/tls.hpp"
+#include "s3/errc.hpp"
 
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -11,7 +13,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include <map>
+#include <array>
 
 namespace blazed::s3 {
 
@@ -25,12 +27,24 @@ constexpr std::uint32_t kMaxHeaderBytes = 64 * 1024;
 
 // blazed_http's error codes in the s3_* terms the client's retry policy and callers know.
 Error as_s3_error(Error e) {
-  static const std::map<std::string, std::string, std::less<>> kCodes = {
-      {"http_timeout", "s3_timeout"},          {"http_too_large", "s3_too_large"},
-      {"http_protocol", "s3_protocol"},        {"http_io", "s3_connection"},
-      {"http_resolve_failed", "s3_connection"}, {"http_connect_failed", "s3_connection"},
-      {"tls_verify_failed", "s3_tls"},          {"tls_error", "s3_tls"}};
-  if (auto it = kCodes.find(e.code); it != kCodes.end()) e.code = it->second;
+  struct Pair {
+    ErrorCode from;
+    ErrorCode to;
+  };
+  static constexpr std::array<Pair, 8> kCodes{{{http::errc::http_timeout, errc::s3_timeout},
+                                               {http::errc::http_too_large, errc::s3_too_large},
+                                               {http::errc::http_protocol, errc::s3_protocol},
+                                               {http::errc::http_io, errc::s3_connection},
+                                               {http::errc::http_resolve_failed, errc::s3_connection},
+                                               {http::errc::http_connect_failed, errc::s3_connection},
+                                               {http::errc::tls_verify_failed, errc::s3_tls},
+                                               {http::errc::tls_error, errc::s3_tls}}};
+  for (const Pair& p : kCodes) {
+    if (e.code == p.from) {
+      e.code = p.to.name;
+      break;
+    }
+  }
   return e;
 }
 
@@ -39,7 +53,7 @@ Error as_s3_error(Error e) {
 Result<std::unique_ptr<Transport>> Transport::create(asio::any_io_executor executor,
                                                      TransportOptions options) {
   auto tls = http::make_tls_context(options.ca_file);
-  if (!tls) return make_error("s3_bad_config", "TLS set-up failed: " + tls.error().message);
+  if (!tls) return make_error(errc::s3_bad_config, "TLS set-up failed: " + tls.error().message);
   return std::unique_ptr<Transport>(new Transport(std::move(executor), std::move(options), std::move(*tls)));
 }
 
@@ -51,7 +65,7 @@ Transport::Transport(asio::any_io_executor executor, TransportOptions options, a
 asio::awaitable<Result<WireResponse>> Transport::exchange(const WireRequest& request) {
   const Address& a = *request.address;
   if (!a.tls && !options_.allow_plain_http)
-    co_return make_error("s3_bad_config", "plain http is not allowed for " + a.origin());
+    co_return make_error(errc::s3_bad_config, "plain http is not allowed for " + a.origin());
   http::Url peer;
   peer.tls = a.tls;
   peer.host = a.host;
@@ -64,7 +78,7 @@ asio::awaitable<Result<WireResponse>> Transport::exchange(const WireRequest& req
 }
 
 asio::awaitable<http::Attempt> Transport::once(http::Connection& conn, const WireRequest& request) {
-  http::Attempt at{make_error("s3_connection", "no answer"), false, false};
+  http::Attempt at{make_error(errc::s3_connection, "no answer"), false, false};
   using Body = bhttp::span_body<const char>;
   bhttp::request<Body> req{request.method, request.target, 11};
   req.set(bhttp::field::host, request.address->host_header);

@@ -1,6 +1,8 @@
 // Owns cron parsing (fields, names, macros, @every) and the next-fire search over local days.
 #include "schedule/cron.hpp"
 
+#include "schedule/errc.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -75,7 +77,7 @@ class FieldParser {
   FieldParser(std::string_view spec, const FieldSpec& f) : spec_(spec), f_(f) {}
 
   Error bad(std::string_view text, std::string_view why) const {
-    return make_error("bad_schedule", "cron '" + std::string(spec_) + "': " + std::string(f_.name) +
+    return make_error(errc::bad_schedule, "cron '" + std::string(spec_) + "': " + std::string(f_.name) +
                                           " field '" + std::string(text) + "': " + std::string(why));
   }
 
@@ -146,7 +148,7 @@ class FieldParser {
 
 Result<seconds> parse_every(std::string_view spec, std::string_view text) {
   const auto bad = [&](std::string_view why) {
-    return make_error("bad_schedule", "schedule '" + std::string(spec) + "': " + std::string(why));
+    return make_error(errc::bad_schedule, "schedule '" + std::string(spec) + "': " + std::string(why));
   };
   if (text.empty()) return bad("@every needs an interval such as 90s, 5m or 1h");
   std::int64_t total = 0;
@@ -198,9 +200,9 @@ Result<CronSchedule> CronSchedule::parse(std::string_view spec, TimeZone zone) {
   s.spec_ = std::string(spec);
   s.zone_ = std::move(zone);
   const auto words = split_ws(spec);
-  if (words.empty()) return make_error("bad_schedule", "schedule is empty");
+  if (words.empty()) return make_error(errc::bad_schedule, "schedule is empty");
   if (words[0] == "@every") {
-    if (words.size() != 2) return make_error("bad_schedule", "schedule '" + s.spec_ + "': use '@every <interval>'");
+    if (words.size() != 2) return make_error(errc::bad_schedule, "schedule '" + s.spec_ + "': use '@every <interval>'");
     auto every = parse_every(spec, words[1]);
     if (!every) return every.error();
     s.every_ = *every;
@@ -210,14 +212,14 @@ Result<CronSchedule> CronSchedule::parse(std::string_view spec, TimeZone zone) {
   if (words[0].front() == '@') {
     const auto expanded = expand_macro(words[0]);
     if (expanded.empty() || words.size() != 1) {
-      return make_error("bad_schedule", "schedule '" + s.spec_ +
+      return make_error(errc::bad_schedule, "schedule '" + s.spec_ +
                                             "': unknown macro (use @yearly, @monthly, @weekly, @daily, "
                                             "@hourly or @every)");
     }
     parts = split_ws(expanded);
   }
   if (parts.size() != 5) {
-    return make_error("bad_schedule", "cron '" + s.spec_ + "': expected 5 fields (minute hour "
+    return make_error(errc::bad_schedule, "cron '" + s.spec_ + "': expected 5 fields (minute hour "
                                       "day-of-month month day-of-week), got " +
                                           std::to_string(parts.size()));
   }
@@ -247,7 +249,7 @@ Result<CronSchedule> CronSchedule::parse(std::string_view spec, TimeZone zone) {
       }
     }
     if (!possible) {
-      return make_error("bad_schedule", "cron '" + s.spec_ +
+      return make_error(errc::bad_schedule, "cron '" + s.spec_ +
                                             "': day-of-month field never occurs in the selected months");
     }
   }

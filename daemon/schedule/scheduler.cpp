@@ -1,6 +1,7 @@
 // Owns the scheduler's passes (due tick, fence, enqueue, mark), its run loop, list and trigger.
 #include "schedule/scheduler.hpp"
 
+#include "core/errc.hpp"
 #include "core/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -40,7 +41,7 @@ Result<std::vector<Schedule>> compile_schedules(const config::SchedulerConfig& c
   std::set<std::string, std::less<>> names;
   for (const auto& c : config.schedules) {
     const auto bad = [&](std::string why) {
-      return make_error("bad_config", "schedule '" + c.name + "': " + why);
+      return make_error(blazed::errc::bad_config, "schedule '" + c.name + "': " + why);
     };
     if (!valid_name(c.name)) return bad("name must be 1-64 of [A-Za-z0-9_.-]");
     if (!names.insert(c.name).second) return bad("defined twice");
@@ -50,7 +51,7 @@ Result<std::vector<Schedule>> compile_schedules(const config::SchedulerConfig& c
     const auto payload = boost::json::parse(c.payload, ec);
     if (ec || !payload.is_object()) return bad("payload must be a JSON object");
     auto when = CronSchedule::parse(c.cron, c.zone, config.zoneinfo_dir);
-    if (!when) return Error{"bad_config", "schedule '" + c.name + "': " + when.error().message};
+    if (!when) return Error{blazed::errc::bad_config, "schedule '" + c.name + "': " + when.error().message};
     out.push_back(Schedule{c.name, std::move(*when), c.job, c.queue, c.payload, c.group});
   }
   return out;
@@ -139,7 +140,7 @@ boost::asio::awaitable<Result<std::string>> Scheduler::trigger(std::string_view 
   const auto it = std::find_if(schedules->begin(), schedules->end(),
                                [&](const Schedule& s) { return s.name == name; });
   if (it == schedules->end()) {
-    co_return make_error("not_found", "no schedule named '" + std::string(name) + "'");
+    co_return make_error(blazed::errc::not_found, "no schedule named '" + std::string(name) + "'");
   }
   const std::string key =
       "schedule:" + it->name + ":manual:" + std::to_string(unix_millis(clock_.now()));

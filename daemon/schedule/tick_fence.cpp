@@ -1,6 +1,8 @@
 // Owns the fence and last-enqueued scripts of scheduled ticks.
 #include "schedule/tick_fence.hpp"
 
+#include "redis/errc.hpp"
+
 namespace blazed::schedule {
 namespace {
 
@@ -33,7 +35,7 @@ return 0
 )lua");
 
 Error unexpected(std::string_view what, const redis::Reply& r) {
-  return make_error("redis_error", std::string(what) + ": unexpected reply " + redis::describe(r));
+  return make_error(redis::errc::redis_error, std::string(what) + ": unexpected reply " + redis::describe(r));
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Owns the TZif reader, the POSIX TZ footer rule and local <-> UTC conversion of TimeZone.
 #include "schedule/time_zone.hpp"
 
+#include "schedule/errc.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <iterator>
@@ -14,7 +16,7 @@ using namespace std::chrono;
 constexpr std::int64_t day_seconds = 86'400;
 
 Error tz_error(std::string_view zone, std::string message) {
-  return make_error("bad_time_zone", "time zone '" + std::string(zone) + "': " + message);
+  return make_error(errc::bad_time_zone, "time zone '" + std::string(zone) + "': " + message);
 }
 
 // A cursor over the TZif bytes; every read is bounds-checked.
@@ -183,7 +185,7 @@ sys_days rule_day(const PosixTz::Rule& r, int y) {
 
 Result<PosixTz> PosixTz::parse(std::string_view text) {
   const auto bad = [&](std::string_view why) {
-    return make_error("bad_time_zone", "TZ rule '" + std::string(text) + "': " + std::string(why));
+    return make_error(errc::bad_time_zone, "TZ rule '" + std::string(text) + "': " + std::string(why));
   };
   PosixParser p(text);
   PosixTz tz;

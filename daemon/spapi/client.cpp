@@ -3,6 +3,7 @@
 #include "spapi/client.hpp"
 
 #include "core/log.hpp"
+#include "spapi/errc.hpp"
 
 namespace blazed::spapi {
 
@@ -57,7 +58,7 @@ const std::string& SpApiClient::endpoint(Region region) const {
 asio::awaitable<Result<Fetched<std::monostate>>> SpApiClient::get(const SellerAuth& auth,
                                                                   std::string_view operation,
                                                                   std::string target) {
-  if (auth.refresh_token == nullptr) co_return make_error("invalid_argument", "no refresh token");
+  if (auth.refresh_token == nullptr) co_return make_error(errc::invalid_argument, "no refresh token");
   std::string base = endpoint(auth.region);
   while (!base.empty() && base.back() == '/') base.pop_back();
 

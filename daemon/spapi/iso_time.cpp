@@ -1,6 +1,8 @@
 // Owns ISO 8601 formatting and parsing on std::chrono calendar types.
 #include "spapi/iso_time.hpp"
 
+#include "spapi/errc.hpp"
+
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -49,7 +51,7 @@ bool take(std::string_view& s, char c) {
 }  // namespace
 
 Result<Clock::time_point> parse_iso8601(std::string_view text) {
-  const auto bad = [] { return make_error("spapi_malformed", "bad ISO 8601 time"); };
+  const auto bad = [] { return make_error(errc::spapi_malformed, "bad ISO 8601 time"); };
   std::string_view s = text;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (!take_int(s, 4, y) || !take(s, '-') || !take_int(s, 2, mo) || !take(s, '-') ||

@@ -2,6 +2,8 @@
 // on_uint64 / on_double all receive the number's characters).
 #include "spapi/json_exact.hpp"
 
+#include "spapi/errc.hpp"
+
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value_stack.hpp>
 
@@ -86,7 +88,7 @@ Result<json::value> parse_json_exact(std::string_view text) {
   json::error_code ec;
   const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
   if (ec || used != text.size()) {
-    return make_error("spapi_malformed", "response is not valid JSON");
+    return make_error(errc::spapi_malformed, "response is not valid JSON");
   }
   return parser.handler().st.release();
 }
@@ -94,7 +96,7 @@ Result<json::value> parse_json_exact(std::string_view text) {
 Result<json::object> parse_json_object_exact(std::string_view text, std::string_view what) {
   auto doc = parse_json_exact(text);
   if (!doc) return doc.error().context(what);
-  if (!doc->is_object()) return make_error("spapi_malformed", std::string(what) + ": reply is not a JSON object");
+  if (!doc->is_object()) return make_error(errc::spapi_malformed, std::string(what) + ": reply is not a JSON object");
   return std::move(doc->get_object());
 }
 

@@ -1,6 +1,7 @@
 // Owns the typed field reads of the response parsers.
 #include "spapi/json_read.hpp"
 
+#include "spapi/errc.hpp"
 #include "spapi/iso_time.hpp"
 
 #include <charconv>
@@ -33,7 +34,7 @@ bool is_decimal_text(std::string_view s) {
 }
 
 void JsonReader::fail(std::string message) {
-  if (!error_) error_ = make_error("spapi_malformed", std::move(message));
+  if (!error_) error_ = make_error(errc::spapi_malformed, std::move(message));
 }
 
 const json::value* JsonReader::field(const json::object& o, std::string_view key, Need need) {

@@ -1,6 +1,7 @@
 // Owns the LWA token exchange and the per-seller access-token cache with single-flight refresh.
 #include "spapi/lwa.hpp"
 
+#include "spapi/errc.hpp"
 #include "spapi/json_exact.hpp"
 #include "spapi/json_read.hpp"
 #include "spapi/query.hpp"
@@ -42,7 +43,7 @@ asio::awaitable<Result<Secret>> LwaClient::access_token(SellerId seller, const S
   cache_[seller].in_flight = flight;
 
   Clock::duration lifetime{};
-  Result<Secret> result = make_error("lwa_error", "token exchange did not complete");
+  Result<Secret> result = make_error(errc::lwa_error, "token exchange did not complete");
   try {
     result = co_await exchange(refresh_token, lifetime);
   } catch (...) {
@@ -93,17 +94,17 @@ Error lwa_error_from(unsigned status, std::string_view body) {
   }
   const std::string where = "LWA answered HTTP " + std::to_string(status);
   if (code == "invalid_grant") {
-    return make_error("lwa_invalid_grant", where + " invalid_grant: the seller must re-authorize");
+    return make_error(errc::lwa_invalid_grant, where + " invalid_grant: the seller must re-authorize");
   }
   if (code == "invalid_client" || code == "unauthorized_client") {
-    return make_error("lwa_invalid_client", where + " " + code + ": check or rotate the client secret");
+    return make_error(errc::lwa_invalid_client, where + " " + code + ": check or rotate the client secret");
   }
-  if (status == 429) return make_error("lwa_throttled", where);
-  if (status >= 500) return make_error("lwa_server_error", where);
+  if (status == 429) return make_error(errc::lwa_throttled, where);
+  if (status >= 500) return make_error(errc::lwa_server_error, where);
   // Other OAuth error codes are fixed identifiers (invalid_request, invalid_scope...).
   const bool identifier = !code.empty() && code.size() <= 40 &&
                           code.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos;
-  return make_error("lwa_error", identifier ? where + " " + code : where);
+  return make_error(errc::lwa_error, identifier ? where + " " + code : where);
 }
 
 }  // namespace
@@ -137,7 +138,7 @@ asio::awaitable<Result<Secret>> LwaClient::exchange(const Secret& refresh_token,
 
   if (res->status != 200) co_return lwa_error_from(res->status, res->body);
   auto doc = parse_json_object_exact(res->body, "LWA");
-  if (!doc) co_return make_error("lwa_malformed", "LWA reply is not a JSON object");
+  if (!doc) co_return make_error(errc::lwa_malformed, "LWA reply is not a JSON object");
   JsonReader r;
   auto& root = *doc;
   Secret token(r.string(root, "access_token", JsonReader::Need::required));
@@ -146,7 +147,7 @@ asio::awaitable<Result<Secret>> LwaClient::exchange(const Secret& refresh_token,
     secure_wipe(t->get_string().data(), t->get_string().size());
   }
   if (!r.ok() || token.empty() || expires_in <= 0) {
-    co_return make_error("lwa_malformed", "LWA reply lacks access_token or expires_in");
+    co_return make_error(errc::lwa_malformed, "LWA reply lacks access_token or expires_in");
   }
   lifetime = std::chrono::seconds(expires_in);
   co_return token;

@@ -1,6 +1,7 @@
 // Owns searchOrders/getOrder request targets and their response parsers.
 #include "spapi/orders.hpp"
 
+#include "spapi/errc.hpp"
 #include "spapi/iso_time.hpp"
 #include "spapi/json_exact.hpp"
 #include "spapi/json_read.hpp"
@@ -21,7 +22,7 @@ constexpr std::array<std::string_view, 11> known_included_data = {
     "BUYER",   "RECIPIENT", "PROCEEDS", "EXPENSE", "PROMOTION",         "CANCELLATION",
     "FULFILLMENT", "PACKAGES", "TAX",  "PAYMENT", "FULFILLMENT_ORDERS"};
 
-Error invalid(std::string message) { return make_error("invalid_argument", std::move(message)); }
+Error invalid(std::string message) { return make_error(errc::invalid_argument, std::move(message)); }
 
 Status check_included_data(const std::vector<std::string>& included) {
   for (const auto& d : included) {

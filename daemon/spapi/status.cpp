@@ -1,6 +1,7 @@
 // Owns response metadata extraction and the status-to-Error mapping.
 #include "spapi/status.hpp"
 
+#include "spapi/errc.hpp"
 #include "spapi/json_exact.hpp"
 
 #include <cctype>
@@ -35,21 +36,21 @@ std::string first_error_code(std::string_view body) {
   return out.substr(0, 64);
 }
 
-std::string code_for(unsigned status) {
+ErrorCode code_for(unsigned status) {
   switch (status) {
     case 400:
     case 413:
     case 415:
-      return "spapi_invalid_input";
+      return errc::spapi_invalid_input;
     case 401:
     case 403:
-      return "spapi_unauthorized";
+      return errc::spapi_unauthorized;
     case 404:
-      return "spapi_not_found";
+      return errc::spapi_not_found;
     case 429:
-      return "spapi_throttled";
+      return errc::spapi_throttled;
     default:
-      return status >= 500 && status <= 599 ? "spapi_server_error" : "spapi_unexpected_status";
+      return status >= 500 && status <= 599 ? errc::spapi_server_error : errc::spapi_unexpected_status;
   }
 }
 

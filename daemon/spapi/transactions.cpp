@@ -1,6 +1,7 @@
 // Owns listTransactions request targets and the response parser.
 #include "spapi/transactions.hpp"
 
+#include "spapi/errc.hpp"
 #include "spapi/iso_time.hpp"
 #include "spapi/json_exact.hpp"
 #include "spapi/json_read.hpp"
@@ -13,7 +14,7 @@ namespace json = boost::json;
 using Need = JsonReader::Need;
 
 Result<std::string> list_transactions_target(const ListTransactionsParams& p, Clock::time_point now) {
-  const auto invalid = [](std::string m) { return make_error("invalid_argument", std::move(m)); };
+  const auto invalid = [](std::string m) { return make_error(errc::invalid_argument, std::move(m)); };
   const auto limit = latest_allowed_before(now);
   if (p.posted_before && *p.posted_before > limit) {
     return invalid("postedBefore must be at least 2 minutes before now");

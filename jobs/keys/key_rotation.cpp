@@ -3,7 +3,10 @@
 
 #include "crypto/ciphertext.hpp"
 #include "crypto/digest.hpp"
+#include "crypto/errc.hpp"
+#include "jobs/keys/errc.hpp"
 #include "jobs/sellers/sellers_store.hpp"
+#include "pg/errc.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -72,7 +75,7 @@ Result<Batch> rewrap_rows(const pg::Rows& rows, const crypto::Keyring& keyring,
     const std::string row_id = std::to_string(*id);
     auto fresh = crypto::rewrap(keyring, nonces, crypto::Aad{table.purpose, table.table, row_id}, *ct);
     if (!fresh) {
-      if (fresh.error().code == "crypto_random" || fresh.error().code == "crypto_internal")
+      if (fresh.error().code == crypto::errc::crypto_random || fresh.error().code == crypto::errc::crypto_internal)
         return fresh.error();
       ++b.failed;
       continue;
@@ -112,7 +115,7 @@ asio::awaitable<Result<RunState>> open_run(pg::Executor& s, const std::string& a
     auto target = r.get<std::string>(1);
     auto cursor = r.get<std::int64_t>(2);
     auto passes = r.get<int>(3);
-    if (!id || !target || !cursor || !passes) co_return make_error("pg_decode", "bad key_rotation_runs row");
+    if (!id || !target || !cursor || !passes) co_return make_error(pg::errc::pg_decode, "bad key_rotation_runs row");
     run.id = *id;
     run.cursor = *cursor;
     run.passes = *passes;
@@ -162,7 +165,7 @@ asio::awaitable<Result<RotationReport>> rotate_table(pg::PgPool& db, const crypt
     auto got = locked->scalar<bool>();
     if (!got) co_return got.error();
     if (!*got)
-      co_return make_error("rotation_busy", "another process is rotating " + table.table);
+      co_return make_error(jobs::keys::errc::rotation_busy, "another process is rotating " + table.table);
 
     auto body = [&]() -> asio::awaitable<Status> {
       auto run = co_await open_run(s, active, table);
@@ -182,7 +185,7 @@ asio::awaitable<Result<RotationReport>> rotate_table(pg::PgPool& db, const crypt
             // The keyring may have been swapped while the query ran: the rows would be sealed
             // under another key than the key_id written beside them. Stop; a retry retargets.
             if (keyring.active().id() != active)
-              co_return make_error("rotation_key_changed", "the active key changed during the run");
+              co_return make_error(jobs::keys::errc::rotation_key_changed, "the active key changed during the run");
             auto batch = rewrap_rows(*rows, keyring, nonces, table);
             if (!batch) co_return batch.error();
             done = BatchOutcome{};
@@ -246,7 +249,7 @@ asio::awaitable<Result<std::vector<KeyUsage>>> key_usage(pg::Executor& db,
     for (const pg::Row r : *rows) {
       auto key = r.get<std::optional<std::string>>(0);
       auto n = r.get<std::int64_t>(1);
-      if (!key || !n) co_return make_error("pg_decode", "bad key usage row");
+      if (!key || !n) co_return make_error(pg::errc::pg_decode, "bad key usage row");
       out.push_back(KeyUsage{t.table, *key, *n});
     }
   }

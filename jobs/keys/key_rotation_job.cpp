@@ -2,11 +2,14 @@
 // event, and enqueueing the job (on demand, or when rows are not under the active key).
 #include "jobs/keys/key_rotation_job.hpp"
 
+#include "control/errc.hpp"
 #include "core/log.hpp"
 #include "crypto/keyring.hpp"
+#include "jobs/keys/errc.hpp"
 #include "jobs/keys/key_rotation.hpp"
 #include "pg/audit.hpp"
 #include "pg/pool.hpp"
+#include "queue/errc.hpp"
 #include "queue/handlers.hpp"
 #include "queue/producer.hpp"
 
@@ -36,14 +39,14 @@ Result<std::vector<const RotationTable*>> tables_from_payload(const std::string&
   std::vector<const RotationTable*> out;
   boost::system::error_code ec;
   json::value v = json::parse(payload.empty() ? std::string("{}") : payload, ec);
-  if (ec || !v.is_object()) return make_error("permanent", "key_rotation payload is not a JSON object");
+  if (ec || !v.is_object()) return make_error(queue::errc::permanent, "key_rotation payload is not a JSON object");
   const auto* t = v.as_object().if_contains("table");
   if (t == nullptr || t->is_null()) {
     for (const RotationTable& r : rotation_tables()) out.push_back(&r);
     return out;
   }
   const RotationTable* found = t->is_string() ? table_named(t->as_string()) : nullptr;
-  if (found == nullptr) return make_error("permanent", "key_rotation payload names an unknown table");
+  if (found == nullptr) return make_error(queue::errc::permanent, "key_rotation payload names an unknown table");
   out.push_back(found);
   return out;
 }
@@ -90,7 +93,7 @@ asio::awaitable<queue::HandlerOutcome> run_rotation(JobContext& ctx, const queue
     RotationOptions options;
     options.batch_size = t == &raw_payloads_table() ? kPayloadBatch : kTokenBatch;
     auto report = co_await rotate_table(ctx.db, ctx.keyring, ctx.nonces, *t, options);
-    if (!report && report.error().code == "rotation_busy") {
+    if (!report && report.error().code == jobs::keys::errc::rotation_busy) {
       // Another process holds this table; its run ends at the same place. Retry later to be sure.
       logger.info("rotation busy elsewhere; will retry", {{"table", t->table}, {"job_id", job.id}});
       outcome = report.error();
@@ -127,7 +130,7 @@ Status register_key_rotation(queue::Handlers& handlers, JobContext& ctx) {
 asio::awaitable<Result<RotationEnqueued>> enqueue_rotation(JobContext& ctx, const std::string& table) {
   json::object payload;
   if (!table.empty()) {
-    if (table_named(table) == nullptr) co_return make_error("bad_args", "unknown table to rotate");
+    if (table_named(table) == nullptr) co_return make_error(control::errc::bad_args, "unknown table to rotate");
     payload["table"] = table;
   }
   queue::EnqueueOptions options;

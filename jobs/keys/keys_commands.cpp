@@ -7,6 +7,7 @@
 #include "crypto/keyring.hpp"
 #include "jobs/keys/key_rotation.hpp"
 #include "jobs/keys/key_rotation_job.hpp"
+#include "pg/errc.hpp"
 #include "pg/pool.hpp"
 #include "spapi/iso_time.hpp"
 
@@ -66,7 +67,7 @@ asio::awaitable<Result<json::array>> rotation_runs(pg::Executor& db) {
     auto finished = r.get<std::optional<Clock::time_point>>(10);
     if (!id || !table || !target || !cursor || !passes || !rewrapped || !skipped || !failed ||
         !started || !updated || !finished)
-      co_return make_error("pg_decode", "bad key_rotation_runs row");
+      co_return make_error(pg::errc::pg_decode, "bad key_rotation_runs row");
     out.push_back(json::object{
         {"run_id", *id}, {"table", *table}, {"target_key", *target}, {"running", !*finished},
         {"cursor", *cursor}, {"passes", *passes}, {"rewrapped", *rewrapped}, {"skipped", *skipped},

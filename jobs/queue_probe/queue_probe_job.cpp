@@ -2,9 +2,11 @@
 // start, finished at the end), the cancellable hold, and the 30-day clean-up of old rows.
 #include "jobs/queue_probe/queue_probe_job.hpp"
 
+#include "core/errc.hpp"
 #include "core/log.hpp"
 #include "metrics/registry.hpp"
 #include "pg/pool.hpp"
+#include "queue/errc.hpp"
 #include "queue/handlers.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -35,12 +37,12 @@ constexpr const char* kDeleteOld = R"(
 Result<std::chrono::milliseconds> hold_from_payload(const std::string& payload) {
   boost::system::error_code ec;
   json::value v = json::parse(payload.empty() ? std::string("{}") : payload, ec);
-  if (ec || !v.is_object()) return make_error("permanent", "queue_probe payload is not a JSON object");
+  if (ec || !v.is_object()) return make_error(queue::errc::permanent, "queue_probe payload is not a JSON object");
   const auto* hold = v.as_object().if_contains("hold_ms");
   if (hold == nullptr) return std::chrono::milliseconds{0};
   // Note: boost.json keeps every integer that fits in int64 as int64 (uint64 only above that).
   if (!hold->is_int64() || hold->as_int64() < 0 || hold->as_int64() > kQueueProbeMaxHold.count())
-    return make_error("permanent", "queue_probe hold_ms must be an integer from 0 to 60000");
+    return make_error(queue::errc::permanent, "queue_probe hold_ms must be an integer from 0 to 60000");
   return std::chrono::milliseconds{hold->as_int64()};
 }
 
@@ -49,7 +51,7 @@ asio::awaitable<Status> hold_for(std::chrono::milliseconds hold) {
   if (hold.count() == 0) co_return Status{};
   asio::steady_timer timer(co_await asio::this_coro::executor, hold);
   auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  if (ec) co_return make_error("cancelled", "queue_probe hold was cancelled");
+  if (ec) co_return make_error(blazed::errc::cancelled, "queue_probe hold was cancelled");
   co_return Status{};
 }
 

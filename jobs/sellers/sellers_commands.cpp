@@ -3,6 +3,7 @@
 // `sellers.disconnect` (the token deleted at once, the seller marked disconnected, audited).
 #include "jobs/sellers/sellers_commands.hpp"
 
+#include "core/errc.hpp"
 #include "jobs/sellers/sellers_store.hpp"
 
 #include "control/args.hpp"
@@ -144,7 +145,7 @@ asio::awaitable<Result<json::value>> disconnect(jobs::JobContext& ctx, const Req
     co_return Status{};
   });
   if (!st) co_return st.error().context("sellers.disconnect");
-  if (!found) co_return make_error("not_found", "no seller " + std::to_string(*seller));
+  if (!found) co_return make_error(blazed::errc::not_found, "no seller " + std::to_string(*seller));
   co_return json::value(json::object{{"seller_id", *seller}, {"token_deleted", deleted > 0}, {"status", status}});
 }
 

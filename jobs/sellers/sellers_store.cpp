@@ -2,6 +2,8 @@
 // tables in daemon/ and jobs/ is in this file (migrations aside).
 #include "jobs/sellers/sellers_store.hpp"
 
+#include "jobs/sellers/errc.hpp"
+#include "pg/errc.hpp"
 #include "pg/executor.hpp"
 
 namespace asio = boost::asio;
@@ -62,7 +64,7 @@ asio::awaitable<Result<std::vector<SellerOverview>>> overview(pg::Executor& db, 
     auto region = row.get<std::string>(1);
     auto status = row.get<std::string>(2);
     auto type = row.get<std::optional<std::string>>(3);
-    if (!sid || !region || !status || !type) co_return make_error("pg_decode", "sellers overview row");
+    if (!sid || !region || !status || !type) co_return make_error(pg::errc::pg_decode, "sellers overview row");
     if (out.empty() || out.back().id != *sid) out.push_back(SellerOverview{*sid, *region, *status, {}});
     if (!*type) continue;
     DataTypeStatus t;
@@ -75,7 +77,7 @@ asio::awaitable<Result<std::vector<SellerOverview>>> overview(pg::Executor& db, 
     auto pages = row.get<std::int64_t>(9);
     auto nrows = row.get<std::int64_t>(10);
     if (!cursor || !success || !attempt || !error || !running || !pages || !nrows)
-      co_return make_error("pg_decode", "sellers overview row");
+      co_return make_error(pg::errc::pg_decode, "sellers overview row");
     t.cursor = *cursor;
     t.last_success_at = *success;
     t.last_attempt_at = *attempt;
@@ -93,7 +95,7 @@ asio::awaitable<Result<std::vector<SellerOverview>>> overview(pg::Executor& db, 
 asio::awaitable<Result<SellerRow>> seller_with_token(pg::Executor& db, std::int64_t seller_id) {
   auto rows = co_await db.query(kSellerWithToken, seller_id);
   if (!rows) co_return rows.error();
-  if (rows->empty()) co_return make_error("seller_not_found", "no seller " + std::to_string(seller_id));
+  if (rows->empty()) co_return make_error(errc::seller_not_found, "no seller " + std::to_string(seller_id));
   auto row = (*rows)[0];
   SellerRow out;
   out.id = seller_id;
@@ -166,7 +168,7 @@ asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(pg::Ex
 asio::awaitable<Result<SellerOverview>> seller_overview(pg::Executor& db, std::int64_t seller_id) {
   auto all = co_await overview(db, seller_id);
   if (!all) co_return all.error();
-  if (all->empty()) co_return make_error("seller_not_found", "no seller " + std::to_string(seller_id));
+  if (all->empty()) co_return make_error(errc::seller_not_found, "no seller " + std::to_string(seller_id));
   co_return std::move(all->front());
 }
 

@@ -4,12 +4,15 @@
 
 #include "core/log.hpp"
 #include "jobs/job_context.hpp"
+#include "jobs/sellers/errc.hpp"
+#include "jobs/sync/errc.hpp"
 #include "jobs/sync/sync_adapters.hpp"
 #include "jobs/sync/sync_metrics.hpp"
 #include "jobs/sync/sync_run.hpp"
 #include "pg/pool.hpp"
 #include "queue/handlers.hpp"
 #include "ratelimit/rate_limiter.hpp"
+#include "spapi/errc.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -32,7 +35,7 @@ const log::Logger& logger() {
 Result<SyncRequest> parse_sync_payload(std::string_view payload) {
   boost::system::error_code ec;
   json::value v = json::parse(payload, ec);
-  const auto bad = [] { return make_error("bad_payload", R"(expected {"seller_id":N,"data":"orders"|"transactions"|"all"})"); };
+  const auto bad = [] { return make_error(errc::bad_payload, R"(expected {"seller_id":N,"data":"orders"|"transactions"|"all"})"); };
   if (ec || !v.is_object()) return bad();
   const auto& o = v.as_object();
   const auto* id = o.if_contains("seller_id");
@@ -64,7 +67,7 @@ std::string sync_unique_key(std::int64_t seller_id, std::string_view data) {
 std::string sync_group(std::int64_t seller_id) { return "seller:" + std::to_string(seller_id); }
 
 asio::awaitable<queue::HandlerOutcome> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, const SyncRequest& request) {
-  if (ctx.spapi == nullptr) co_return make_error("spapi_not_configured", "spapi.client_id is empty");
+  if (ctx.spapi == nullptr) co_return make_error(errc::spapi_not_configured, "spapi.client_id is empty");
   SyncStore store(ctx.db, ctx.clock, ctx.keyring, ctx.nonces);
   StoredSellers sellers(ctx.db, ctx.keyring, ctx.clock);
   SpApiPages pages(*ctx.spapi);
@@ -78,7 +81,7 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(JobContext& ctx, SyncMetr
 asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const FetchOptions& fetch, const SyncRequest& request) {
   const std::int64_t id = request.seller_id;
   auto seller = co_await ports.sellers.seller(id);
-  if (!seller) co_return seller.error().code == "seller_not_found" ? queue::permanent(seller.error().message)
+  if (!seller) co_return seller.error().code == jobs::sellers::errc::seller_not_found ? queue::permanent(seller.error().message)
                                                                    : queue::retry(seller.error());
   if (seller->status != "active") co_return queue::permanent("seller " + std::to_string(id) + " is " + seller->status);
   if (!seller->token_ciphertext) co_return queue::permanent("seller " + std::to_string(id) + " has no refresh token");
@@ -100,12 +103,12 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const Fe
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     std::string outcome = "success";
     const queue::Defer* deferred = st.deferral();
-    if (!st.is_done()) outcome = deferred ? "deferred" : st.error()->code == "lwa_invalid_grant" ? "needs_reauth" : "failure";
+    if (!st.is_done()) outcome = deferred ? "deferred" : st.error()->code == spapi::errc::lwa_invalid_grant ? "needs_reauth" : "failure";
     ports.metrics.run(type, outcome);
     if (report.cursor)
       ports.metrics.lag(id, type, std::chrono::duration<double>(ports.clock.now() - *report.cursor).count());
     const std::optional<Error> error = st.is_done() ? std::nullopt
-                                       : deferred   ? make_error("defer", deferred->reason)
+                                       : deferred   ? make_error(errc::defer, deferred->reason)
                                                     : std::optional<Error>(*st.error());
     if (auto a = co_await ports.audit.run(id, type, report, took, outcome, error ? &*error : nullptr);
         !a) {
@@ -119,7 +122,7 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const Fe
     const Error& e = *st.error();
     if (auto r = co_await ports.store.record_error(id, type, e); !r)
       logger().warn("could not record the sync error", {{"seller", id}, {"error", r.error().code}});
-    if (e.code == "lwa_invalid_grant") {
+    if (e.code == spapi::errc::lwa_invalid_grant) {
       // The refresh token is revoked: stop syncing this seller until it re-authorizes.
       if (auto r = co_await ports.sellers.mark_needs_reauth(id); !r) co_return r.error();
       if (auto a = co_await ports.audit.needs_reauth(id); !a) co_return a.error();
@@ -127,7 +130,7 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const Fe
       logger().warn("seller needs re-authorization (LWA invalid_grant)", {{"seller", id}});
       co_return queue::permanent("seller " + row + " needs re-authorization (lwa_invalid_grant)");
     }
-    if (e.code == "lwa_invalid_client") {
+    if (e.code == spapi::errc::lwa_invalid_client) {
       // The app's own credentials: every seller fails alike, so alert once per run and stop.
       ports.metrics.invalid_client();
       logger().error("LWA refused the app's client credentials (invalid_client): rotate spapi.client_secret",

@@ -3,6 +3,7 @@
 
 #include "crypto/ciphertext.hpp"
 #include "crypto/envelope.hpp"
+#include "jobs/sync/errc.hpp"
 #include "jobs/sync/sync_audit.hpp"
 
 namespace asio = boost::asio;
@@ -14,7 +15,7 @@ asio::awaitable<Result<SellerRow>> StoredSellers::seller(std::int64_t seller_id)
 }
 
 Result<Secret> StoredSellers::open_token(const SellerRow& seller) {
-  if (!seller.token_ciphertext) return make_error("no_token", "no refresh token stored");
+  if (!seller.token_ciphertext) return make_error(errc::no_token, "no refresh token stored");
   const std::string row = std::to_string(seller.id);
   return crypto::open_stored_secret(keyring_, crypto::Aad{crypto::kPurposeSellerToken, sellers::kTokensTable, row},
                                     *seller.token_ciphertext);

@@ -5,6 +5,7 @@
 #include "control/registry.hpp"
 #include "jobs/job_context.hpp"
 #include "jobs/sellers/sellers_store.hpp"
+#include "jobs/sync/errc.hpp"
 #include "jobs/sync/seller_sync.hpp"
 #include "pg/pool.hpp"
 #include "queue/producer.hpp"
@@ -72,7 +73,7 @@ Status register_sync_commands(control::CommandRegistry& registry, jobs::JobConte
     auto overview = co_await jobs::sellers::seller_overview(ctx.db, *seller);
     if (!overview) co_return overview.error();
     if (overview->status != "active")
-      co_return make_error("seller_inactive", "seller " + std::to_string(*seller) + " is " + overview->status);
+      co_return make_error(errc::seller_inactive, "seller " + std::to_string(*seller) + " is " + overview->status);
     queue::EnqueueOptions options;
     options.unique_key = jobs::sync::sync_unique_key(*seller, what);
     options.group = jobs::sync::sync_group(*seller);

@@ -3,8 +3,10 @@
 #include "jobs/sync/sync_run.hpp"
 
 #include "core/log.hpp"
+#include "jobs/sync/errc.hpp"
 #include "queue/handlers.hpp"
 #include "ratelimit/rate_limiter.hpp"
+#include "spapi/errc.hpp"
 #include "spapi/transactions.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -41,7 +43,7 @@ asio::awaitable<Result<FetchedPage>> acquire_and_fetch(SyncPorts deps, const Run
   if (!permit) co_return permit.error();
   if (!permit->granted) {
     come_back_at = permit->retry_at;
-    co_return make_error("defer", "rate limit: next token due later");
+    co_return make_error(errc::defer, "rate limit: next token due later");
   }
   co_return co_await deps.pages.fetch(t, run.window, run.resume_token);
 }
@@ -78,7 +80,7 @@ asio::awaitable<queue::HandlerOutcome> sync_data_type(SyncPorts deps, const RunT
       run = RunInProgress{*w, std::nullopt, 0, 0};
     }
 
-    Result<FetchedPage> page = make_error("none", "none");
+    Result<FetchedPage> page = make_error(jobs::sync::errc::no_page, "no page fetched yet");
     if (prefetched) {
       page = std::move(*prefetched);
       prefetched.reset();
@@ -88,13 +90,13 @@ asio::awaitable<queue::HandlerOutcome> sync_data_type(SyncPorts deps, const RunT
     if (!page && come_back_at) co_return queue::defer_until(*come_back_at, page.error().message);
     if (!page) {
       const Error& e = page.error();
-      if (e.code == "spapi_throttled") {
+      if (e.code == spapi::errc::spapi_throttled) {
         // The bucket was wrong (another client, a lower plan): slow it down; the next
         // try_acquire then names when to come back.
         if (auto st = co_await deps.limiter.slow_down(seller, op); !st) co_return st.error();
         continue;
       }
-      if (e.code == "spapi_invalid_input" && run->resume_token) {
+      if (e.code == spapi::errc::spapi_invalid_input && run->resume_token) {
         // An expired or refused pagination token: restart the window from its first page
         // (upserts are idempotent) rather than retrying a token that will never work.
         if (auto st = co_await deps.store.abandon_run(seller, t.type); !st) co_return st.error();

@@ -4,7 +4,10 @@
 #include "crypto/digest.hpp"
 #include "crypto/envelope.hpp"
 #include "crypto/hex.hpp"
+#include "jobs/sync/errc.hpp"
+#include "pg/errc.hpp"
 #include "pg/pool.hpp"
+#include "spapi/errc.hpp"
 
 #include <set>
 
@@ -86,7 +89,7 @@ using OptNumeric = std::optional<pg::Numeric>;
 Result<OptNumeric> amount(const std::optional<spapi::Money>& m) {
   if (!m) return OptNumeric{};
   auto n = pg::Numeric::parse(m->amount);
-  if (!n) return make_error("spapi_malformed", "an amount is not a decimal number");
+  if (!n) return make_error(spapi::errc::spapi_malformed, "an amount is not a decimal number");
   return OptNumeric{*n};
 }
 OptText currency(const std::optional<spapi::Money>& m) { return m ? OptText{m->currency} : OptText{}; }
@@ -231,7 +234,7 @@ asio::awaitable<Result<SyncState>> SyncStore::state(std::int64_t seller_id, Data
   auto pages = row.get<std::int64_t>(4);
   auto nrows = row.get<std::int64_t>(5);
   if (!cursor || !after || !before || !token || !pages || !nrows)
-    co_return make_error("pg_decode", "sync_state row");
+    co_return make_error(pg::errc::pg_decode, "sync_state row");
   out.cursor = *cursor;
   if (*after && *before) out.run = RunInProgress{{**after, **before}, *token, *pages, *nrows};
   co_return out;
@@ -282,7 +285,7 @@ asio::awaitable<Result<std::int64_t>> SyncStore::commit_page(std::int64_t seller
     auto adv = co_await tx.query(kAdvanceRun, seller_id, data_type_name(page.type), page.next_token,
                                  written, now);
     if (!adv) co_return adv.error();
-    if (adv->affected() != 1) co_return make_error("sync_state_missing", "no run in progress to advance");
+    if (adv->affected() != 1) co_return make_error(errc::sync_state_missing, "no run in progress to advance");
     co_return Status{};
   });
   if (!st) co_return st.error();
