@@ -100,6 +100,25 @@ void Handoff::cancel() {
   ring();
 }
 
+void Handoff::mark_done() {
+  {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+  }
+  ring();
+}
+
+asio::awaitable<void> Handoff::async_wait_done() {
+  while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      if (done_) co_return;
+    }
+    // A cancelled wait still waits: the thread is already told to stop and ends soon.
+    co_await bell_.async_receive(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
 bool Handoff::cancelled() const {
   std::lock_guard lock(mutex_);
   return cancelled_;

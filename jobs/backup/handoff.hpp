@@ -37,6 +37,9 @@ class Handoff {
   void close();
   // Stop now: queued pieces are dropped, both sides' waits end.
   void cancel();
+  // The consuming thread is done (its last act); the loop awaits it without blocking.
+  void mark_done();
+  boost::asio::awaitable<void> async_wait_done();
   [[nodiscard]] bool cancelled() const;
 
  private:
@@ -50,6 +53,7 @@ class Handoff {
   std::size_t capacity_;
   bool closed_ = false;
   bool cancelled_ = false;
+  bool done_ = false;
   boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> bell_;
 };
 
