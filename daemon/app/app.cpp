@@ -6,6 +6,8 @@
 #include "config/loader.hpp"
 #include "core/log.hpp"
 #include "core/redact.hpp"
+#include "jobs/backup/backup_commands.hpp"
+#include "jobs/backup/backup_duty.hpp"
 #include "jobs/sync/sync_commands.hpp"
 #include "app/parts.hpp"
 #include "app/reload_keyring.hpp"
@@ -59,6 +61,8 @@ struct Server::Lifecycle : Parts {
     if (auto st = start_keys(*this); !st) co_return st;
     if (auto st = start_queue_ops(*this); !st) co_return st;
     if (auto st = jobs::sync::register_sync_commands(commands, *job_context); !st) co_return st;
+    if (auto st = jobs::backup::register_backup_commands(commands, *job_context); !st) co_return st;
+    jobs::backup::warn_same_region_targets(config);
     co_return Status{};
   }
 

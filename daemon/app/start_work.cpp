@@ -3,6 +3,7 @@
 // Note: stop runs in reverse, so the producers of work (cadence, scheduler) stop before the
 // processors, and the processors (graceful: finish or hand back) before recoverers/forwarders.
 #include "crypto/nonce.hpp"
+#include "jobs/backup/backup_duty.hpp"
 #include "pg/rows.hpp"
 #include "queue/keys.hpp"
 #include "app/parts.hpp"
@@ -85,7 +86,7 @@ Status start_queues(Parts& p, const queue::Handlers& handlers) {
 }
 
 Status start_scheduling(Parts& p) {
-  auto schedules = schedule::compile_schedules(p.config.scheduler);
+  auto schedules = schedule::compile_schedules(jobs::backup::with_backup_schedules(p.config.scheduler, p.config));
   if (!schedules) return schedules.error().context("schedules");
   schedule::Scheduler::Options options{p.config.instance_id, p.config.scheduler.fence_ttl,
                                     p.config.scheduler.max_sleep};
