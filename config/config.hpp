@@ -187,9 +187,6 @@ struct BackupConfig {
   std::string primary_region;  // the server's region: a target there is a warning
   int retention_days = 30;     // good backups younger than this are kept
   int keep_min = 3;            // the newest good backups kept whatever their age
-  std::string schedule = "0 3 * * *";          // the daily backup (UTC)
-  std::string prune_schedule = "30 4 * * *";   // retention and clean-up
-  std::string drill_schedule = "0 6 1 1,4,7,10 *";  // the quarterly restore drill
   std::string pg_dump = "pg_dump";      // client programs (a name on PATH or a path)
   std::string pg_restore = "pg_restore";
   int zstd_level = 1;

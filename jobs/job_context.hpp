@@ -52,7 +52,7 @@ struct JobContext {
   std::function<queue::Producer&(const std::string& queue)> producer;
 };
 
-// Registers the handler of every job type. Each job type adds one line to jobs/job_types.cpp.
+// Registers the handler of every duty's job types (jobs/duties.cpp).
 Status register_job_types(queue::Handlers& handlers, JobContext& ctx);
 
 }  // namespace blazed::jobs

@@ -6,9 +6,7 @@
 #include "config/loader.hpp"
 #include "core/log.hpp"
 #include "core/redact.hpp"
-#include "jobs/backup/backup_commands.hpp"
-#include "jobs/backup/backup_duty.hpp"
-#include "jobs/sync/sync_commands.hpp"
+#include "jobs/duty.hpp"
 #include "app/parts.hpp"
 #include "app/reload_keyring.hpp"
 
@@ -58,11 +56,8 @@ struct Server::Lifecycle : Parts {
     if (auto st = co_await start_storage(*this); !st) co_return st;
     if (auto st = start_operator_surface(*this); !st) co_return st;
     if (auto st = start_work(*this); !st) co_return st;
-    if (auto st = start_keys(*this); !st) co_return st;
+    if (auto st = start_duties(*this); !st) co_return st;
     if (auto st = start_queue_ops(*this); !st) co_return st;
-    if (auto st = jobs::sync::register_sync_commands(commands, *job_context); !st) co_return st;
-    if (auto st = jobs::backup::register_backup_commands(commands, *job_context); !st) co_return st;
-    jobs::backup::warn_same_region_targets(config);
     co_return Status{};
   }
 
@@ -113,7 +108,7 @@ struct Server::Lifecycle : Parts {
   // (docs/scheduling.md). Names, expressions and zones are checked first: a bad one keeps them all.
   void reload_schedules(const std::vector<config::ScheduleConfig>& next) {
     config::SchedulerConfig candidate = config.scheduler;
-    candidate.schedules = next;
+    candidate.schedules = jobs::schedules_with_defaults(next);
     auto compiled = schedule::compile_schedules(candidate);
     if (!compiled) {
       logger.error("schedules reload refused; keeping the running schedules",

@@ -60,7 +60,7 @@ int run_backup_cli(const std::vector<std::string>& args) {
     expected = {m->object_bytes, m->object_sha256};
   }
   // The header names the key; load the directory with that key as the active one.
-  auto head = read_prefix(positional[0], 26 + 64);
+  auto head = read_prefix(positional[0], 86 + 64);  // the longest header
   if (!head) return fail(head.error());
   auto header = crypto::parse_backup_header(
       {reinterpret_cast<const std::uint8_t*>(head->data()), head->size()});

@@ -14,7 +14,6 @@
 #include "ratelimit/rate_limiter.hpp"
 #include "queue/recoverer.hpp"
 #include "schedule/scheduler.hpp"
-#include "jobs/sync/sync_cadence.hpp"
 #include "redis/client.hpp"
 #include "spapi/client.hpp"
 #include "spapi/lwa.hpp"
@@ -81,7 +80,6 @@ struct Parts {
   std::vector<std::unique_ptr<queue::Forwarder>> forwarders;
   std::vector<std::unique_ptr<queue::Processor>> processors;
   std::unique_ptr<schedule::Scheduler> scheduler;
-  std::unique_ptr<jobs::sync::SellerCadence> cadence;
   std::unique_ptr<queue_ops::QueueMetrics> queue_metrics;  // start_queue_ops.cpp
 
   // What to undo at stop, most recent last: stopping walks it backwards.
@@ -102,8 +100,8 @@ struct Parts {
 // Each starts one area and registers how to stop it. Called in this order by server.cpp.
 boost::asio::awaitable<Status> start_storage(Parts& parts);  // Redis, PostgreSQL + schema, keyring, SP-API
 Status start_operator_surface(Parts& parts);  // metrics, health HTTP, control socket
-Status start_work(Parts& parts);              // queue processors, recoverers, scheduler, cadence
-Status start_keys(Parts& parts);              // keys/sellers commands, credential gauges, rotation check
+Status start_work(Parts& parts);              // job types, queue processors, recoverers, scheduler
+Status start_duties(Parts& parts);            // every duty's commands, metrics and background work
 Status start_queue_ops(Parts& parts);         // jobs/queues/schedules commands, queue metrics
 
 }  // namespace blazed::app

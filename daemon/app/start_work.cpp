@@ -1,61 +1,16 @@
-// Owns building the work side: rate limiter, job sink, job types, and per queue a processor,
-// a recoverer and a forwarder; then the cron scheduler and the per-seller sync cadence.
-// Note: stop runs in reverse, so the producers of work (cadence, scheduler) stop before the
-// processors, and the processors (graceful: finish or hand back) before recoverers/forwarders.
+// Owns building the work side: rate limiter, job sink, every duty's job types, and per queue a
+// processor, a recoverer and a forwarder; then the cron scheduler (with the duties' default
+// schedules). Note: stop runs in reverse, so the scheduler stops before the processors, and the
+// processors (graceful: finish or hand back) before recoverers/forwarders.
 #include "crypto/nonce.hpp"
-#include "jobs/backup/backup_duty.hpp"
-#include "pg/rows.hpp"
+#include "jobs/duty.hpp"
 #include "queue/keys.hpp"
 #include "app/parts.hpp"
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace blazed::app {
 namespace asio = boost::asio;
 
 namespace {
-
-// Active sellers with the time their last sync finished (any data type), for the cadence.
-// Note: sync_state is owned by the sync job's migration.
-constexpr const char* kSellersForCadence = R"(
-  SELECT s.id, max(st.last_success_at)
-  FROM sellers s LEFT JOIN sync_state st ON st.seller_id = s.id
-  WHERE s.status = 'active'
-  GROUP BY s.id)";
-
-// Enqueues due seller syncs; wakes at the next seller's slot (at most every 30 s, so sellers
-// connected meanwhile are seen soon).
-asio::awaitable<void> run_sync_cadence(Parts& p) {
-  asio::steady_timer timer(p.io);
-  log::Logger logger("cadence");
-  while (true) {
-    std::vector<jobs::sync::SellerSyncState> sellers;
-    auto rows = co_await p.db->execute(kSellersForCadence, {});
-    if (rows) {
-      for (const auto& row : *rows) {
-        auto id = row.get<std::int64_t>(0);
-        auto last = row.get<std::optional<Clock::time_point>>(1);
-        if (id && last) sellers.push_back({*id, *last});
-      }
-      if (auto n = co_await p.cadence->enqueue_due(sellers); !n)
-        logger.warn("enqueueing due seller syncs failed", {{"error", n.error().message}});
-      else if (*n > 0)
-        logger.info("seller syncs enqueued", {{"count", *n}});
-    } else {
-      logger.warn("reading sellers failed", {{"error", rows.error().message}});
-    }
-    auto wait = std::chrono::milliseconds(30'000);
-    if (auto next = jobs::sync::next_seller_slot(sellers, p.clock.now(), p.config.sync_cadence)) {
-      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - p.clock.now());
-      wait = std::clamp(until, std::chrono::milliseconds(100), wait);
-    }
-    timer.expires_after(wait);
-    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;
-  }
-}
 
 Status start_queues(Parts& p, const queue::Handlers& handlers) {
   const auto& q = p.config.queue;
@@ -86,20 +41,17 @@ Status start_queues(Parts& p, const queue::Handlers& handlers) {
 }
 
 Status start_scheduling(Parts& p) {
-  auto schedules = schedule::compile_schedules(jobs::backup::with_backup_schedules(p.config.scheduler, p.config));
+  // The duties' default schedules join the configured ones (a configured name wins).
+  config::SchedulerConfig with_defaults = p.config.scheduler;
+  with_defaults.schedules = jobs::schedules_with_defaults(p.config.scheduler.schedules);
+  auto schedules = schedule::compile_schedules(with_defaults);
   if (!schedules) return schedules.error().context("schedules");
   schedule::Scheduler::Options options{p.config.instance_id, p.config.scheduler.fence_ttl,
                                     p.config.scheduler.max_sleep};
   p.scheduler = std::make_unique<schedule::Scheduler>(*p.redis, *p.job_sink, p.clock,
                                                    std::move(*schedules), options);
   p.spawn_background(p.scheduler->run());
-
-  jobs::sync::SellerCadence::Options cadence;
-  cadence.cadence = p.config.sync_cadence;
-  cadence.instance_id = p.config.instance_id;
-  p.cadence = std::make_unique<jobs::sync::SellerCadence>(*p.redis, *p.job_sink, p.clock, cadence);
-  p.spawn_background(run_sync_cadence(p));
-  p.on_stop("scheduler and sync cadence", [&p]() -> asio::awaitable<void> {
+  p.on_stop("scheduler", [&p]() -> asio::awaitable<void> {
     p.scheduler->stop();
     co_return;
   });

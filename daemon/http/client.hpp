@@ -5,12 +5,11 @@
 
 #include "core/error.hpp"
 #include "core/secret.hpp"
-#include "http/pool.hpp"
+#include "http/connector.hpp"
 #include "http/url.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -36,8 +35,6 @@ struct ClientOptions {
   std::chrono::milliseconds idle_timeout{50'000};  // below the usual 60 s server keep-alive
 };
 
-using Header = std::pair<std::string, std::string>;
-
 struct Request {
   boost::beast::http::verb method = boost::beast::http::verb::get;
   std::string url;  // absolute: https://host[:port]/path?query
@@ -46,15 +43,6 @@ struct Request {
   std::vector<std::pair<std::string, Secret>> secret_headers;
   std::string content_type;
   Secret body;  // a Secret because the LWA form carries refresh tokens and the client secret
-};
-
-struct Response {
-  unsigned status = 0;
-  std::vector<Header> headers;
-  std::string body;
-
-  // The first header named `name` (case-insensitive), if any.
-  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
 };
 
 // Error codes: http_bad_url, http_plain_refused, http_resolve_failed, http_connect_failed,
@@ -71,26 +59,20 @@ class Client {
   boost::asio::awaitable<Result<Response>> request(Request request);
 
   // TCP connections opened so far (reuse shows as requests > connections).
-  [[nodiscard]] std::uint64_t connections_opened() const { return connections_opened_; }
+  [[nodiscard]] std::uint64_t connections_opened() const { return connector_.connections_opened(); }
   // Closes every idle connection.
-  void close_idle() { pool_.clear(); }
+  void close_idle() { connector_.close_idle(); }
 
  private:
   Client(boost::asio::any_io_executor executor, ClientOptions options,
          boost::asio::ssl::context tls);
 
-  struct Exchange;
-  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> connect(
-      const Url& url, std::chrono::steady_clock::time_point deadline);
-  boost::asio::awaitable<Exchange> exchange(Connection& conn, const Request& request,
-                                            const Url& url,
-                                            std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<Attempt> exchange(Connection& conn, const Request& request,
+                                           const Url& url,
+                                           std::chrono::steady_clock::time_point deadline);
 
-  boost::asio::any_io_executor executor_;
   ClientOptions options_;
-  boost::asio::ssl::context tls_;
-  ConnectionPool pool_;
-  std::uint64_t connections_opened_ = 0;
+  Connector connector_;
 };
 
 }  // namespace blazed::http

@@ -1,10 +1,10 @@
-// Owns one HTTP exchange with S3: resolve (off the event loop), connect, TLS, keep-alive reuse,
+// Owns one HTTP exchange with S3 (connections and keep-alive reuse from blazed_http's Connector):
 // streaming the request body and reading the answer under a read deadline that catches a
 // stalled connection however large the body. Retries are the caller's (client.cpp).
 #pragma once
 
 #include "core/error.hpp"
-#include "http/pool.hpp"
+#include "http/connector.hpp"
 #include "s3/addressing.hpp"
 #include "s3/sigv4.hpp"
 
@@ -43,12 +43,7 @@ struct WireRequest {
   std::size_t max_response_bytes = 1024 * 1024;
 };
 
-struct WireResponse {
-  unsigned status = 0;
-  std::vector<Header> headers;
-  std::string body;
-  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
-};
+using WireResponse = http::Response;
 
 // Errors: s3_timeout (connect or stall deadline), s3_connection (resolve, connect, reset,
 // closed early), s3_tls (certificate rejected, handshake failed), s3_too_large (answer above
@@ -61,21 +56,16 @@ class Transport {
                                                    TransportOptions options);
   boost::asio::awaitable<Result<WireResponse>> exchange(const WireRequest& request);
 
-  [[nodiscard]] std::uint64_t connections_opened() const { return connections_opened_; }
-  void close_idle() { pool_.clear(); }
+  [[nodiscard]] std::uint64_t connections_opened() const { return connector_.connections_opened(); }
+  void close_idle() { connector_.close_idle(); }
 
  private:
   Transport(boost::asio::any_io_executor executor, TransportOptions options,
             boost::asio::ssl::context tls);
-  struct Attempt;
-  boost::asio::awaitable<Result<std::unique_ptr<http::Connection>>> connect(const Address& a);
-  boost::asio::awaitable<Attempt> once(http::Connection& conn, const WireRequest& request);
+  boost::asio::awaitable<http::Attempt> once(http::Connection& conn, const WireRequest& request);
 
-  boost::asio::any_io_executor executor_;
   TransportOptions options_;
-  boost::asio::ssl::context tls_;
-  http::ConnectionPool pool_;
-  std::uint64_t connections_opened_ = 0;
+  http::Connector connector_;
 };
 
 }  // namespace blazed::s3

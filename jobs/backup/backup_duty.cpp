@@ -4,6 +4,7 @@
 #include "config/loader.hpp"
 #include "core/log.hpp"
 #include "crypto/keyring.hpp"
+#include "jobs/backup/backup_commands.hpp"
 #include "jobs/backup/backup_metrics.hpp"
 #include "jobs/backup/backup_run.hpp"
 #include "jobs/backup/backup_store.hpp"
@@ -70,7 +71,16 @@ Error permanent_if_unconfigured(Error e) {
   return e;
 }
 
+// Backups are off (no targets): the default schedules still fire; their runs do nothing.
+bool backups_off(JobContext& ctx, const queue::Job& job) {
+  if (!ctx.config.backup.targets.empty()) return false;
+  log::Logger("backup").info("backups are off (backup.targets is empty); nothing to do",
+                             {{"job", job.type}, {"job_id", job.id}});
+  return true;
+}
+
 asio::awaitable<Status> backup_job(JobContext& ctx, const queue::Job& job) {
+  if (backups_off(ctx, job)) co_return Status{};
   auto row = co_await start_row(ctx, job, "backup");
   if (!row) co_return row.error();
   RunRecord rec{"backup", "backup", {}};
@@ -109,6 +119,7 @@ asio::awaitable<Status> backup_job(JobContext& ctx, const queue::Job& job) {
 }
 
 asio::awaitable<Status> prune_job(JobContext& ctx, const queue::Job& job) {
+  if (backups_off(ctx, job)) co_return Status{};
   auto row = co_await start_row(ctx, job, "prune");
   if (!row) co_return row.error();
   RunRecord rec{"prune", "backup.prune", {}};
@@ -134,6 +145,7 @@ asio::awaitable<Status> prune_job(JobContext& ctx, const queue::Job& job) {
 }
 
 asio::awaitable<Status> drill_job(JobContext& ctx, const queue::Job& job) {
+  if (backups_off(ctx, job)) co_return Status{};
   auto row = co_await start_row(ctx, job, "drill");
   if (!row) co_return row.error();
   RunRecord rec{"drill", "backup.drill", {}};
@@ -198,19 +210,24 @@ Status register_backup_jobs(queue::Handlers& handlers, JobContext& ctx) {
   return {};
 }
 
-std::vector<config::ScheduleConfig> backup_schedules(const config::Config& config) {
-  if (config.backup.targets.empty()) return {};
-  return {schedule(kBackupJob, config.backup.schedule), schedule(kPruneJob, config.backup.prune_schedule),
-          schedule(kDrillJob, config.backup.drill_schedule)};
+std::vector<config::ScheduleConfig> backup_schedules() {
+  return {schedule(kBackupJob, "0 3 * * *"), schedule(kPruneJob, "30 4 * * *"),
+          schedule(kDrillJob, "0 6 1 1,4,7,10 *")};
 }
 
-config::SchedulerConfig with_backup_schedules(const config::SchedulerConfig& configured, const config::Config& config) {
-  config::SchedulerConfig out = configured;
-  for (auto& s : backup_schedules(config)) {
-    const bool overridden = std::ranges::any_of(configured.schedules, [&](const auto& c) { return c.name == s.name; });
-    if (!overridden) out.schedules.push_back(std::move(s));
-  }
-  return out;
+Duty backup_duty() {
+  Duty d;
+  d.name = "backup";
+  d.doc = "docs/backups.md";
+  d.job_types = register_backup_jobs;
+  d.commands = register_backup_commands;
+  d.metrics = [](JobContext& ctx) { BackupMetrics metrics(ctx.metrics); };
+  d.schedules = backup_schedules();
+  d.background = [](DutyRuntime rt) -> asio::awaitable<void> {
+    warn_same_region_targets(rt.ctx.config);
+    co_return;
+  };
+  return d;
 }
 
 asio::awaitable<Result<BackupEnqueued>> enqueue_backup(JobContext& ctx) {

@@ -1,10 +1,11 @@
-// Owns the backup duty's place in the daemon, in one file so it moves easily: the job types
-// (backup, backup_prune, restore_drill) with their handlers, their default schedules, enqueueing
-// a backup on demand, and the start-up check of the targets' regions.
+// Owns the backup duty's registration: the job types (backup, backup_prune, restore_drill) with
+// their handlers, their default schedules, enqueueing a backup on demand, and the start-up check
+// of the targets' regions.
 #pragma once
 
 #include "config/config.hpp"
 #include "core/error.hpp"
+#include "jobs/duty.hpp"
 #include "jobs/job_context.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -23,16 +24,17 @@ inline constexpr const char* kBackupQueue = "default";
 inline constexpr const char* kBackupGroup = "backup";
 inline constexpr const char* kBackupUniqueKey = "backup";
 
-// Registers the three job types (payload {}). Each run records a backup_runs row, an audit
-// event (actions backup, backup.prune, backup.drill) and its metrics. With no targets
-// configured, a run fails permanently (backup_no_targets).
-Status register_backup_jobs(queue::Handlers& handlers, JobContext& ctx);
+// The duty's registration (jobs/duties.cpp): the three job types (payload {}), the backup.*
+// commands, the metrics, the default schedules (backup daily at 03:00 UTC, backup_prune at 04:30,
+// restore_drill quarterly; group backup; a configured schedule of the same name replaces one),
+// and the start-up warning about targets in backup.primary_region. Each run records a
+// backup_runs row, an audit event (actions backup, backup.prune, backup.drill) and its metrics.
+// With no targets configured a run does nothing and succeeds (backups are off).
+Duty backup_duty();
 
-// The schedules the duty adds when targets are configured (names backup, backup_prune,
-// restore_drill; group backup); one of the same name in `schedules` wins.
-std::vector<config::ScheduleConfig> backup_schedules(const config::Config& config);
-// `configured` plus backup_schedules(), for the scheduler.
-config::SchedulerConfig with_backup_schedules(const config::SchedulerConfig& configured, const config::Config& config);
+// The three job types; what backup_duty() registers.
+Status register_backup_jobs(queue::Handlers& handlers, JobContext& ctx);
+std::vector<config::ScheduleConfig> backup_schedules();
 
 struct BackupEnqueued {
   std::int64_t job_id = 0;

@@ -3,6 +3,7 @@
 
 #include "crypto/ciphertext.hpp"
 #include "crypto/digest.hpp"
+#include "jobs/sellers/sellers_store.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -133,7 +134,7 @@ asio::awaitable<Result<RunState>> open_run(pg::Executor& s, const std::string& a
 }  // namespace
 
 const RotationTable& seller_tokens_table() {
-  static const RotationTable t{"seller_tokens", "seller_id", std::string(crypto::kPurposeSellerToken)};
+  static const RotationTable t{std::string(sellers::kTokensTable), "seller_id", std::string(crypto::kPurposeSellerToken)};
   return t;
 }
 

@@ -1,7 +1,6 @@
 // Owns the key commands of the control socket: `keys.status` (each key's age, the rows still
 // under it, whether it can be retired, rotation progress, the LWA secret's age) and `keys.rotate`.
 #include "jobs/keys/keys_commands.hpp"
-#include "jobs/sellers/sellers_commands.hpp"
 
 #include "control/args.hpp"
 #include "crypto/key_age.hpp"
@@ -180,8 +179,7 @@ Status register_keys_commands(control::CommandRegistry& registry, jobs::JobConte
         return keys_rotate(ctx, req);
       },
       "enqueue a key rotation job now (args: table, optional)");
-  if (!st) return st;
-  return sellers::register_seller_token_commands(registry, ctx);
+  return st;
 }
 
 }  // namespace blazed::jobs

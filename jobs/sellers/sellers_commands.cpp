@@ -3,6 +3,8 @@
 // `sellers.disconnect` (the token deleted at once, the seller marked disconnected, audited).
 #include "jobs/sellers/sellers_commands.hpp"
 
+#include "jobs/sellers/sellers_store.hpp"
+
 #include "control/args.hpp"
 #include "core/secret.hpp"
 #include "crypto/envelope.hpp"
@@ -84,23 +86,18 @@ asio::awaitable<Result<json::value>> connect(jobs::JobContext& ctx, const Reques
   std::int64_t seller_id = 0;
   std::string key_id;
   auto st = co_await ctx.db.transaction([&](pg::Tx& tx) -> asio::awaitable<Status> {
-    auto inserted = co_await tx.query(
-        "INSERT INTO sellers (region, marketplaces) VALUES ($1, $2::text[]) RETURNING id", *region, *markets);
-    if (!inserted) co_return inserted.error();
-    auto id = inserted->scalar<std::int64_t>();
+    auto id = co_await insert_seller(tx, *region, *markets);
     if (!id) co_return id.error();
     seller_id = *id;
     // Bound to this seller's row: copied onto another seller it fails to open.
     const std::string row = std::to_string(seller_id);
     auto sealed = crypto::seal(ctx.keyring, ctx.nonces,
-                               crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", row}, token->reveal());
+                               crypto::Aad{crypto::kPurposeSellerToken, kTokensTable, row}, token->reveal());
     if (!sealed) co_return sealed.error();
     // Read with the seal, no await between: a keyring reload cannot slip in and make the
     // key_id column disagree with the envelope's header.
     key_id = ctx.keyring.active().id();
-    auto stored = co_await tx.query(
-        "INSERT INTO seller_tokens (seller_id, ciphertext, key_id) VALUES ($1, $2, $3)", seller_id,
-        *sealed, key_id);
+    auto stored = co_await insert_token(tx, seller_id, *sealed, key_id);
     if (!stored) co_return stored.error();
     pg::AuditEvent e;
     e.actor = actor_of(req);
@@ -127,18 +124,14 @@ asio::awaitable<Result<json::value>> disconnect(jobs::JobContext& ctx, const Req
   std::string status;
   auto st = co_await ctx.db.transaction([&](pg::Tx& tx) -> asio::awaitable<Status> {
     // A seller being deleted keeps that status; its token goes all the same.
-    auto updated = co_await tx.query(
-        "UPDATE sellers SET status = CASE WHEN status = 'deleting' THEN status ELSE 'disconnected' END, "
-        "updated_at = now() WHERE id = $1 RETURNING status", *seller);
+    auto updated = co_await mark_disconnected(tx, *seller);
     if (!updated) co_return updated.error();
-    if (updated->empty()) co_return Status{};
+    if (!*updated) co_return Status{};
     found = true;
-    auto s = updated->scalar<std::string>();
-    if (!s) co_return s.error();
-    status = *s;
-    auto gone = co_await tx.query("DELETE FROM seller_tokens WHERE seller_id = $1", *seller);
+    status = **updated;
+    auto gone = co_await delete_token(tx, *seller);
     if (!gone) co_return gone.error();
-    deleted = gone->affected();
+    deleted = *gone;
     pg::AuditEvent e;
     e.actor = actor_of(req);
     e.action = "sellers.disconnect";

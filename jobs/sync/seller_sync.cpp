@@ -3,16 +3,14 @@
 #include "jobs/sync/seller_sync.hpp"
 
 #include "core/log.hpp"
-#include "crypto/ciphertext.hpp"
-#include "crypto/envelope.hpp"
 #include "jobs/job_context.hpp"
-#include "jobs/sync/sync_audit.hpp"
+#include "jobs/sync/sync_adapters.hpp"
 #include "jobs/sync/sync_metrics.hpp"
 #include "jobs/sync/sync_run.hpp"
+#include "pg/pool.hpp"
 #include "queue/defer.hpp"
 #include "queue/handlers.hpp"
 #include "ratelimit/rate_limiter.hpp"
-#include "pg/pool.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -71,10 +69,18 @@ std::string sync_group(std::int64_t seller_id) { return "seller:" + std::to_stri
 asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, const SyncRequest& request) {
   if (ctx.spapi == nullptr) co_return make_error("spapi_not_configured", "spapi.client_id is empty");
   SyncStore store(ctx.db, ctx.clock, ctx.keyring, ctx.nonces);
-  const std::string actor = "instance:" + ctx.instance_id;
-  const std::int64_t id = request.seller_id;
+  StoredSellers sellers(ctx.db, ctx.keyring, ctx.clock);
+  SpApiPages pages(*ctx.spapi);
+  LimiterGate gate(ctx.rate_limiter);
+  PgSyncAudit audit(ctx.db, ctx.clock, "instance:" + ctx.instance_id);
+  const FetchOptions fetch{ctx.config.spapi.included_data, ctx.config.spapi.max_results_per_page};
+  const SyncPorts ports{sellers, store, pages, gate, audit, metrics, ctx.clock};
+  co_return co_await run_seller_sync(ports, fetch, request);
+}
 
-  auto seller = co_await store.seller(id);
+asio::awaitable<Status> run_seller_sync(SyncPorts ports, const FetchOptions& fetch, const SyncRequest& request) {
+  const std::int64_t id = request.seller_id;
+  auto seller = co_await ports.sellers.seller(id);
   if (!seller) co_return seller.error().code == "seller_not_found" ? permanent(seller.error().message)
                                                                    : seller.error();
   if (seller->status != "active") co_return permanent("seller " + std::to_string(id) + " is " + seller->status);
@@ -82,13 +88,10 @@ asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, c
   auto region = spapi::parse_region(seller->region);
   if (!region) co_return permanent("seller " + std::to_string(id) + " has an unknown region");
   const std::string row = std::to_string(id);
-  auto token = crypto::open_stored_secret(
-      ctx.keyring, crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", row}, *seller->token_ciphertext);
+  auto token = ports.sellers.open_token(*seller);
   if (!token) co_return token.error().context("seller token");
   spapi::SellerAuth auth{id, *region, &*token};
 
-  FetchOptions fetch{ctx.config.spapi.included_data, ctx.config.spapi.max_results_per_page};
-  RunDeps deps{store, ctx.rate_limiter, *ctx.spapi, metrics, ctx.clock};
   std::optional<Error> failed;
   std::optional<Clock::time_point> defer_at;
   for (DataType type : request.types) {
@@ -96,18 +99,17 @@ asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, c
     RunReport report;
     // A named target: GCC 12 destroys aggregate temporaries of a co_await expression twice.
     const RunTarget target{*seller, auth, type, window_rules(type), fetch};
-    Status st = co_await sync_data_type(deps, target, report);
+    Status st = co_await sync_data_type(ports, target, report);
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     std::string outcome = "success";
     std::optional<Clock::time_point> deferred;
     if (!st) deferred = queue::deferred_until(st.error());
     if (!st) outcome = deferred ? "deferred" : st.error().code == "lwa_invalid_grant" ? "needs_reauth" : "failure";
-    metrics.run(type, outcome);
+    ports.metrics.run(type, outcome);
     if (report.cursor)
-      metrics.lag(id, type, std::chrono::duration<double>(ctx.clock.now() - *report.cursor).count());
+      ports.metrics.lag(id, type, std::chrono::duration<double>(ports.clock.now() - *report.cursor).count());
     const std::optional<Error> error = st ? std::nullopt : std::optional<Error>(st.error());
-    if (auto a = co_await audit_run(ctx.db, ctx.clock, actor, id, type, report, took, outcome,
-                                    error ? &*error : nullptr);
+    if (auto a = co_await ports.audit.run(id, type, report, took, outcome, error ? &*error : nullptr);
         !a) {
       logger().warn("could not record the sync audit event", {{"seller", id}, {"error", a.error().code}});
     }
@@ -117,19 +119,19 @@ asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, c
       defer_at = defer_at ? std::min(*defer_at, *deferred) : *deferred;
       continue;
     }
-    if (auto r = co_await store.record_error(id, type, e); !r)
+    if (auto r = co_await ports.store.record_error(id, type, e); !r)
       logger().warn("could not record the sync error", {{"seller", id}, {"error", r.error().code}});
     if (e.code == "lwa_invalid_grant") {
       // The refresh token is revoked: stop syncing this seller until it re-authorizes.
-      if (auto r = co_await store.mark_needs_reauth(id); !r) co_return r.error();
-      if (auto a = co_await audit_needs_reauth(ctx.db, ctx.clock, actor, id); !a) co_return a.error();
-      metrics.needs_reauth();
+      if (auto r = co_await ports.sellers.mark_needs_reauth(id); !r) co_return r.error();
+      if (auto a = co_await ports.audit.needs_reauth(id); !a) co_return a.error();
+      ports.metrics.needs_reauth();
       logger().warn("seller needs re-authorization (LWA invalid_grant)", {{"seller", id}});
       co_return permanent("seller " + row + " needs re-authorization (lwa_invalid_grant)");
     }
     if (e.code == "lwa_invalid_client") {
       // The app's own credentials: every seller fails alike, so alert once per run and stop.
-      metrics.invalid_client();
+      ports.metrics.invalid_client();
       logger().error("LWA refused the app's client credentials (invalid_client): rotate spapi.client_secret",
                      {{"seller", id}});
       co_return e;

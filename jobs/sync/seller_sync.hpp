@@ -3,6 +3,8 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "jobs/sync/page_fetch.hpp"
+#include "jobs/sync/sync_ports.hpp"
 #include "jobs/sync/sync_store.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -46,6 +48,9 @@ class SyncMetrics;
 // failing step's error otherwise (the queue retries; the next run resumes at the last committed
 // page).
 boost::asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics,
+                                               const SyncRequest& request);
+// The same against any ports (what the one above runs with the real ones; unit tests with fakes).
+boost::asio::awaitable<Status> run_seller_sync(SyncPorts ports, const FetchOptions& fetch,
                                                const SyncRequest& request);
 
 }  // namespace blazed::jobs::sync

@@ -4,7 +4,7 @@
 #include "control/args.hpp"
 #include "control/registry.hpp"
 #include "jobs/job_context.hpp"
-#include "jobs/sellers/seller_overview.hpp"
+#include "jobs/sellers/sellers_store.hpp"
 #include "jobs/sync/seller_sync.hpp"
 #include "pg/pool.hpp"
 #include "queue/producer.hpp"

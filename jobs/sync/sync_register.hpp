@@ -1,4 +1,4 @@
-// Owns the declaration of the seller_sync job type's registration (jobs/job_types.cpp calls it).
+// Owns the declaration of the seller_sync job type's registration (the sync duty registers it: sync_duty.cpp).
 #pragma once
 
 #include "core/error.hpp"

@@ -33,23 +33,16 @@ std::optional<double> parse_rate(const std::optional<std::string>& header) {
   return v;
 }
 
-asio::awaitable<Result<FetchedPage>> fetch(RunDeps& deps, const RunTarget& t, const RunInProgress& run) {
-  if (t.type == DataType::orders)
-    co_return co_await fetch_orders(deps.client, t.auth, t.seller.marketplaces, t.fetch, run.window,
-                                    run.resume_token);
-  co_return co_await fetch_transactions(deps.client, t.auth, run.window, run.resume_token);
-}
-
 // One token from the seller's bucket, then the page; a denied token is a deferral error.
-asio::awaitable<Result<FetchedPage>> acquire_and_fetch(RunDeps deps, const RunTarget& t, RunInProgress run) {
+asio::awaitable<Result<FetchedPage>> acquire_and_fetch(SyncPorts deps, const RunTarget& t, RunInProgress run) {
   // Never above the seller's plan, whatever other daemons do: the bucket is shared in Redis.
   auto permit = co_await deps.limiter.try_acquire(t.seller.id, operation_of(t.type));
   if (!permit) co_return permit.error();
   if (!permit->granted) co_return queue::defer_until(permit->retry_at, "rate limit: next token due later");
-  co_return co_await fetch(deps, t, run);
+  co_return co_await deps.pages.fetch(t, run.window, run.resume_token);
 }
 
-asio::awaitable<Result<std::int64_t>> commit(RunDeps deps, std::int64_t seller, const PageToStore& page) {
+asio::awaitable<Result<std::int64_t>> commit(SyncPorts deps, std::int64_t seller, const PageToStore& page) {
   co_return co_await deps.store.commit_page(seller, page);
 }
 
@@ -62,7 +55,7 @@ WindowRules window_rules(DataType type) {
   return rules;
 }
 
-asio::awaitable<Status> sync_data_type(RunDeps deps, const RunTarget& t, RunReport& report) {
+asio::awaitable<Status> sync_data_type(SyncPorts deps, const RunTarget& t, RunReport& report) {
   const std::int64_t seller = t.seller.id;
   const std::string_view op = operation_of(t.type);
   auto state = co_await deps.store.state(seller, t.type);

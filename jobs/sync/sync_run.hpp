@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "jobs/sync/page_fetch.hpp"
 #include "jobs/sync/sync_metrics.hpp"
+#include "jobs/sync/sync_ports.hpp"
 #include "jobs/sync/sync_store.hpp"
 #include "jobs/sync/sync_window.hpp"
 
@@ -16,38 +17,12 @@
 #include <string>
 #include <vector>
 
-namespace blazed::ratelimit {
-class RateLimiter;
-}
-
 namespace blazed::jobs::sync {
 
-struct RunReport {
-  std::int64_t pages = 0;
-  std::int64_t rows = 0;
-  std::vector<std::string> request_ids;  // of the stored pages (capped: kMaxRequestIds)
-  std::optional<TimePoint> cursor;       // after the run
-};
-inline constexpr std::size_t kMaxRequestIds = 200;
-
-struct RunDeps {
-  SyncStore& store;
-  ratelimit::RateLimiter& limiter;
-  spapi::SpApiClient& client;
-  SyncMetrics& metrics;
-  const Clock& clock;
-};
-
-struct RunTarget {
-  const SellerRow& seller;
-  const spapi::SellerAuth& auth;
-  DataType type;
-  WindowRules rules;
-  FetchOptions fetch;
-};
-
 // Fills `report` as pages commit, so a caller sees the progress of a run that failed.
-boost::asio::awaitable<Status> sync_data_type(RunDeps deps, const RunTarget& target, RunReport& report);
+// Errors: queue::defer_until(...) when the gate says to come back later, otherwise the failing
+// step's error (a refused pagination token also drops the run, so the next one starts the window over).
+boost::asio::awaitable<Status> sync_data_type(SyncPorts deps, const RunTarget& target, RunReport& report);
 
 // The window rules of a data type: orders use one window up to now - kMinimumEndAge;
 // transactions windows of at most 180 days.

@@ -14,10 +14,6 @@ namespace blazed::jobs::sync {
 
 namespace {
 
-constexpr const char* kSeller =
-    "SELECT s.id, s.region, array_to_string(s.marketplaces, ','), s.status, t.ciphertext "
-    "FROM sellers s LEFT JOIN seller_tokens t ON t.seller_id = s.id WHERE s.id = $1";
-
 constexpr const char* kState =
     "SELECT cursor, run_after, run_before, resume_token, run_pages, run_rows "
     "FROM sync_state WHERE seller_id = $1 AND data_type = $2";
@@ -44,9 +40,6 @@ constexpr const char* kFinishRun =
 constexpr const char* kRecordError =
     "INSERT INTO sync_state (seller_id, data_type, last_attempt_at, last_error) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (seller_id, data_type) DO UPDATE SET last_attempt_at = $3, last_error = $4";
-
-constexpr const char* kNeedsReauth =
-    "UPDATE sellers SET status = 'needs_reauth', updated_at = $2 WHERE id = $1 AND status = 'active'";
 
 constexpr const char* kNextRawId = "SELECT nextval('raw_payloads_id_seq')";
 constexpr const char* kInsertRaw =
@@ -97,17 +90,6 @@ Result<OptNumeric> amount(const std::optional<spapi::Money>& m) {
   return OptNumeric{*n};
 }
 OptText currency(const std::optional<spapi::Money>& m) { return m ? OptText{m->currency} : OptText{}; }
-
-std::vector<std::string> split_csv(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    auto comma = s.find(',');
-    out.emplace_back(s.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    s.remove_prefix(comma + 1);
-  }
-  return out;
-}
 
 asio::awaitable<Result<std::int64_t>> upsert_orders(pg::Tx& tx, std::int64_t seller,
                                                     const std::vector<spapi::Order>& orders,
@@ -236,28 +218,6 @@ std::string transaction_key(const spapi::Transaction& t) {
   return "sha256:" + crypto::to_hex(digest);
 }
 
-asio::awaitable<Result<SellerRow>> SyncStore::seller(std::int64_t seller_id) {
-  auto rows = co_await db_.query(kSeller, seller_id);
-  if (!rows) co_return rows.error();
-  if (rows->empty()) co_return make_error("seller_not_found", "no seller " + std::to_string(seller_id));
-  auto row = (*rows)[0];
-  SellerRow out;
-  out.id = seller_id;
-  auto region = row.get<std::string>(1);
-  auto markets = row.get<std::string>(2);
-  auto status = row.get<std::string>(3);
-  auto token = row.get<std::optional<pg::Bytes>>(4);
-  if (!region) co_return region.error();
-  if (!markets) co_return markets.error();
-  if (!status) co_return status.error();
-  if (!token) co_return token.error();
-  out.region = *region;
-  out.marketplaces = split_csv(*markets);
-  out.status = *status;
-  out.token_ciphertext = *token;
-  co_return out;
-}
-
 asio::awaitable<Result<SyncState>> SyncStore::state(std::int64_t seller_id, DataType type) {
   auto rows = co_await db_.query(kState, seller_id, data_type_name(type));
   if (!rows) co_return rows.error();
@@ -338,12 +298,6 @@ asio::awaitable<Status> SyncStore::finish_run(std::int64_t seller_id, DataType t
 asio::awaitable<Status> SyncStore::record_error(std::int64_t seller_id, DataType type, const Error& error) {
   auto r = co_await db_.query(kRecordError, seller_id, data_type_name(type), clock_.now(),
                               error.code + ": " + error.message);
-  if (!r) co_return r.error();
-  co_return Status{};
-}
-
-asio::awaitable<Status> SyncStore::mark_needs_reauth(std::int64_t seller_id) {
-  auto r = co_await db_.query(kNeedsReauth, seller_id, clock_.now());
   if (!r) co_return r.error();
   co_return Status{};
 }

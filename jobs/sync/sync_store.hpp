@@ -1,9 +1,11 @@
-// Owns the sync's SQL: the seller and its token, the per-seller sync_state (cursor and the run in
-// progress), and the one-transaction commit of a page (rows + encrypted raw payload + resume token).
+// Owns the sync's SQL: the per-seller sync_state (cursor and the run in progress), and the
+// one-transaction commit of a page (rows + encrypted raw payload + resume token). The seller and
+// its token are read through jobs/sellers/sellers_store.hpp.
 #pragma once
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "jobs/sellers/sellers_store.hpp"
 #include "jobs/sync/sync_window.hpp"
 #include "pg/param.hpp"
 #include "spapi/model.hpp"
@@ -29,13 +31,7 @@ namespace blazed::jobs::sync {
 enum class DataType { orders, transactions };
 std::string_view data_type_name(DataType type);
 
-struct SellerRow {
-  std::int64_t id = 0;
-  std::string region;
-  std::vector<std::string> marketplaces;
-  std::string status;
-  std::optional<pg::Bytes> token_ciphertext;  // NULL: no token stored
-};
+using sellers::SellerRow;
 
 // A run in progress: its window and the next page's token (nullopt: the first page is next).
 struct RunInProgress {
@@ -60,28 +56,38 @@ struct PageToStore {
   std::optional<std::string> next_token;
 };
 
-class SyncStore {
+// What a sync run reads and writes of its own state (the real one is SyncStore; unit tests use
+// an in-memory fake, tests/jobs/fakes/).
+class SyncStatePort {
+ public:
+  virtual ~SyncStatePort() = default;
+  virtual boost::asio::awaitable<Result<SyncState>> state(std::int64_t seller_id, DataType type) = 0;
+  // Records the attempt and the window of a new run (its first page is next).
+  virtual boost::asio::awaitable<Status> begin_run(std::int64_t seller_id, DataType type, const SyncWindow& w) = 0;
+  // Drops the run in progress (its pagination token is no longer accepted); the cursor stays.
+  virtual boost::asio::awaitable<Status> abandon_run(std::int64_t seller_id, DataType type) = 0;
+  // In one transaction: the page's rows upserted, its raw payload sealed and inserted, and the
+  // run's resume token, pages and rows advanced. Returns the rows written.
+  virtual boost::asio::awaitable<Result<std::int64_t>> commit_page(std::int64_t seller_id,
+                                                                   const PageToStore& page) = 0;
+  // The run's last page is in: the cursor moves to the window's end and the run is cleared.
+  virtual boost::asio::awaitable<Status> finish_run(std::int64_t seller_id, DataType type, TimePoint window_end) = 0;
+  // The last error of this data type (code and message, never PII).
+  virtual boost::asio::awaitable<Status> record_error(std::int64_t seller_id, DataType type, const Error& error) = 0;
+};
+
+class SyncStore final : public SyncStatePort {
  public:
   SyncStore(pg::PgPool& db, const Clock& clock, const crypto::Keyring& keyring,
             crypto::NonceSource& nonces)
       : db_(db), clock_(clock), keyring_(keyring), nonces_(nonces) {}
 
-  // "seller_not_found" when there is no such seller.
-  boost::asio::awaitable<Result<SellerRow>> seller(std::int64_t seller_id);
-  boost::asio::awaitable<Result<SyncState>> state(std::int64_t seller_id, DataType type);
-  // Records the attempt and the window of a new run (its first page is next).
-  boost::asio::awaitable<Status> begin_run(std::int64_t seller_id, DataType type, const SyncWindow& w);
-  // Drops the run in progress (its pagination token is no longer accepted); the cursor stays.
-  boost::asio::awaitable<Status> abandon_run(std::int64_t seller_id, DataType type);
-  // In one transaction: the page's rows upserted, its raw payload sealed and inserted, and the
-  // run's resume token, pages and rows advanced. Returns the rows written.
-  boost::asio::awaitable<Result<std::int64_t>> commit_page(std::int64_t seller_id, const PageToStore& page);
-  // The run's last page is in: the cursor moves to the window's end and the run is cleared.
-  boost::asio::awaitable<Status> finish_run(std::int64_t seller_id, DataType type, TimePoint window_end);
-  // The last error of this data type (code and message, never PII).
-  boost::asio::awaitable<Status> record_error(std::int64_t seller_id, DataType type, const Error& error);
-  // LWA refused the seller's refresh token: no more syncs until it is re-authorized.
-  boost::asio::awaitable<Status> mark_needs_reauth(std::int64_t seller_id);
+  boost::asio::awaitable<Result<SyncState>> state(std::int64_t seller_id, DataType type) override;
+  boost::asio::awaitable<Status> begin_run(std::int64_t seller_id, DataType type, const SyncWindow& w) override;
+  boost::asio::awaitable<Status> abandon_run(std::int64_t seller_id, DataType type) override;
+  boost::asio::awaitable<Result<std::int64_t>> commit_page(std::int64_t seller_id, const PageToStore& page) override;
+  boost::asio::awaitable<Status> finish_run(std::int64_t seller_id, DataType type, TimePoint window_end) override;
+  boost::asio::awaitable<Status> record_error(std::int64_t seller_id, DataType type, const Error& error) override;
 
  private:
   pg::PgPool& db_;

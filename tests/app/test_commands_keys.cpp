@@ -9,6 +9,7 @@
 #include "jobs/job_world.hpp"
 #include "jobs/keys/key_rotation.hpp"
 #include "jobs/keys/keys_commands.hpp"
+#include "jobs/sellers/sellers_commands.hpp"
 #include "jobs/keys/credential_metrics.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -26,7 +27,10 @@ const std::string kCanary = "Atzr|IwEBIcanary-refresh-token-7f3a9c";
 struct Commands {
   JobWorld& w;
   control::CommandRegistry registry;
-  explicit Commands(JobWorld& world) : w(world) { REQUIRE(jobs::register_keys_commands(registry, *w.ctx)); }
+  explicit Commands(JobWorld& world) : w(world) {
+    REQUIRE(jobs::register_keys_commands(registry, *w.ctx));
+    REQUIRE(jobs::sellers::register_seller_token_commands(registry, *w.ctx));
+  }
 
   Result<json::value> call(const std::string& name, json::object args = {}) {
     control::Request req;

@@ -10,6 +10,7 @@
 #include "harness/run_process.hpp"
 #include "jobs/job_world.hpp"
 #include "jobs/keys/keys_commands.hpp"
+#include "jobs/sellers/sellers_commands.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
@@ -39,6 +40,7 @@ struct CtlWorld {
 
   CtlWorld() {
     REQUIRE(jobs::register_keys_commands(registry, *w.ctx));
+    REQUIRE(jobs::sellers::register_seller_token_commands(registry, *w.ctx));
     cfg.socket = (run_dir / "control.sock").string();
     server.emplace(w.io.get_executor(), cfg, registry);
     REQUIRE(server->start());

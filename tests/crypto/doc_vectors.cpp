@@ -1,4 +1,4 @@
-// Owns parsing the ```vector blocks of docs/formats.md.
+// Owns parsing the ```vector blocks of the format documents (docs/formats.md, docs/backups.md).
 #include "doc_vectors.hpp"
 
 #include <fstream>
@@ -6,9 +6,9 @@
 
 namespace blazed::testing {
 
-std::vector<Vector> doc_vectors() {
-  std::ifstream in(BLAZED_SOURCE_DIR "/docs/formats.md");
-  if (!in) throw std::runtime_error("cannot read docs/formats.md");
+std::vector<Vector> doc_vectors_in(const std::string& doc) {
+  std::ifstream in(std::string(BLAZED_SOURCE_DIR "/") + doc);
+  if (!in) throw std::runtime_error("cannot read " + doc);
   std::vector<Vector> out;
   std::string line;
   bool inside = false;
@@ -28,6 +28,8 @@ std::vector<Vector> doc_vectors() {
   }
   return out;
 }
+
+std::vector<Vector> doc_vectors() { return doc_vectors_in("docs/formats.md"); }
 
 std::vector<Vector> doc_vectors(const std::string& prefix) {
   std::vector<Vector> out;

@@ -2,14 +2,13 @@
 // streaming in arbitrary pieces, and one clear error for each kind of damage.
 #include "crypto/chunked_stream.hpp"
 
+#include "doc_vectors.hpp"
 #include "harness/catch_result.hpp"
 #include "key_dir.hpp"
+#include "scripted_sources.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <deque>
-#include <fstream>
-#include <map>
 #include <random>
 #include <set>
 
@@ -18,31 +17,11 @@ namespace {
 using namespace blazed;
 using namespace blazed::crypto;
 using blazed::testing::KeyDir;
-using Vector = std::map<std::string, std::string>;
+using blazed::testing::ScriptedRandom;
+using blazed::testing::Vector;
 
 // The ```vector blocks of docs/backups.md.
-std::vector<Vector> backup_vectors() {
-  std::ifstream in(BLAZED_SOURCE_DIR "/docs/backups.md");
-  REQUIRE(in);
-  std::vector<Vector> out;
-  std::string line;
-  bool inside = false;
-  while (std::getline(in, line)) {
-    if (!inside && line == "```vector") {
-      inside = true;
-      out.emplace_back();
-    } else if (inside && line == "```") {
-      inside = false;
-    } else if (inside) {
-      const auto colon = line.find(':');
-      REQUIRE(colon != std::string::npos);
-      std::string value = line.substr(colon + 1);
-      if (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      out.back()[line.substr(0, colon)] = value;
-    }
-  }
-  return out;
-}
+std::vector<Vector> backup_vectors() { return blazed::testing::doc_vectors_in("docs/backups.md"); }
 
 Bytes hex(const std::string& h) {
   auto b = from_hex(h);
@@ -60,22 +39,6 @@ class FixedNonces final : public NonceSource {
 
  private:
   Bytes n_;
-};
-
-// Hands out the given byte strings in order (data key, then backup id).
-class ScriptedRandom final : public RandomSource {
- public:
-  explicit ScriptedRandom(std::deque<Bytes> values) : values_(std::move(values)) {}
-  Status fill(std::span<std::uint8_t> out) override {
-    REQUIRE(!values_.empty());
-    REQUIRE(values_.front().size() == out.size());
-    std::copy(values_.front().begin(), values_.front().end(), out.begin());
-    values_.pop_front();
-    return {};
-  }
-
- private:
-  std::deque<Bytes> values_;
 };
 
 class FailingRandom final : public RandomSource {

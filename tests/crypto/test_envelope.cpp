@@ -6,6 +6,7 @@
 #include "crypto/hex.hpp"
 #include "doc_vectors.hpp"
 #include "key_dir.hpp"
+#include "scripted_sources.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,31 +15,15 @@
 
 #include <array>
 #include <atomic>
-#include <deque>
 #include <set>
 #include <thread>
 
 using namespace blazed;
 using namespace blazed::crypto;
 using blazed::testing::KeyDir;
+using blazed::testing::ScriptedNonces;
 
 namespace {
-
-// Hands out the nonces it was given, in order: what makes the vectors reproducible.
-class ScriptedNonces final : public NonceSource {
- public:
-  void push(const Bytes& nonce) { queue_.push_back(nonce); }
-  Status fill(std::span<std::uint8_t, kNonceSize> out) override {
-    REQUIRE_FALSE(queue_.empty());
-    REQUIRE(queue_.front().size() == kNonceSize);
-    std::copy(queue_.front().begin(), queue_.front().end(), out.begin());
-    queue_.pop_front();
-    return {};
-  }
-
- private:
-  std::deque<Bytes> queue_;
-};
 
 class FailingNonces final : public NonceSource {
  public:

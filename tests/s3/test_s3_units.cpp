@@ -8,6 +8,7 @@
 #include "s3/retry.hpp"
 #include "s3/sigv4.hpp"
 #include "s3/xml.hpp"
+#include "signing_vectors.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -23,14 +24,8 @@ namespace {
 using namespace blazed;
 using namespace blazed::s3;
 namespace json = boost::json;
-
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using blazed::testing::parse_query;
+using blazed::testing::slurp;
 
 TEST_CASE("signatures match botocore's S3SigV4Auth on requests shaped like ours", "[unit][sigv4]") {
   const json::object doc =
@@ -53,16 +48,7 @@ TEST_CASE("signatures match botocore's S3SigV4Auth on requests shaped like ours"
     r.method = json::value_to<std::string>(tc.at("method"));
     const auto q = target.find('?');
     r.path = uri_decode(target.substr(0, q));  // the raw key, as the client holds it
-    if (q != std::string::npos) {
-      std::string_view qs = std::string_view(target).substr(q + 1);
-      while (!qs.empty()) {
-        const auto amp = qs.find('&');
-        const auto part = qs.substr(0, amp);
-        const auto eq = part.find('=');
-        r.query.emplace_back(uri_decode(part.substr(0, eq)), eq == std::string_view::npos ? "" : uri_decode(part.substr(eq + 1)));
-        qs = amp == std::string_view::npos ? std::string_view{} : qs.substr(amp + 1);
-      }
-    }
+    if (q != std::string::npos) r.query = parse_query(std::string_view(target).substr(q + 1));
     r.headers.emplace_back("Host", rest.substr(0, rest.find('/')));
     for (const auto& [k, hv] : tc.at("headers").as_object()) r.headers.emplace_back(std::string(k), json::value_to<std::string>(hv));
     r.payload_hash = sha256_hex(json::value_to<std::string>(tc.at("body")));
@@ -75,33 +61,36 @@ TEST_CASE("signatures match botocore's S3SigV4Auth on requests shaped like ours"
   CHECK(n == 4);
 }
 
-TEST_CASE("virtual-hosted and path-style addressing", "[unit][s3]") {
-  auto aws = make_endpoint("", "eu-central-1", Addressing::automatic);
-  REQUIRE(aws);
-  auto a = address(*aws, "blazed-backups", "db/x y.enc");
-  REQUIRE(a);
-  CHECK(a->host == "blazed-backups.s3.eu-central-1.amazonaws.com");
-  CHECK(a->host_header == "blazed-backups.s3.eu-central-1.amazonaws.com");
-  CHECK(a->raw_path == "/db/x y.enc");
-  CHECK(a->tls);
-  CHECK(a->port == 443);
-  // A dotted bucket cannot be virtual-hosted over TLS: path style.
-  auto dotted = address(*aws, "blazed.backups", "k");
-  REQUIRE(dotted);
-  CHECK(dotted->host == "s3.eu-central-1.amazonaws.com");
-  CHECK(dotted->raw_path == "/blazed.backups/k");
-  auto bucket_level = address(*aws, "blazed-backups", "");
-  REQUIRE(bucket_level);
-  CHECK(bucket_level->raw_path == "/");
+// One addressing expectation; an empty expected field is not checked.
+struct AddressCase {
+  std::string endpoint, region, bucket, key;
+  std::string host, host_header, raw_path;
+  bool tls = true;
+  std::uint16_t port = 0;
+};
 
-  auto local = make_endpoint("http://127.0.0.1:4569", "us-east-1", Addressing::automatic);
-  REQUIRE(local);
-  auto l = address(*local, "bucket1", "k");
-  REQUIRE(l);
-  CHECK(l->host == "127.0.0.1");
-  CHECK(l->host_header == "127.0.0.1:4569");
-  CHECK(l->raw_path == "/bucket1/k");
-  CHECK(address(*local, "bucket1", "")->raw_path == "/bucket1");
+void check_address(const AddressCase& c) {
+  INFO(c.endpoint << " " << c.bucket << "/" << c.key);
+  auto endpoint = make_endpoint(c.endpoint, c.region, Addressing::automatic);
+  REQUIRE(endpoint);
+  auto a = address(*endpoint, c.bucket, c.key);
+  REQUIRE(a);
+  if (!c.host.empty()) CHECK(a->host == c.host);
+  if (!c.host_header.empty()) CHECK(a->host_header == c.host_header);
+  if (!c.raw_path.empty()) CHECK(a->raw_path == c.raw_path);
+  if (c.port != 0) CHECK(a->port == c.port);
+  CHECK(a->tls == c.tls);
+}
+
+TEST_CASE("virtual-hosted and path-style addressing", "[unit][s3]") {
+  const std::string aws_vhost = "blazed-backups.s3.eu-central-1.amazonaws.com";
+  check_address({"", "eu-central-1", "blazed-backups", "db/x y.enc", aws_vhost, aws_vhost, "/db/x y.enc", true, 443});
+  // A dotted bucket cannot be virtual-hosted over TLS: path style.
+  check_address({"", "eu-central-1", "blazed.backups", "k", "s3.eu-central-1.amazonaws.com", "", "/blazed.backups/k"});
+  check_address({"", "eu-central-1", "blazed-backups", "", "", "", "/"});
+  const std::string local = "http://127.0.0.1:4569";
+  check_address({local, "us-east-1", "bucket1", "k", "127.0.0.1", "127.0.0.1:4569", "/bucket1/k", false});
+  check_address({local, "us-east-1", "bucket1", "", "", "", "/bucket1", false});
 
   auto forced = make_endpoint("https://minio.internal:9000", "us-east-1", Addressing::virtual_hosted);
   REQUIRE(forced);

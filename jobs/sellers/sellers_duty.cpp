@@ -1,0 +1,16 @@
+// Owns the sellers duty's registration: its token commands; it has no job type of its own.
+#include "jobs/sellers/sellers_duty.hpp"
+
+#include "jobs/sellers/sellers_commands.hpp"
+
+namespace blazed::jobs::sellers {
+
+Duty sellers_duty() {
+  Duty d;
+  d.name = "sellers";
+  d.doc = "docs/sellers.md";
+  d.commands = register_seller_token_commands;
+  return d;
+}
+
+}  // namespace blazed::jobs::sellers

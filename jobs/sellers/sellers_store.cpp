@@ -1,0 +1,173 @@
+// Owns the SQL on sellers and seller_tokens (see sellers_store.hpp): every statement on those two
+// tables in daemon/ and jobs/ is in this file (migrations aside).
+#include "jobs/sellers/sellers_store.hpp"
+
+#include "pg/executor.hpp"
+
+namespace asio = boost::asio;
+
+namespace blazed::jobs::sellers {
+
+namespace {
+
+constexpr const char* kSellerWithToken =
+    "SELECT s.id, s.region, array_to_string(s.marketplaces, ','), s.status, t.ciphertext "
+    "FROM sellers s LEFT JOIN seller_tokens t ON t.seller_id = s.id WHERE s.id = $1";
+
+constexpr const char* kInsertSeller =
+    "INSERT INTO sellers (region, marketplaces) VALUES ($1, $2::text[]) RETURNING id";
+
+constexpr const char* kInsertToken =
+    "INSERT INTO seller_tokens (seller_id, ciphertext, key_id) VALUES ($1, $2, $3)";
+
+// A seller being deleted keeps that status; its token goes all the same.
+constexpr const char* kMarkDisconnected =
+    "UPDATE sellers SET status = CASE WHEN status = 'deleting' THEN status ELSE 'disconnected' END, "
+    "updated_at = now() WHERE id = $1 RETURNING status";
+
+constexpr const char* kDeleteToken = "DELETE FROM seller_tokens WHERE seller_id = $1";
+
+constexpr const char* kNeedsReauth =
+    "UPDATE sellers SET status = 'needs_reauth', updated_at = $2 WHERE id = $1 AND status = 'active'";
+
+constexpr const char* kActiveSellers = R"(
+  SELECT s.id, max(st.last_success_at)
+  FROM sellers s LEFT JOIN sync_state st ON st.seller_id = s.id
+  WHERE s.status = 'active'
+  GROUP BY s.id)";
+
+constexpr const char* kOverview =
+    "SELECT s.id, s.region, s.status, st.data_type, st.cursor, st.last_success_at, st.last_attempt_at, "
+    "st.last_error, st.run_after IS NOT NULL, coalesce(st.last_pages, 0), coalesce(st.last_rows, 0) "
+    "FROM sellers s LEFT JOIN sync_state st ON st.seller_id = s.id "
+    "WHERE $1::bigint IS NULL OR s.id = $1 ORDER BY s.id, st.data_type";
+
+std::vector<std::string> split_csv(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    auto comma = s.find(',');
+    out.emplace_back(s.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+asio::awaitable<Result<std::vector<SellerOverview>>> overview(pg::Executor& db, std::optional<std::int64_t> id) {
+  auto rows = co_await db.query(kOverview, id);
+  if (!rows) co_return rows.error();
+  std::vector<SellerOverview> out;
+  for (const auto& row : *rows) {
+    auto sid = row.get<std::int64_t>(0);
+    auto region = row.get<std::string>(1);
+    auto status = row.get<std::string>(2);
+    auto type = row.get<std::optional<std::string>>(3);
+    if (!sid || !region || !status || !type) co_return make_error("pg_decode", "sellers overview row");
+    if (out.empty() || out.back().id != *sid) out.push_back(SellerOverview{*sid, *region, *status, {}});
+    if (!*type) continue;
+    DataTypeStatus t;
+    t.data_type = **type;
+    auto cursor = row.get<std::optional<Clock::time_point>>(4);
+    auto success = row.get<std::optional<Clock::time_point>>(5);
+    auto attempt = row.get<std::optional<Clock::time_point>>(6);
+    auto error = row.get<std::optional<std::string>>(7);
+    auto running = row.get<bool>(8);
+    auto pages = row.get<std::int64_t>(9);
+    auto nrows = row.get<std::int64_t>(10);
+    if (!cursor || !success || !attempt || !error || !running || !pages || !nrows)
+      co_return make_error("pg_decode", "sellers overview row");
+    t.cursor = *cursor;
+    t.last_success_at = *success;
+    t.last_attempt_at = *attempt;
+    t.last_error = *error;
+    t.in_progress = *running;
+    t.last_pages = *pages;
+    t.last_rows = *nrows;
+    out.back().types.push_back(std::move(t));
+  }
+  co_return out;
+}
+
+}  // namespace
+
+asio::awaitable<Result<SellerRow>> seller_with_token(pg::Executor& db, std::int64_t seller_id) {
+  auto rows = co_await db.query(kSellerWithToken, seller_id);
+  if (!rows) co_return rows.error();
+  if (rows->empty()) co_return make_error("seller_not_found", "no seller " + std::to_string(seller_id));
+  auto row = (*rows)[0];
+  SellerRow out;
+  out.id = seller_id;
+  auto region = row.get<std::string>(1);
+  auto markets = row.get<std::string>(2);
+  auto status = row.get<std::string>(3);
+  auto token = row.get<std::optional<pg::Bytes>>(4);
+  if (!region) co_return region.error();
+  if (!markets) co_return markets.error();
+  if (!status) co_return status.error();
+  if (!token) co_return token.error();
+  out.region = *region;
+  out.marketplaces = split_csv(*markets);
+  out.status = *status;
+  out.token_ciphertext = *token;
+  co_return out;
+}
+
+asio::awaitable<Result<std::int64_t>> insert_seller(pg::Executor& db, const std::string& region,
+                                                    const std::vector<std::string>& marketplaces) {
+  auto inserted = co_await db.query(kInsertSeller, region, marketplaces);
+  if (!inserted) co_return inserted.error();
+  co_return inserted->scalar<std::int64_t>();
+}
+
+asio::awaitable<Status> insert_token(pg::Executor& db, std::int64_t seller_id, const pg::Bytes& ciphertext,
+                                     const std::string& key_id) {
+  auto stored = co_await db.query(kInsertToken, seller_id, ciphertext, key_id);
+  if (!stored) co_return stored.error();
+  co_return Status{};
+}
+
+asio::awaitable<Result<std::optional<std::string>>> mark_disconnected(pg::Executor& db, std::int64_t seller_id) {
+  auto updated = co_await db.query(kMarkDisconnected, seller_id);
+  if (!updated) co_return updated.error();
+  if (updated->empty()) co_return std::optional<std::string>{};
+  auto status = updated->scalar<std::string>();
+  if (!status) co_return status.error();
+  co_return std::optional<std::string>{std::move(*status)};
+}
+
+asio::awaitable<Result<std::int64_t>> delete_token(pg::Executor& db, std::int64_t seller_id) {
+  auto gone = co_await db.query(kDeleteToken, seller_id);
+  if (!gone) co_return gone.error();
+  co_return static_cast<std::int64_t>(gone->affected());
+}
+
+asio::awaitable<Status> mark_needs_reauth(pg::Executor& db, std::int64_t seller_id, Clock::time_point now) {
+  auto r = co_await db.query(kNeedsReauth, seller_id, now);
+  if (!r) co_return r.error();
+  co_return Status{};
+}
+
+asio::awaitable<Result<std::vector<ActiveSeller>>> active_sellers(pg::Executor& db) {
+  auto rows = co_await db.execute(kActiveSellers, {});
+  if (!rows) co_return rows.error();
+  std::vector<ActiveSeller> out;
+  for (const auto& row : *rows) {
+    auto id = row.get<std::int64_t>(0);
+    auto last = row.get<std::optional<Clock::time_point>>(1);
+    if (id && last) out.push_back({*id, *last});
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(pg::Executor& db) {
+  co_return co_await overview(db, std::nullopt);
+}
+
+asio::awaitable<Result<SellerOverview>> seller_overview(pg::Executor& db, std::int64_t seller_id) {
+  auto all = co_await overview(db, seller_id);
+  if (!all) co_return all.error();
+  if (all->empty()) co_return make_error("seller_not_found", "no seller " + std::to_string(seller_id));
+  co_return std::move(all->front());
+}
+
+}  // namespace blazed::jobs::sellers

@@ -1,0 +1,88 @@
+// Owns every SQL statement on `sellers` and `seller_tokens`: a seller and its sealed refresh
+// token, connect and disconnect, the status changes, the cadence's list and the operator's overview.
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "pg/param.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace blazed::pg {
+class Executor;
+}
+
+namespace blazed::jobs::sellers {
+
+// The table a seller's token is stored in; also the table name its envelope's AAD is bound to
+// and the one key rotation rewraps.
+inline constexpr std::string_view kTokensTable = "seller_tokens";
+
+// A seller with its token's ciphertext, as a job needs it.
+struct SellerRow {
+  std::int64_t id = 0;
+  std::string region;
+  std::vector<std::string> marketplaces;
+  std::string status;
+  std::optional<pg::Bytes> token_ciphertext;  // NULL: no token stored
+};
+
+// "seller_not_found" when there is no such seller.
+boost::asio::awaitable<Result<SellerRow>> seller_with_token(pg::Executor& db, std::int64_t seller_id);
+
+// A new active seller; returns its id.
+boost::asio::awaitable<Result<std::int64_t>> insert_seller(pg::Executor& db, const std::string& region,
+                                                           const std::vector<std::string>& marketplaces);
+// Stores the sealed refresh token of a seller (`key_id`: the key it is sealed under).
+boost::asio::awaitable<Status> insert_token(pg::Executor& db, std::int64_t seller_id,
+                                            const pg::Bytes& ciphertext,
+                                            const std::string& key_id);
+// Marks a seller disconnected (one being deleted keeps that status); returns the status now,
+// nullopt when there is no such seller.
+boost::asio::awaitable<Result<std::optional<std::string>>> mark_disconnected(pg::Executor& db,
+                                                                             std::int64_t seller_id);
+// Deletes a seller's token; returns the rows deleted (0 or 1).
+boost::asio::awaitable<Result<std::int64_t>> delete_token(pg::Executor& db, std::int64_t seller_id);
+// LWA refused the seller's refresh token: an active seller becomes needs_reauth.
+boost::asio::awaitable<Status> mark_needs_reauth(pg::Executor& db, std::int64_t seller_id,
+                                                 Clock::time_point now);
+
+// An active seller with the time its last sync finished (any data type; nullopt: never).
+struct ActiveSeller {
+  std::int64_t seller_id = 0;
+  std::optional<Clock::time_point> last_sync;
+};
+// Every active seller (the sync cadence's list). Note: sync_state belongs to the sync duty.
+boost::asio::awaitable<Result<std::vector<ActiveSeller>>> active_sellers(pg::Executor& db);
+
+struct DataTypeStatus {
+  std::string data_type;  // orders, transactions
+  std::optional<Clock::time_point> cursor;
+  std::optional<Clock::time_point> last_success_at;
+  std::optional<Clock::time_point> last_attempt_at;
+  std::optional<std::string> last_error;  // code and message, never PII
+  bool in_progress = false;               // a run stopped mid-pagination (resumes next time)
+  std::int64_t last_pages = 0;
+  std::int64_t last_rows = 0;
+};
+
+// The operator's view of a seller and its syncs (`blazectl sellers list`).
+struct SellerOverview {
+  std::int64_t id = 0;
+  std::string region;
+  std::string status;  // active, disconnected, deleting, needs_reauth
+  std::vector<DataTypeStatus> types;  // the data types synced at least once
+};
+
+// Every seller by id.
+boost::asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(pg::Executor& db);
+// One seller; "seller_not_found" when absent.
+boost::asio::awaitable<Result<SellerOverview>> seller_overview(pg::Executor& db, std::int64_t seller_id);
+
+}  // namespace blazed::jobs::sellers
