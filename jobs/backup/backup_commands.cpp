@@ -163,7 +163,8 @@ asio::awaitable<Result<json::value>> backup_restore(JobContext& ctx, const Reque
     co_return make_error("backup_target_not_empty",
                          "the target database has " + std::to_string(*used) + " relations; pass force to restore anyway");
 
-  auto row = co_await insert_run(ctx.db, {"restore", backup_id, std::nullopt, ctx.instance_id, ctx.clock.now()});
+  const RunStart start{"restore", backup_id, std::nullopt, ctx.instance_id, ctx.clock.now()};
+  auto row = co_await insert_run(ctx.db, start);
   if (!row) co_return row.error();
   PgRestoreDestination dest(ctx.config.backup.pg_restore, *dsn, Secret{});
   auto restored = co_await restore_backup(*source, *manifest, ctx.keyring, dest);

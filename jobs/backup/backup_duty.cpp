@@ -62,7 +62,9 @@ asio::awaitable<Status> record(JobContext& ctx, std::int64_t row, RunRecord& r, 
 }
 
 asio::awaitable<Result<std::int64_t>> start_row(JobContext& ctx, const queue::Job& job, const std::string& kind) {
-  co_return co_await insert_run(ctx.db, {kind, std::nullopt, job.id, ctx.instance_id, ctx.clock.now()});
+  // A named value, not a braced temporary: g++ 12 mishandles temporaries across co_await.
+  const RunStart start{kind, std::nullopt, job.id, ctx.instance_id, ctx.clock.now()};
+  co_return co_await insert_run(ctx.db, start);
 }
 
 // A run without targets cannot succeed by retrying.
@@ -96,7 +98,8 @@ asio::awaitable<Status> backup_job(JobContext& ctx, const queue::Job& job) {
     s.pg_password = std::move(*password);
     s.zstd_level = ctx.config.backup.zstd_level;
     s.instance_id = ctx.instance_id;
-    auto done = co_await run_backup({ctx.db, ctx.keyring, ctx.nonces, crypto::random_bytes(), ctx.clock}, s, *targets);
+    const BackupDeps deps{ctx.db, ctx.keyring, ctx.nonces, crypto::random_bytes(), ctx.clock};
+    auto done = co_await run_backup(deps, s, *targets);
     if (!done) {
       metrics.record_backup(false, {}, 0, ctx.clock.now());
       co_return done.error();
