@@ -113,7 +113,7 @@ Figures run_ours(const Params& p) {
   bool light = false;
   std::vector<double> latencies;
   queue::Handlers handlers;
-  handlers.add("noop", {[&](const queue::Job& j) -> asio::awaitable<Status> {
+  handlers.add("noop", {[&](const queue::Job& j) -> asio::awaitable<queue::HandlerOutcome> {
                  if (light) latencies.push_back(static_cast<double>(now_us() - std::stoll(j.payload)) / 1000.0);
                  co_return Status{};
                }});

@@ -54,10 +54,11 @@ int run(long orders) {
   const double rss_before = blazed::bench::proc_status_mb("VmRSS");
   auto request = jobs::sync::parse_sync_payload(jobs::sync::sync_payload(seller, "orders")).value();
   const auto start = std::chrono::steady_clock::now();
-  Status st = testing::run_coro(io, jobs::sync::run_seller_sync(*rig.ctx, *rig.metrics, request));
+  queue::HandlerOutcome st = testing::run_coro(io, jobs::sync::run_seller_sync(*rig.ctx, *rig.metrics, request));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!st) {
-    std::fprintf(stderr, "bench_sync: the sync failed: %s: %s\n", st.error().code.c_str(), st.error().message.c_str());
+  if (!st.is_done()) {
+    const Error failure = st.error() != nullptr ? *st.error() : make_error("defer", st.deferral()->reason);
+    std::fprintf(stderr, "bench_sync: the sync failed: %s: %s\n", failure.code.c_str(), failure.message.c_str());
     return 1;
   }
   const long stored = std::stol(db.exec("SELECT count(*) FROM orders").at(0).at(0).value());

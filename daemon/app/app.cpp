@@ -17,7 +17,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <unistd.h>
@@ -62,12 +61,11 @@ struct Server::Lifecycle : Parts {
   }
 
   asio::awaitable<void> stop() {
-    auto deadline = std::chrono::steady_clock::now() + config.shutdown_deadline;
-    asio::steady_timer timer(io);
+    const auto deadline = clock.now() + config.shutdown_deadline;
     for (auto it = stop_steps.rbegin(); it != stop_steps.rend(); ++it) {
       notifier.status("stopping: " + it->name);
-      timer.expires_at(deadline);
-      auto outcome = co_await (it->stop() || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      auto outcome = co_await (it->stop() || clock.wait_until(io.get_executor(), deadline,
+                                                               asio::as_tuple(asio::use_awaitable)));
       if (outcome.index() == 1)
         logger.warn("stop step passed the shutdown deadline; abandoning it", {{"step", it->name}});
       else

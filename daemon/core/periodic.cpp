@@ -4,6 +4,7 @@
 #include "core/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -16,7 +17,7 @@ void Periodic::start(std::chrono::milliseconds interval, Labels labels,
                      std::function<asio::awaitable<Status>()> pass) {
   // The loop holds the state and the pass, not the owner: it ends at the next wake-up after stop().
   asio::co_spawn(
-      state_->timer.get_executor(),
+      state_->ex,
       [state = state_, interval, labels = std::move(labels),
        pass = std::move(pass)]() -> asio::awaitable<void> {
         while (!state->stopped) {
@@ -26,8 +27,9 @@ void Periodic::start(std::chrono::milliseconds interval, Labels labels,
             log::Logger(labels.component)
                 .warn(labels.duty + " failed",
                       {{labels.subject_key, labels.subject}, {"code", st.error().code}});
-          state->timer.expires_after(interval);
-          co_await state->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+          co_await state->clock.wait_for(
+              state->ex, interval,
+              asio::bind_cancellation_slot(state->wake.slot(), asio::as_tuple(asio::use_awaitable)));
         }
       },
       asio::detached);
@@ -35,7 +37,7 @@ void Periodic::start(std::chrono::milliseconds interval, Labels labels,
 
 void Periodic::stop() {
   state_->stopped = true;
-  state_->timer.cancel();
+  state_->wake.emit(boost::asio::cancellation_type::terminal);
 }
 
 }  // namespace blazed

@@ -1,12 +1,14 @@
 // Owns Periodic: runs one pass of a duty now and then every interval until stopped. The queue's
-// recoverer and forwarder and the daemon's background refreshes all loop through it.
+// recoverer and forwarder and the daemon's background refreshes all loop through it. The interval
+// is waited on the injected Clock, so tests advance it.
 #pragma once
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 
 #include <chrono>
 #include <functional>
@@ -17,8 +19,9 @@ namespace blazed {
 
 class Periodic {
  public:
-  explicit Periodic(const boost::asio::any_io_executor& ex)
-      : state_(std::make_shared<State>(ex)) {}
+  // `clock` must outlive the loop (which may run one wake-up past this object).
+  Periodic(const boost::asio::any_io_executor& ex, const Clock& clock)
+      : state_(std::make_shared<State>(ex, clock)) {}
   ~Periodic() { stop(); }
   Periodic(const Periodic&) = delete;
   Periodic& operator=(const Periodic&) = delete;
@@ -42,9 +45,11 @@ class Periodic {
 
  private:
   struct State {
-    explicit State(const boost::asio::any_io_executor& ex) : timer(ex) {}
+    State(const boost::asio::any_io_executor& executor, const Clock& c) : ex(executor), clock(c) {}
     bool stopped = false;
-    boost::asio::steady_timer timer;
+    boost::asio::any_io_executor ex;
+    const Clock& clock;
+    boost::asio::cancellation_signal wake;  // ends the wait between passes
   };
   std::shared_ptr<State> state_;
 };

@@ -1,8 +1,8 @@
 // Owns the job-type registry: which coroutine runs a type, and that type's retry policy.
 #pragma once
 
-#include "core/error.hpp"
 #include "queue/job.hpp"
+#include "queue/outcome.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -15,12 +15,13 @@
 
 namespace blazed::queue {
 
-// A handler returns Status: success acks the job; an Error fails the attempt (its code and
-// message become the job's last error, so they must not carry secrets or PII). An Error with
-// code "permanent" sends the job to dead at once; an Error made by defer_until(t) (queue/defer.hpp)
-// reschedules the job for t without counting an attempt. Handlers must honour cancellation (per-job
-// timeout, lost lease, graceful stop): their awaited operations then end with operation_aborted.
-using Handler = std::function<boost::asio::awaitable<Status>(const Job&)>;
+// A handler returns a HandlerOutcome (queue/outcome.hpp): done() acks the job; retry(e) (or a bare
+// Error) fails the attempt, retried after a backoff until out of attempts; permanent(e) sends it to
+// dead at once; defer_until(t, why) reschedules it for t without counting an attempt. A failure's
+// code and message become the job's last error, so they must not carry secrets or PII. Handlers
+// must honour cancellation (per-job timeout, lost lease, graceful stop): their awaited operations
+// then end with operation_aborted.
+using Handler = std::function<boost::asio::awaitable<HandlerOutcome>(const Job&)>;
 
 struct JobType {
   Handler handler;

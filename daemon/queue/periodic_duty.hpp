@@ -23,7 +23,7 @@ class PeriodicDuty {
   PeriodicDuty(redis::RedisClient& client, QueueKeys keys, const Clock& clock,
                std::chrono::milliseconds interval)
       : client_(client), keys_(std::move(keys)), clock_(clock), interval_(interval),
-        loop_(client.get_executor()) {}
+        loop_(client.get_executor(), clock) {}
   ~PeriodicDuty() { loop_.stop(); }
   void start_loop(std::string duty, std::function<boost::asio::awaitable<Status>()> pass) {
     loop_.start(interval_, {"queue", std::move(duty), "queue", keys_.queue()}, std::move(pass));

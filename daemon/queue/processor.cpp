@@ -3,7 +3,6 @@
 #include "queue/processor.hpp"
 
 #include "core/log.hpp"
-#include "queue/defer.hpp"
 #include "queue/event.hpp"
 #include "queue/scripts.hpp"
 #include "redis/backoff.hpp"
@@ -86,7 +85,6 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
         waker_event_(ex_),
         drained_(ex_),
         fetcher_done_event_(ex_),
-        heartbeat_timer_(ex_),
         rng_(std::random_device{}()) {
     options_.concurrency = std::max(1, options_.concurrency);
     options_.claim_batch = std::clamp(options_.claim_batch, 1, 1000);
@@ -115,7 +113,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     }
     notify_fetchers();
     waker_event_.notify();
-    heartbeat_timer_.cancel();
+    heartbeat_wake_.emit(asio::cancellation_type::terminal);
   }
 
   awaitable<void> stop(milliseconds deadline) {
@@ -123,9 +121,11 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     stopping_ = true;
     notify_fetchers();
     waker_event_.notify();
-    heartbeat_timer_.cancel();
-    auto until = steady::now() + deadline;
-    while (attached_runs() > 0 && steady::now() < until) co_await drained_.wait(until - steady::now());
+    heartbeat_wake_.emit(asio::cancellation_type::terminal);
+    using namespace asio::experimental::awaitable_operators;
+    const auto until = clock_.now() + deadline;
+    while (attached_runs() > 0 && clock_.now() < until)
+      co_await (drained_.wait() || clock_.wait_until(ex_, until, asio::as_tuple(asio::use_awaitable)));
     if (attached_runs() > 0) co_await hand_back_all();
     closing_ = true;
     notify_fetchers();
@@ -264,6 +264,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
                                                {"error", r ? std::string("script error") : r.error().code}});
         acks_.insert(acks_.begin(), std::make_move_iterator(acks.begin()),
                      std::make_move_iterator(acks.end()));
+        // Real time: this waits out Redis, not the job's clock.
         asio::steady_timer t(ex_, redis::backoff_delay(std::min(failures, 6u), milliseconds{20},
                                                        milliseconds{1'000}, rng_));
         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -338,7 +339,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     const Job& job = run->job;
     const JobType* type = handlers_.find(job.type);
     std::string dead_reason;
-    Status result;
+    HandlerOutcome result;
     int max_attempts = 1;
     try {
       if (type == nullptr) {
@@ -353,7 +354,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
         }
       }
     } catch (const std::exception&) {
-      result = make_error("exception", "the handler threw");
+      result = retry(make_error("exception", "the handler threw"));
     }
     if (run->detached) {
       finished(job);
@@ -361,25 +362,24 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     }
     auto took = std::chrono::duration_cast<microseconds>(steady::now() - run->started);
     stats_.duration.observe(took);
-    if (dead_reason.empty() && result) {
+    if (dead_reason.empty() && result.is_done()) {
       acks_.push_back(Ack{job.id, job.token, job.unique_key, job.group,
                           make_report(*run, Outcome::completed)});
       finished(job);
       co_return;
     }
 
-    if (dead_reason.empty()) {
-      if (auto until = deferred_until_ms(result.error())) {
-        co_await defer(*run, *until);
-        finished(job);
-        co_return;
-      }
+    if (const Defer* d = result.deferral(); dead_reason.empty() && d != nullptr) {
+      co_await defer(*run, unix_millis(d->until));
+      finished(job);
+      co_return;
     }
 
     // A failed attempt: retry after a backoff, or bury it in the dead set with the reason.
-    std::string error = dead_reason.empty() ? result.error().code + ": " + result.error().message
+    std::string error = dead_reason.empty() ? result.error()->code + ": " + result.error()->message
                                             : dead_reason;
-    if (dead_reason.empty() && result.error().code == "permanent") dead_reason = "permanent failure";
+    if (dead_reason.empty() && std::holds_alternative<Permanent>(result.kind()))
+      dead_reason = "permanent failure";
     if (dead_reason.empty() && job.attempt >= max_attempts) dead_reason = "out of attempts";
     bool dead = !dead_reason.empty();
     std::int64_t at_ms = unix_millis(clock_.now());
@@ -444,16 +444,15 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     report(make_report(run, outcome));
   }
 
-  awaitable<Status> run_handler(const JobType& type, Run& run) {
+  awaitable<HandlerOutcome> run_handler(const JobType& type, Run& run) {
     using namespace asio::experimental::awaitable_operators;
     milliseconds timeout = run.job.timeout.count() > 0 ? run.job.timeout : type.timeout;
-    asio::steady_timer timer(ex_, timeout);
-    // as_tuple: the timer's cancellation (the usual case) is a value, not a thrown exception.
+    // as_tuple: the wait's cancellation (the usual case) is a value, not a thrown exception.
     auto r = co_await (type.handler(run.job) ||
-                       timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+                       clock_.wait_for(ex_, timeout, asio::as_tuple(asio::use_awaitable)));
     if (r.index() == 0) co_return std::get<0>(std::move(r));
     if (!run.detached) ++stats_.timed_out;
-    co_return make_error("timeout", "the job ran past its timeout and was cancelled");
+    co_return retry(make_error("timeout", "the job ran past its timeout and was cancelled"));
   }
 
   // --- idle waker: blocks on the wake-up list while the queue is empty ----------------------
@@ -472,7 +471,8 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       auto r = co_await waiter_.command(std::move(blpop), options_.idle_wait + milliseconds{5'000});
       if (stopping_) break;
       if (!r) {
-        // The waiter connection is down: fall back to polling at the idle interval.
+        // The waiter connection is down: fall back to polling at the idle interval (real time,
+        // like the BLPOP it stands in for).
         asio::steady_timer t(ex_, options_.idle_wait);
         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
       }
@@ -486,8 +486,9 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
 
   awaitable<void> heartbeat_loop(std::shared_ptr<Impl> /*keep_alive*/) {
     while (!stopping_) {
-      heartbeat_timer_.expires_after(options_.heartbeat_interval);
-      co_await heartbeat_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+      co_await clock_.wait_for(ex_, options_.heartbeat_interval,
+                               asio::bind_cancellation_slot(heartbeat_wake_.slot(),
+                                                            asio::as_tuple(asio::use_awaitable)));
       if (stopping_) break;
       auto st = co_await heartbeat_once();
       if (!st) log_.warn("heartbeat failed", {{"queue", keys_.queue()}, {"code", st.error().code}});
@@ -547,7 +548,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
   Event waker_event_;
   Event drained_;
   Event fetcher_done_event_;
-  asio::steady_timer heartbeat_timer_;
+  asio::cancellation_signal heartbeat_wake_;  // ends the heartbeat's wait on stop
   std::minstd_rand rng_;
   log::Logger log_{"queue"};
 };

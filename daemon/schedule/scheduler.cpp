@@ -4,6 +4,7 @@
 #include "core/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
@@ -63,7 +64,7 @@ Scheduler::Scheduler(redis::RedisClient& redis, JobSink& sink, const Clock& cloc
       schedules_(std::make_shared<const std::vector<Schedule>>(std::move(schedules))),
       options_(std::move(options)),
       fence_(redis, options_.instance_id),
-      timer_(redis.get_executor()) {}
+      ex_(redis.get_executor()) {}
 
 boost::asio::awaitable<Result<bool>> Scheduler::run_one(const Schedule& s, sys_seconds now) {
   auto last = co_await fence_.last(s.name);
@@ -168,19 +169,21 @@ boost::asio::awaitable<void> Scheduler::run() {
     if (const auto next = next_wakeup(now)) wait = std::min(wait, *next - now);
     if (!pass) wait = std::min<Clock::duration>(wait, seconds{1});
     if (stopped_) break;
-    timer_.expires_after(std::max<Clock::duration>(wait, Clock::duration::zero()));
-    co_await timer_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    co_await clock_.wait_for(
+        ex_, std::max<Clock::duration>(wait, Clock::duration::zero()),
+        boost::asio::bind_cancellation_slot(wake_.slot(),
+                                            boost::asio::as_tuple(boost::asio::use_awaitable)));
   }
 }
 
 void Scheduler::reload(std::vector<Schedule> schedules) {
   schedules_ = std::make_shared<const std::vector<Schedule>>(std::move(schedules));
-  timer_.cancel();
+  wake_.emit(boost::asio::cancellation_type::terminal);
 }
 
 void Scheduler::stop() {
   stopped_ = true;
-  timer_.cancel();
+  wake_.emit(boost::asio::cancellation_type::terminal);
 }
 
 }  // namespace blazed::schedule

@@ -11,7 +11,8 @@
 #include "redis/client.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 
 #include <memory>
 #include <optional>
@@ -76,7 +77,7 @@ class Scheduler {
   // "not_found" for an unknown name. Returns the job's unique key.
   boost::asio::awaitable<Result<std::string>> trigger(std::string_view name);
 
-  // Runs passes until stop(): after each, sleeps until the earliest next tick (at most
+  // Runs passes until stop(): after each, sleeps on the clock until the earliest next tick (at most
   // max_sleep; a failed pass retries after at most a second). The scheduler must outlive the
   // run() coroutine: stop(), then let run() return before destroying it. A stop() before
   // run() starts makes run() return at once.
@@ -100,7 +101,8 @@ class Scheduler {
   std::shared_ptr<const std::vector<Schedule>> schedules_;
   Options options_;
   TickFence fence_;
-  boost::asio::steady_timer timer_;
+  boost::asio::any_io_executor ex_;
+  boost::asio::cancellation_signal wake_;  // ends the run loop's sleep (stop, reload)
   bool stopped_ = false;
 };
 

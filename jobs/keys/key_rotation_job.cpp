@@ -80,10 +80,10 @@ asio::awaitable<Status> audit_run(JobContext& ctx, const RotationTable& table,
   co_return Status{};
 }
 
-asio::awaitable<Status> run_rotation(JobContext& ctx, const queue::Job& job) {
+asio::awaitable<queue::HandlerOutcome> run_rotation(JobContext& ctx, const queue::Job& job) {
   const log::Logger logger("key_rotation");
   auto tables = tables_from_payload(job.payload);
-  if (!tables) co_return tables.error();
+  if (!tables) co_return queue::permanent(tables.error());
   const std::string target = ctx.keyring.active().id();
   Status outcome;
   for (const RotationTable* t : *tables) {

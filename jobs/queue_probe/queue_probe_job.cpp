@@ -55,9 +55,9 @@ asio::awaitable<Status> hold_for(std::chrono::milliseconds hold) {
 
 }  // namespace
 
-asio::awaitable<Status> run_queue_probe(JobContext& ctx, const queue::Job& job) {
+asio::awaitable<queue::HandlerOutcome> run_queue_probe(JobContext& ctx, const queue::Job& job) {
   auto hold = hold_from_payload(job.payload);
-  if (!hold) co_return hold.error();
+  if (!hold) co_return queue::permanent(hold.error());
   std::optional<std::string> unique_key;
   if (!job.unique_key.empty()) unique_key = job.unique_key;
   auto inserted = co_await ctx.db.query(kInsertRun, job.id, job.queue, unique_key, job.attempt,
@@ -78,7 +78,7 @@ asio::awaitable<Status> run_queue_probe(JobContext& ctx, const queue::Job& job) 
   });
   if (!finished) co_return finished.error().context("queue_probe: finishing the run");
   log::Logger("queue_probe").debug("probe run finished", {{"job_id", job.id}, {"attempt", job.attempt}});
-  co_return Status{};
+  co_return queue::done();
 }
 
 Status register_queue_probe(queue::Handlers& handlers, JobContext& ctx) {
@@ -87,9 +87,9 @@ Status register_queue_probe(queue::Handlers& handlers, JobContext& ctx) {
       kQueueProbeLastSuccessMetric,
       "Unix time at which a queue_probe run last finished on this instance, by queue", {"queue"});
   queue::JobType type;
-  type.handler = [&ctx, &last_success](const queue::Job& job) -> asio::awaitable<Status> {
+  type.handler = [&ctx, &last_success](const queue::Job& job) -> asio::awaitable<queue::HandlerOutcome> {
     auto st = co_await run_queue_probe(ctx, job);
-    if (st) {
+    if (st.is_done()) {
       const auto now = std::chrono::duration<double>(ctx.clock.now().time_since_epoch()).count();
       last_success.with({job.queue}).set(now);
     }

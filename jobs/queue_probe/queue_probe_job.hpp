@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "jobs/job_context.hpp"
 #include "queue/job.hpp"
+#include "queue/outcome.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -29,6 +30,6 @@ inline constexpr const char* kQueueProbeLastSuccessMetric = "blazed_queue_probe_
 Status register_queue_probe(queue::Handlers& handlers, JobContext& ctx);
 
 // One run of the probe (what the registered handler does).
-boost::asio::awaitable<Status> run_queue_probe(JobContext& ctx, const queue::Job& job);
+boost::asio::awaitable<queue::HandlerOutcome> run_queue_probe(JobContext& ctx, const queue::Job& job);
 
 }  // namespace blazed::jobs

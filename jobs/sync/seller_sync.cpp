@@ -8,7 +8,6 @@
 #include "jobs/sync/sync_metrics.hpp"
 #include "jobs/sync/sync_run.hpp"
 #include "pg/pool.hpp"
-#include "queue/defer.hpp"
 #include "queue/handlers.hpp"
 #include "ratelimit/rate_limiter.hpp"
 
@@ -27,8 +26,6 @@ const log::Logger& logger() {
   static const log::Logger l("sync");
   return l;
 }
-
-Error permanent(std::string message) { return Error{"permanent", std::move(message)}; }
 
 }  // namespace
 
@@ -66,7 +63,7 @@ std::string sync_unique_key(std::int64_t seller_id, std::string_view data) {
 
 std::string sync_group(std::int64_t seller_id) { return "seller:" + std::to_string(seller_id); }
 
-asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, const SyncRequest& request) {
+asio::awaitable<queue::HandlerOutcome> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, const SyncRequest& request) {
   if (ctx.spapi == nullptr) co_return make_error("spapi_not_configured", "spapi.client_id is empty");
   SyncStore store(ctx.db, ctx.clock, ctx.keyring, ctx.nonces);
   StoredSellers sellers(ctx.db, ctx.keyring, ctx.clock);
@@ -78,15 +75,15 @@ asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, c
   co_return co_await run_seller_sync(ports, fetch, request);
 }
 
-asio::awaitable<Status> run_seller_sync(SyncPorts ports, const FetchOptions& fetch, const SyncRequest& request) {
+asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const FetchOptions& fetch, const SyncRequest& request) {
   const std::int64_t id = request.seller_id;
   auto seller = co_await ports.sellers.seller(id);
-  if (!seller) co_return seller.error().code == "seller_not_found" ? permanent(seller.error().message)
-                                                                   : seller.error();
-  if (seller->status != "active") co_return permanent("seller " + std::to_string(id) + " is " + seller->status);
-  if (!seller->token_ciphertext) co_return permanent("seller " + std::to_string(id) + " has no refresh token");
+  if (!seller) co_return seller.error().code == "seller_not_found" ? queue::permanent(seller.error().message)
+                                                                   : queue::retry(seller.error());
+  if (seller->status != "active") co_return queue::permanent("seller " + std::to_string(id) + " is " + seller->status);
+  if (!seller->token_ciphertext) co_return queue::permanent("seller " + std::to_string(id) + " has no refresh token");
   auto region = spapi::parse_region(seller->region);
-  if (!region) co_return permanent("seller " + std::to_string(id) + " has an unknown region");
+  if (!region) co_return queue::permanent("seller " + std::to_string(id) + " has an unknown region");
   const std::string row = std::to_string(id);
   auto token = ports.sellers.open_token(*seller);
   if (!token) co_return token.error().context("seller token");
@@ -99,26 +96,27 @@ asio::awaitable<Status> run_seller_sync(SyncPorts ports, const FetchOptions& fet
     RunReport report;
     // A named target: GCC 12 destroys aggregate temporaries of a co_await expression twice.
     const RunTarget target{*seller, auth, type, window_rules(type), fetch};
-    Status st = co_await sync_data_type(ports, target, report);
+    queue::HandlerOutcome st = co_await sync_data_type(ports, target, report);
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     std::string outcome = "success";
-    std::optional<Clock::time_point> deferred;
-    if (!st) deferred = queue::deferred_until(st.error());
-    if (!st) outcome = deferred ? "deferred" : st.error().code == "lwa_invalid_grant" ? "needs_reauth" : "failure";
+    const queue::Defer* deferred = st.deferral();
+    if (!st.is_done()) outcome = deferred ? "deferred" : st.error()->code == "lwa_invalid_grant" ? "needs_reauth" : "failure";
     ports.metrics.run(type, outcome);
     if (report.cursor)
       ports.metrics.lag(id, type, std::chrono::duration<double>(ports.clock.now() - *report.cursor).count());
-    const std::optional<Error> error = st ? std::nullopt : std::optional<Error>(st.error());
+    const std::optional<Error> error = st.is_done() ? std::nullopt
+                                       : deferred   ? make_error("defer", deferred->reason)
+                                                    : std::optional<Error>(*st.error());
     if (auto a = co_await ports.audit.run(id, type, report, took, outcome, error ? &*error : nullptr);
         !a) {
       logger().warn("could not record the sync audit event", {{"seller", id}, {"error", a.error().code}});
     }
-    if (st) continue;
-    const Error& e = st.error();
+    if (st.is_done()) continue;
     if (deferred) {
-      defer_at = defer_at ? std::min(*defer_at, *deferred) : *deferred;
+      defer_at = defer_at ? std::min(*defer_at, deferred->until) : deferred->until;
       continue;
     }
+    const Error& e = *st.error();
     if (auto r = co_await ports.store.record_error(id, type, e); !r)
       logger().warn("could not record the sync error", {{"seller", id}, {"error", r.error().code}});
     if (e.code == "lwa_invalid_grant") {
@@ -127,7 +125,7 @@ asio::awaitable<Status> run_seller_sync(SyncPorts ports, const FetchOptions& fet
       if (auto a = co_await ports.audit.needs_reauth(id); !a) co_return a.error();
       ports.metrics.needs_reauth();
       logger().warn("seller needs re-authorization (LWA invalid_grant)", {{"seller", id}});
-      co_return permanent("seller " + row + " needs re-authorization (lwa_invalid_grant)");
+      co_return queue::permanent("seller " + row + " needs re-authorization (lwa_invalid_grant)");
     }
     if (e.code == "lwa_invalid_client") {
       // The app's own credentials: every seller fails alike, so alert once per run and stop.
@@ -142,7 +140,7 @@ asio::awaitable<Status> run_seller_sync(SyncPorts ports, const FetchOptions& fet
   }
   if (failed) co_return *failed;
   if (defer_at) co_return queue::defer_until(*defer_at, "rate limit: next token due later");
-  co_return Status{};
+  co_return queue::done();
 }
 
 }  // namespace blazed::jobs::sync

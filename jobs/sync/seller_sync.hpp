@@ -6,6 +6,7 @@
 #include "jobs/sync/page_fetch.hpp"
 #include "jobs/sync/sync_ports.hpp"
 #include "jobs/sync/sync_store.hpp"
+#include "queue/outcome.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -42,12 +43,12 @@ std::string sync_group(std::int64_t seller_id);
 
 class SyncMetrics;
 
-// Runs a whole request. Success: every data type is synced up to its window end. Errors:
+// Runs a whole request. Done: every data type is synced up to its window end. Otherwise:
 // queue::defer_until(...) when a rate limit (or a 429) says to come back later (progress is kept),
-// "permanent" when the seller needs re-authorization, is not active or has no token, and the
-// failing step's error otherwise (the queue retries; the next run resumes at the last committed
+// queue::permanent(...) when the seller needs re-authorization, is not active or has no token, and
+// the failing step's error otherwise (the queue retries; the next run resumes at the last committed
 // page).
-boost::asio::awaitable<Status> run_seller_sync(JobContext& ctx, SyncMetrics& metrics,
+boost::asio::awaitable<queue::HandlerOutcome> run_seller_sync(JobContext& ctx, SyncMetrics& metrics,
                                                const SyncRequest& request);
 // The same against any ports (what the one above runs with the real ones; unit tests with fakes).
 boost::asio::awaitable<Status> run_seller_sync(SyncPorts ports, const FetchOptions& fetch,

@@ -10,7 +10,6 @@
 #include "pg/pool.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -32,7 +31,7 @@ asio::awaitable<void> run_cadence(DutyRuntime rt) {
   options.cadence = ctx.config.sync_cadence;
   options.instance_id = ctx.instance_id;
   SellerCadence cadence(ctx.redis, rt.sink, ctx.clock, options);
-  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto executor = co_await asio::this_coro::executor;
   log::Logger logger("cadence");
   while (true) {
     std::vector<SellerSyncState> due;
@@ -51,8 +50,7 @@ asio::awaitable<void> run_cadence(DutyRuntime rt) {
       auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - ctx.clock.now());
       wait = std::clamp(until, std::chrono::milliseconds(100), wait);
     }
-    timer.expires_after(wait);
-    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [ec] = co_await ctx.clock.wait_for(executor, wait, asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
   }
 }

@@ -13,9 +13,9 @@ namespace blazed::jobs {
 Status register_seller_sync(queue::Handlers& handlers, JobContext& ctx) {
   auto metrics = std::make_shared<sync::SyncMetrics>(ctx.metrics);
   queue::JobType type;
-  type.handler = [&ctx, metrics](const queue::Job& job) -> boost::asio::awaitable<Status> {
+  type.handler = [&ctx, metrics](const queue::Job& job) -> boost::asio::awaitable<queue::HandlerOutcome> {
     auto request = sync::parse_sync_payload(job.payload);
-    if (!request) co_return Error{"permanent", request.error().message};
+    if (!request) co_return queue::permanent(request.error().message);
     co_return co_await sync::run_seller_sync(ctx, *metrics, *request);
   };
   // Rate-limit waits are deferrals (not attempts); attempts are real failures (5xx, network,

@@ -3,7 +3,6 @@
 #include "jobs/sync/sync_run.hpp"
 
 #include "core/log.hpp"
-#include "queue/defer.hpp"
 #include "queue/handlers.hpp"
 #include "ratelimit/rate_limiter.hpp"
 #include "spapi/transactions.hpp"
@@ -33,12 +32,17 @@ std::optional<double> parse_rate(const std::optional<std::string>& header) {
   return v;
 }
 
-// One token from the seller's bucket, then the page; a denied token is a deferral error.
-asio::awaitable<Result<FetchedPage>> acquire_and_fetch(SyncPorts deps, const RunTarget& t, RunInProgress run) {
+// One token from the seller's bucket, then the page; a denied token sets `come_back_at` (when
+// the next one is due) and fails the fetch.
+asio::awaitable<Result<FetchedPage>> acquire_and_fetch(SyncPorts deps, const RunTarget& t, RunInProgress run,
+                                                       std::optional<Clock::time_point>& come_back_at) {
   // Never above the seller's plan, whatever other daemons do: the bucket is shared in Redis.
   auto permit = co_await deps.limiter.try_acquire(t.seller.id, operation_of(t.type));
   if (!permit) co_return permit.error();
-  if (!permit->granted) co_return queue::defer_until(permit->retry_at, "rate limit: next token due later");
+  if (!permit->granted) {
+    come_back_at = permit->retry_at;
+    co_return make_error("defer", "rate limit: next token due later");
+  }
   co_return co_await deps.pages.fetch(t, run.window, run.resume_token);
 }
 
@@ -55,7 +59,7 @@ WindowRules window_rules(DataType type) {
   return rules;
 }
 
-asio::awaitable<Status> sync_data_type(SyncPorts deps, const RunTarget& t, RunReport& report) {
+asio::awaitable<queue::HandlerOutcome> sync_data_type(SyncPorts deps, const RunTarget& t, RunReport& report) {
   const std::int64_t seller = t.seller.id;
   const std::string_view op = operation_of(t.type);
   auto state = co_await deps.store.state(seller, t.type);
@@ -64,6 +68,7 @@ asio::awaitable<Status> sync_data_type(SyncPorts deps, const RunTarget& t, RunRe
   std::optional<RunInProgress> run = state->run;
   std::optional<Result<FetchedPage>> prefetched;  // the next page, fetched during the last commit
   std::optional<double> applied_rate;             // the last x-amzn-RateLimit-Limit given to the limiter
+  std::optional<Clock::time_point> come_back_at;  // set when the limiter denied a token
 
   for (;;) {
     if (!run) {
@@ -78,9 +83,9 @@ asio::awaitable<Status> sync_data_type(SyncPorts deps, const RunTarget& t, RunRe
       page = std::move(*prefetched);
       prefetched.reset();
     } else {
-      page = co_await acquire_and_fetch(deps, t, *run);
+      page = co_await acquire_and_fetch(deps, t, *run, come_back_at);
     }
-    if (!page && queue::deferred_until(page.error())) co_return page.error();
+    if (!page && come_back_at) co_return queue::defer_until(*come_back_at, page.error().message);
     if (!page) {
       const Error& e = page.error();
       if (e.code == "spapi_throttled") {
@@ -116,7 +121,7 @@ asio::awaitable<Status> sync_data_type(SyncPorts deps, const RunTarget& t, RunRe
       ahead.resume_token = page->next_token;
       // Named awaitables: GCC 12 mishandles temporaries inside a co_await expression.
       auto committing = commit(deps, seller, store_page);
-      auto fetching = acquire_and_fetch(deps, t, std::move(ahead));
+      auto fetching = acquire_and_fetch(deps, t, std::move(ahead), come_back_at);
       auto both = co_await (std::move(committing) && std::move(fetching));
       rows = std::move(std::get<0>(both));
       if (rows) prefetched = std::move(std::get<1>(both));

@@ -9,6 +9,7 @@
 #include "jobs/sync/sync_ports.hpp"
 #include "jobs/sync/sync_store.hpp"
 #include "jobs/sync/sync_window.hpp"
+#include "queue/outcome.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -19,10 +20,10 @@
 
 namespace blazed::jobs::sync {
 
-// Fills `report` as pages commit, so a caller sees the progress of a run that failed.
-// Errors: queue::defer_until(...) when the gate says to come back later, otherwise the failing
-// step's error (a refused pagination token also drops the run, so the next one starts the window over).
-boost::asio::awaitable<Status> sync_data_type(SyncPorts deps, const RunTarget& target, RunReport& report);
+// Fills `report` as pages commit, so a caller sees the progress of a run that failed. Deferred
+// when the gate says to come back later (progress kept); otherwise the failing step's error (a
+// refused pagination token also drops the run, so the next one starts the window over).
+boost::asio::awaitable<queue::HandlerOutcome> sync_data_type(SyncPorts deps, const RunTarget& target, RunReport& report);
 
 // The window rules of a data type: orders use one window up to now - kMinimumEndAge;
 // transactions windows of at most 180 days.

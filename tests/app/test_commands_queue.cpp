@@ -273,7 +273,7 @@ TEST_CASE("queue metrics: depths from the refreshed snapshot, outcomes, histogra
 
   // Outcomes and histograms come from a watched processor's reports.
   queue::Handlers h;
-  h.add("sync_orders", {[](const queue::Job&) -> asio::awaitable<Status> { co_return Status{}; }});
+  h.add("sync_orders", {[](const queue::Job&) -> asio::awaitable<queue::HandlerOutcome> { co_return Status{}; }});
   run_processor(d, std::move(h), [&](queue::Processor& p) { qm->watch(p); });
   text = d.metrics.expose();
   CHECK(text.find("blazed_jobs_total{queue=\"default\",type=\"sync_orders\",outcome=\"completed\"} 1\n") !=
@@ -292,7 +292,7 @@ TEST_CASE("queue metrics: depths from the refreshed snapshot, outcomes, histogra
   std::unique_ptr<queue::Recoverer> recoverer;
   std::promise<void> started;
   queue::Handlers hang;
-  hang.add("hang", {[&](const queue::Job&) -> asio::awaitable<Status> {
+  hang.add("hang", {[&](const queue::Job&) -> asio::awaitable<queue::HandlerOutcome> {
                       started.set_value();
                       asio::steady_timer t(co_await asio::this_coro::executor,
                                            asio::steady_timer::time_point::max());

@@ -7,6 +7,7 @@
 #include "control_fixture.hpp"
 #include "ctl/client.hpp"
 #include "harness/catch_result.hpp"
+#include "harness/eventually.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -72,10 +73,9 @@ void register_test_commands(ControlFixture& f) {
 }
 
 bool wait_until_no_sessions(ControlFixture& f) {
-  // Each round trip lets the io thread process pending work first; a server that never lets
-  // go of its sessions hangs here until ctest's timeout fails the test.
-  while (f.on_io([&] { return f.server->active_sessions(); }) != 0) std::this_thread::yield();
-  return true;
+  // Each round trip lets the io thread process pending work first.
+  return testing::eventually([&] { return f.on_io([&] { return f.server->active_sessions(); }) == 0; },
+                             std::chrono::seconds(60), std::chrono::milliseconds(1));
 }
 
 }  // namespace

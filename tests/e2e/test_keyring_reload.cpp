@@ -4,6 +4,7 @@
 // rotation (which then moves every row to the new key), and new tokens are sealed under it.
 #include "harness/daemon_env.hpp"
 #include "harness/daemon_process.hpp"
+#include "harness/eventually.hpp"
 #include "harness/run_process.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,7 +12,6 @@
 #include <csignal>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 using namespace blazed::testing;
 using namespace std::chrono_literals;
@@ -49,15 +49,6 @@ void reload(DaemonProcess& daemon) {
   daemon.signal(SIGHUP);
   REQUIRE(daemon.wait_for_notify("RELOADING=1"));
   REQUIRE(daemon.wait_for_notify("READY=1"));
-}
-
-bool eventually(const std::function<bool()>& done, std::chrono::seconds limit = 60s) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // then a good config, SIGTERM within the deadline; --check-config and start-up exit codes.
 #include "harness/daemon_env.hpp"
 #include "harness/daemon_process.hpp"
+#include "harness/eventually.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -16,12 +17,9 @@ namespace {
 
 void write_file(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
 
-// Asks /readyz until it answers `status` (each answer is a real event, no sleeping between).
+// Asks /readyz until it answers `status`.
 bool readyz_becomes(std::uint16_t port, int status, std::chrono::seconds guard = 30s) {
-  auto deadline = std::chrono::steady_clock::now() + guard;
-  while (std::chrono::steady_clock::now() < deadline)
-    if (http_get(port, "/readyz").status == status) return true;
-  return false;
+  return eventually([&] { return http_get(port, "/readyz").status == status; }, guard);
 }
 
 CommandResult blazectl(const DaemonEnv& env, std::vector<std::string> args) {

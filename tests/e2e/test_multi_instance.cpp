@@ -6,6 +6,7 @@
 #include "harness/catch_result.hpp"
 #include "harness/daemon_env.hpp"
 #include "harness/daemon_process.hpp"
+#include "harness/eventually.hpp"
 #include "harness/run_coro.hpp"
 #include "jobs/queue_probe/queue_probe_job.hpp"
 #include "queue/keys.hpp"
@@ -20,7 +21,6 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <thread>
 
 using namespace blazed;
 using namespace blazed::testing;
@@ -48,18 +48,6 @@ std::string instance_yaml() {
 }
 
 std::int64_t count(const PgDatabase& db, const std::string& sql) { return std::stoll(*db.exec(sql)[0][0]); }
-
-// Polls `done` until it holds; false once `guard` has passed (a hang, never expected timing).
-// Note: the pause between polls leaves the two cores to the daemons, Redis and PostgreSQL.
-template <class Pred>
-bool poll_until(Pred done, std::chrono::seconds guard) {
-  const auto deadline = std::chrono::steady_clock::now() + guard;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(100ms);
-  }
-  return true;
-}
 
 // Enqueues the drill's jobs straight into the queue (as any producer would); returns their ids.
 std::set<std::int64_t> enqueue_probes(RedisServer& redis) {
@@ -124,9 +112,9 @@ TEST_CASE("three daemons, one SIGKILLed mid-run: every probe job finished, re-ru
 
   // Some thousands done: kill the daemon with the most runs in flight (rows not finished yet).
   const std::string finished_runs = "SELECT count(*) " + drill_runs + " AND finished_at IS NOT NULL";
-  REQUIRE(poll_until([&] { return count(db, finished_runs) >= 3'000; }, 600s));
+  REQUIRE(eventually([&] { return count(db, finished_runs) >= 3'000; }, 600s));
   std::size_t victim = daemons.size();
-  REQUIRE(poll_until(
+  REQUIRE(eventually(
       [&] {
         auto busiest = db.exec("SELECT instance_id FROM queue_probe_runs WHERE finished_at IS NULL "
                                "GROUP BY instance_id ORDER BY count(*) DESC LIMIT 1");
@@ -144,12 +132,12 @@ TEST_CASE("three daemons, one SIGKILLed mid-run: every probe job finished, re-ru
 
   // The survivors finish everything, the killed daemon's jobs once their leases expire.
   const std::string finished_jobs = "SELECT count(DISTINCT job_id) " + drill_runs + " AND finished_at IS NOT NULL";
-  REQUIRE(poll_until([&] { return count(db, finished_jobs) == kJobs; }, 900s));
+  REQUIRE(eventually([&] { return count(db, finished_jobs) == kJobs; }, 900s));
   // The cron keeps firing with two instances left: wait for three more ticks to be run.
   const std::string ticks_run = "SELECT count(DISTINCT unique_key) FROM queue_probe_runs "
                                 "WHERE unique_key LIKE 'schedule:probe:%' AND finished_at IS NOT NULL";
   const auto ticks_at_end = count(db, ticks_run);
-  REQUIRE(poll_until([&] { return count(db, ticks_run) >= ticks_at_end + 3; }, 120s));
+  REQUIRE(eventually([&] { return count(db, ticks_run) >= ticks_at_end + 3; }, 120s));
 
   for (std::size_t i = 0; i < daemons.size(); ++i) {
     if (i == victim) continue;

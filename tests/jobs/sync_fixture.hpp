@@ -22,7 +22,7 @@
 #include "metrics/registry.hpp"
 #include "pg/migrate.hpp"
 #include "pg/pool.hpp"
-#include "queue/defer.hpp"
+#include "queue/outcome.hpp"
 #include "queue/handlers.hpp"
 #include "queue/producer.hpp"
 #include "ratelimit/rate_limiter.hpp"
@@ -106,21 +106,22 @@ struct SyncWorld {
             ", '" + type + "', now() - interval '" + interval + "')");
   }
 
-  Status run_once(std::int64_t seller, const std::string& data) {
+  queue::HandlerOutcome run_once(std::int64_t seller, const std::string& data) {
     auto request = jobs::sync::parse_sync_payload(jobs::sync::sync_payload(seller, data)).value();
     return run_coro(io, jobs::sync::run_seller_sync(*ctx, *rig->metrics, request));
   }
 
   // Runs until the sync ends with anything but a deferral; on each deferral moves the limiter's
   // clock to the due time and the server's clock by as much (its buckets refill by then).
-  // `deferrals` counts them.
+  // `deferrals` counts them. Returns the last run's error, if any.
   Status run_to_end(std::int64_t seller, const std::string& data, int* deferrals = nullptr) {
     for (int i = 0; i < 10'000; ++i) {
-      Status st = run_once(seller, data);
-      auto due = st ? std::nullopt : queue::deferred_until(st.error());
-      if (!due) return st;
+      queue::HandlerOutcome st = run_once(seller, data);
+      if (st.is_done()) return {};
+      const queue::Defer* due = st.deferral();
+      if (due == nullptr) return *st.error();
       if (deferrals != nullptr) ++*deferrals;
-      auto wait = *due - limiter_clock.now();
+      auto wait = due->until - limiter_clock.now();
       if (wait < 0ms) wait = 0ms;
       limiter_clock.advance(wait + 1ms);
       const double seconds = std::chrono::duration<double>(wait).count();

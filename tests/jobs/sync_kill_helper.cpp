@@ -5,7 +5,7 @@
 #include "core/log.hpp"
 #include "harness/run_coro.hpp"
 #include "jobs/sync/seller_sync.hpp"
-#include "queue/defer.hpp"
+#include "queue/outcome.hpp"
 #include "queue/handlers.hpp"
 #include "sync_rig.hpp"
 
@@ -52,9 +52,9 @@ int main(int argc, char** argv) {
         sd_notifyf(0, "STATUS=pages=%d", static_cast<int>(reported));
       }
     }
-    Status st = done.get();
-    std::printf("%s\n", st ? "done" : st.error().code.c_str());
-    return st ? 0 : 1;
+    queue::HandlerOutcome st = done.get();
+    std::printf("%s\n", st.is_done() ? "done" : st.deferral() ? "defer" : st.error()->code.c_str());
+    return st.is_done() ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sync_kill_helper: %s\n", e.what());
     return 1;

@@ -11,7 +11,6 @@
 #include "jobs/keys/key_rotation.hpp"
 #include "jobs/keys/key_rotation_job.hpp"
 #include "pg/audit.hpp"
-#include "queue/defer.hpp"
 
 #include <catch2/catch.hpp>
 

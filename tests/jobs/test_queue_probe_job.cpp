@@ -90,9 +90,9 @@ TEST_CASE("a queue_probe payload that is not an object with a valid hold_ms is p
                                        R"({"hold_ms": 60001})", R"({"hold_ms": "20"})", R"({"hold_ms": 2.5})");
   CAPTURE(payload);
   auto direct = run_coro(w.io, jobs::run_queue_probe(*w.ctx, probe_job(7, payload)));
-  REQUIRE_FALSE(direct);
-  CHECK(direct.error().code == "permanent");
-  CHECK_THAT(direct.error().message, Catch::StartsWith("queue_probe "));
+  REQUIRE(std::holds_alternative<queue::Permanent>(direct.kind()));
+  CHECK(direct.error()->code == "permanent");
+  CHECK_THAT(direct.error()->message, Catch::StartsWith("queue_probe "));
 
   // Through the queue: dead at once (no retries), and nothing recorded.
   REQUIRE(run_coro(w.io, w.ctx->producer(kQueue).enqueue(jobs::kQueueProbeJob, payload)));
@@ -107,9 +107,9 @@ TEST_CASE("a queue_probe run cancelled during its hold leaves its row unfinished
   JobWorld w({"k1"}, "k1");
   const queue::Job job = probe_job(9, R"({"hold_ms": 60000})");
   boost::asio::cancellation_signal cancel;
-  std::optional<Status> result;
+  std::optional<queue::HandlerOutcome> result;
   boost::asio::co_spawn(w.io, jobs::run_queue_probe(*w.ctx, job),
-                        boost::asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, Status st) {
+                        boost::asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, queue::HandlerOutcome st) {
                           if (e) std::rethrow_exception(e);
                           result = std::move(st);
                         }));
@@ -118,7 +118,7 @@ TEST_CASE("a queue_probe run cancelled during its hold leaves its row unfinished
   CHECK_FALSE(result.has_value());
   cancel.emit(boost::asio::cancellation_type::terminal);
   REQUIRE(run_until(w.io, [&] { return result.has_value(); }));
-  REQUIRE_FALSE(*result);
-  CHECK(result->error().code == "cancelled");
+  REQUIRE(std::holds_alternative<queue::Retry>(result->kind()));
+  CHECK(result->error()->code == "cancelled");
   CHECK(count(w, "job_id = 9 AND finished_at IS NULL") == "1");
 }

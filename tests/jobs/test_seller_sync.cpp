@@ -102,8 +102,8 @@ TEST_CASE("a sync stopped mid-pagination and broken pages resume with no gap and
   w.set_cursor(seller, "orders", "100 days");
   const std::string s = std::to_string(seller);
 
-  Status first = w.run_once(seller, "orders");
-  REQUIRE(queue::deferred_until(first.error()).has_value());
+  queue::HandlerOutcome first = w.run_once(seller, "orders");
+  REQUIRE(first.deferral() != nullptr);
   CHECK(w.count("SELECT count(*) FROM orders") == 200);
   CHECK(w.count("SELECT count(*) FROM sync_state WHERE resume_token IS NOT NULL AND run_pages = 2") == 1);
   const auto cursor_before = *w.db.exec("SELECT cursor FROM sync_state").at(0).at(0);
@@ -113,9 +113,8 @@ TEST_CASE("a sync stopped mid-pagination and broken pages resume with no gap and
     INFO(kind);
     w.admin("POST", "/faults", std::string(R"({"kind":")") + kind + R"(","operation":"searchOrders"})");
     w.limiter_clock.advance(std::chrono::hours(1));
-    Status broken = w.run_once(seller, "orders");
-    REQUIRE_FALSE(broken);
-    CHECK_FALSE(queue::deferred_until(broken.error()).has_value());
+    queue::HandlerOutcome broken = w.run_once(seller, "orders");
+    REQUIRE(std::holds_alternative<queue::Retry>(broken.kind()));
     CHECK(w.count("SELECT count(*) FROM orders") == 200);
     CHECK(w.count("SELECT count(*) FROM raw_payloads") == 2);
     CHECK(w.count("SELECT run_pages FROM sync_state") == 2);
@@ -168,8 +167,8 @@ TEST_CASE("an access token expiring mid-sync is refreshed once and the sync goes
   SyncWorld w(kGenerated, {{"searchOrders", 0.001, 1}, {"listTransactions", 50, 100}});
   const auto seller = w.add_seller("Atzr|gen-1");
   w.set_cursor(seller, "orders", "100 days");
-  Status first = w.run_once(seller, "orders");
-  REQUIRE(queue::deferred_until(first.error()).has_value());
+  queue::HandlerOutcome first = w.run_once(seller, "orders");
+  REQUIRE(first.deferral() != nullptr);
   w.admin("POST", "/sellers/GEN1/expire-tokens");
   REQUIRE(w.run_to_end(seller, "orders"));
   CHECK(w.count("SELECT count(*) FROM orders") == 250);
@@ -181,18 +180,18 @@ TEST_CASE("a revoked refresh token marks the seller as needing re-authorization"
   SyncWorld w(kGenerated, generous());
   const auto seller = w.add_seller("Atzr|gen-1");
   w.admin("POST", "/sellers/GEN1/revoke", R"({"expireAccessTokens":true})");
-  Status st = w.run_once(seller, "all");
-  REQUIRE_FALSE(st);
-  CHECK(st.error().code == "permanent");
+  queue::HandlerOutcome st = w.run_once(seller, "all");
+  REQUIRE(std::holds_alternative<queue::Permanent>(st.kind()));
+  CHECK(st.error()->code == "permanent");
   CHECK(*w.db.exec("SELECT status FROM sellers").at(0).at(0) == "needs_reauth");
   CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'seller.needs_reauth' AND outcome = 'denied'") == 1);
   CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'sync.orders' AND outcome = 'denied'") == 1);
   CHECK(w.registry().expose().find("blazed_sync_needs_reauth_total 1") != std::string::npos);
   CHECK(w.count("SELECT count(*) FROM sync_state WHERE last_error LIKE 'lwa_invalid_grant%'") == 1);
   // No further runs: the job ends permanently and asks nothing of Amazon.
-  Status again = w.run_once(seller, "orders");
-  REQUIRE_FALSE(again);
-  CHECK(again.error().code == "permanent");
+  queue::HandlerOutcome again = w.run_once(seller, "orders");
+  REQUIRE(std::holds_alternative<queue::Permanent>(again.kind()));
+  CHECK(again.error()->code == "permanent");
   CHECK(w.served("GEN1", "lwa", "400") == 1);
 }
 
@@ -202,10 +201,10 @@ TEST_CASE("a wrong client secret raises the global alert", "[spapi][pg]") {
   w.admin("PUT", "/lwa", R"({"clientSecret":"another-secret"})");
   std::string logs;
   log::capture_to(&logs);
-  Status st = w.run_once(seller, "orders");
+  queue::HandlerOutcome st = w.run_once(seller, "orders");
   log::capture_to(nullptr);
-  REQUIRE_FALSE(st);
-  CHECK(st.error().code == "lwa_invalid_client");
+  REQUIRE(std::holds_alternative<queue::Retry>(st.kind()));
+  CHECK(st.error()->code == "lwa_invalid_client");
   CHECK(w.registry().expose().find("blazed_spapi_invalid_client_total 1") != std::string::npos);
   CHECK(logs.find("invalid_client") != std::string::npos);
   CHECK(*w.db.exec("SELECT status FROM sellers").at(0).at(0) == "active");

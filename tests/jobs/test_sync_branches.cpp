@@ -10,7 +10,7 @@
 #include "jobs/sync/seller_sync.hpp"
 #include "jobs/sync/sync_metrics.hpp"
 #include "metrics/registry.hpp"
-#include "queue/defer.hpp"
+#include "queue/outcome.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,10 +25,10 @@ using jobs::sync::DataType;
 constexpr std::int64_t kSeller = 7;
 
 // What the queue makes of a handler's result.
-std::string outcome_of(const Status& st) {
-  if (st) return "done";
-  if (queue::deferred_until(st.error())) return "deferral";
-  if (st.error().code == "permanent") return "permanent";
+std::string outcome_of(const queue::HandlerOutcome& st) {
+  if (st.is_done()) return "done";
+  if (st.deferral()) return "deferral";
+  if (std::holds_alternative<queue::Permanent>(st.kind())) return "permanent";
   return "retry";
 }
 
@@ -45,7 +45,7 @@ struct SyncWorld {
 
   SyncWorld() { sellers.add(kSeller); }
 
-  Status run(std::string_view data = "orders") {
+  queue::HandlerOutcome run(std::string_view data = "orders") {
     auto request = jobs::sync::parse_sync_payload(jobs::sync::sync_payload(kSeller, data));
     REQUIRE(request.has_value());
     const jobs::sync::SyncPorts ports{sellers, store, pages, gate, audit, metrics, clock};
@@ -138,10 +138,9 @@ TEST_CASE("sync: a 429 defers to the bucket's due time and slows the bucket once
   w.gate.retry_after = std::chrono::seconds(42);
   w.pages.script = {FakePages::fail("spapi_throttled")};
   auto st = w.run();
-  REQUIRE_FALSE(st);
-  auto at = queue::deferred_until(st.error());
-  REQUIRE(at);
-  CHECK(std::chrono::abs(*at - (w.clock.now() + std::chrono::seconds(42))) < std::chrono::milliseconds(1));
+  const auto* deferral = st.deferral();
+  REQUIRE(deferral != nullptr);
+  CHECK(std::chrono::abs(deferral->until - (w.clock.now() + std::chrono::seconds(42))) < std::chrono::milliseconds(1));
   CHECK(w.gate.slow_downs == 1);
   REQUIRE(w.audit.events.size() == 1);
   CHECK(w.audit.events[0].outcome == "deferred");

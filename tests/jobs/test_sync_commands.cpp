@@ -69,7 +69,7 @@ TEST_CASE("sync enqueues one job per seller and data type; sellers.list reports 
 
   // After a sync, and after a failed one (unknown refresh token), the list shows both.
   REQUIRE(w.run_to_end(seller, "orders"));
-  REQUIRE_FALSE(w.run_once(other, "orders"));
+  REQUIRE_FALSE(w.run_once(other, "orders").is_done());
   auto list = call(w, registry, "sellers.list", {});
   REQUIRE(list);
   const auto& sellers = list->at("sellers").as_array();

@@ -124,7 +124,7 @@ struct QueueFixture {
 
 // A handler that runs until `gate` opens (success) or it is cancelled (`*cancelled` set).
 inline Handler gated(Gate& gate, bool* cancelled = nullptr) {
-  return [&gate, cancelled](const Job&) -> asio::awaitable<Status> {
+  return [&gate, cancelled](const Job&) -> asio::awaitable<queue::HandlerOutcome> {
     bool opened = co_await gate.wait();
     if (cancelled != nullptr) *cancelled = !opened;
     co_return Status{};
@@ -132,7 +132,7 @@ inline Handler gated(Gate& gate, bool* cancelled = nullptr) {
 }
 
 inline Handler ok_handler(std::vector<std::int64_t>* seen = nullptr) {
-  return [seen](const Job& j) -> asio::awaitable<Status> {
+  return [seen](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
     if (seen != nullptr) seen->push_back(j.id);
     co_return Status{};
   };

@@ -10,7 +10,7 @@ using namespace blazed::queue::test;
 
 namespace {
 Handler failing(std::string code, std::string message, std::vector<int>* attempts = nullptr) {
-  return [=](const Job& j) -> asio::awaitable<Status> {
+  return [=](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
     if (attempts != nullptr) attempts->push_back(j.attempt);
     co_return make_error(code, message);
   };
@@ -55,7 +55,7 @@ TEST_CASE("a failed attempt goes to retry with backoff, then runs again", "[redi
   std::vector<int> attempts;
   bool fail = true;
   Handlers h;
-  h.add("flaky", {[&](const Job& j) -> asio::awaitable<Status> {
+  h.add("flaky", {[&](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
                     attempts.push_back(j.attempt);
                     if (fail) co_return make_error("upstream_unavailable", "HTTP 503");
                     co_return Status{};
@@ -148,7 +148,10 @@ TEST_CASE("an unknown job type goes to dead with a clear reason", "[redis]") {
 TEST_CASE("a permanent error goes to dead at once", "[redis]") {
   QueueFixture f;
   Handlers h;
-  h.add("bad_input", {failing("permanent", "seller was deleted"), 5});
+  h.add("bad_input", {[](const Job&) -> asio::awaitable<queue::HandlerOutcome> {
+                        co_return permanent("seller was deleted");
+                      },
+                      5});
   auto id = f.enqueue("bad_input");
   auto p = f.processor(std::move(h));
   f.wait_reports(1);
@@ -164,9 +167,15 @@ TEST_CASE("a job past its timeout is cancelled and the attempt counts as failed"
   Handlers h;
   h.add("slow", {gated(never, &cancelled), 3, 60s, 1s, 1s});
   EnqueueOptions o;
-  o.timeout = 50ms;  // the per-job timeout overrides the type's 60 s
+  o.timeout = 5s;  // the per-job timeout overrides the type's 60 s
   auto id = f.enqueue("slow", "{}", o);
   auto p = f.processor(std::move(h));
+  // The run's timeout waits on the clock beside the heartbeat.
+  f.wait_for([&] { return p->running() == 1 && f.clock.waiting() == 2; });
+  f.clock.advance(4s);
+  f.io.poll();
+  CHECK(f.reports.empty());
+  f.clock.advance(1s);
   f.wait_reports(1);
   CHECK(cancelled);
   CHECK(f.reports[0].outcome == Outcome::retried);
@@ -183,7 +192,7 @@ TEST_CASE("at most one job per group runs at a time; the others wait their turn"
   std::vector<std::unique_ptr<Gate>> gates;
   std::vector<std::int64_t> order;
   Handlers h;
-  h.add("sync", {[&](const Job& j) -> asio::awaitable<Status> {
+  h.add("sync", {[&](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
                    int now = ++in_flight[j.group];
                    max_in_flight[j.group] = std::max(max_in_flight[j.group], now);
                    order.push_back(j.id);
@@ -268,11 +277,14 @@ TEST_CASE("graceful stop: running jobs finish until the deadline, the rest go ba
   asio::co_spawn(
       f.io,
       [&]() -> asio::awaitable<void> {
-        co_await p->stop(300ms);
+        co_await p->stop(30s);
         stopped = true;
       },
       asio::detached);
   quick_gate.open();  // finishes within the deadline; "stuck" does not
+  f.wait_for([&] { return p->running() == 1; });
+  CHECK_FALSE(stopped);  // still within the deadline, waiting for "stuck"
+  f.clock.advance(30s);
   f.wait_for([&] { return stopped; });
   CHECK(stuck_cancelled);
   CHECK(p->stats().completed == 1);
@@ -285,7 +297,7 @@ TEST_CASE("graceful stop: running jobs finish until the deadline, the rest go ba
   // The handed-back job's next run is still its first attempt.
   std::vector<int> attempts;
   Handlers h2;
-  h2.add("stuck", {[&](const Job& j) -> asio::awaitable<Status> {
+  h2.add("stuck", {[&](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
                      attempts.push_back(j.attempt);
                      co_return Status{};
                    }});

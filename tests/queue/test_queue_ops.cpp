@@ -2,21 +2,27 @@
 // counted), pausing and resuming a queue across processors, retrying and deleting dead jobs, and
 // listing and showing jobs by state.
 #include "queue/admin.hpp"
-#include "queue/defer.hpp"
+#include "queue/outcome.hpp"
 #include "queue_fixture.hpp"
 
 using namespace blazed;
 using namespace blazed::queue;
 using namespace blazed::queue::test;
 
-TEST_CASE("defer_until carries its time through Error, also under a context prefix", "[unit]") {
+TEST_CASE("a handler's outcome: an Error or a failed Status is a retry", "[unit]") {
   ManualClock clock;
-  Error e = defer_until(clock.now() + 90s, "no token for getOrders");
-  CHECK(e.code == "defer");
-  CHECK(deferred_until_ms(e) == unix_millis(clock.now()) + 90'000);
-  CHECK(deferred_until_ms(e.context("sync orders")) == unix_millis(clock.now()) + 90'000);
-  CHECK(deferred_until_ms(make_error("timeout", "until 5: no")) == std::nullopt);
-  CHECK(deferred_until_ms(make_error("defer", "soon")) == std::nullopt);
+  CHECK(HandlerOutcome(Status{}).is_done());
+  CHECK(done().is_done());
+  const HandlerOutcome failed = make_error("timeout", "slow");
+  REQUIRE(std::holds_alternative<Retry>(failed.kind()));
+  CHECK(failed.error()->code == "timeout");
+  const HandlerOutcome bad = permanent("payload is not JSON");
+  REQUIRE(std::holds_alternative<Permanent>(bad.kind()));
+  CHECK(bad.error()->code == "permanent");
+  const HandlerOutcome later = defer_until(clock.now() + 90s, "no token for getOrders");
+  REQUIRE(later.deferral() != nullptr);
+  CHECK(later.deferral()->until == clock.now() + 90s);
+  CHECK(later.error() == nullptr);
 }
 
 TEST_CASE("a deferred job is scheduled for its time and its attempt does not count", "[redis]") {
@@ -24,7 +30,7 @@ TEST_CASE("a deferred job is scheduled for its time and its attempt does not cou
   std::vector<int> attempts;
   int defers = 2;
   Handlers h;
-  h.add("rate_limited", {[&](const Job& j) -> asio::awaitable<Status> {
+  h.add("rate_limited", {[&](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
                            attempts.push_back(j.attempt);
                            if (defers-- > 0) co_return defer_until(f.clock.now() + 30s, "no token");
                            co_return Status{};
@@ -62,7 +68,7 @@ TEST_CASE("a deferral to a time already due goes straight back to pending", "[re
   QueueFixture f;
   int runs = 0;
   Handlers h;
-  h.add("once_more", {[&](const Job&) -> asio::awaitable<Status> {
+  h.add("once_more", {[&](const Job&) -> asio::awaitable<queue::HandlerOutcome> {
                         if (runs++ == 0) co_return defer_until(f.clock.now(), "retry now");
                         co_return Status{};
                       }});
@@ -110,7 +116,7 @@ TEST_CASE("a dead job retried runs again with its attempts reset; delete removes
   bool fail = true;
   std::vector<int> attempts;
   Handlers h;
-  h.add("fragile", {[&](const Job& j) -> asio::awaitable<Status> {
+  h.add("fragile", {[&](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
                       attempts.push_back(j.attempt);
                       if (fail) co_return make_error("upstream_unavailable", "HTTP 503");
                       co_return Status{};

@@ -35,7 +35,7 @@ TEST_CASE("a killed processor's job is recovered after its lease and re-run else
 
   std::vector<std::pair<std::int64_t, int>> runs;
   Handlers hb;
-  auto record = [&](const Job& j) -> asio::awaitable<Status> {
+  auto record = [&](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
     runs.emplace_back(j.id, j.attempt);
     co_return Status{};
   };
@@ -57,7 +57,7 @@ TEST_CASE("a worker whose lease was recovered and re-claimed cannot ack the new 
   Gate second_gate(f.io);
   int runs = 0;
   Handlers h;
-  h.add("sync", {[&](const Job&) -> asio::awaitable<Status> {
+  h.add("sync", {[&](const Job&) -> asio::awaitable<queue::HandlerOutcome> {
                    Gate& g = ++runs == 1 ? slow_gate : second_gate;
                    co_await g.wait();
                    co_return Status{};
@@ -95,7 +95,7 @@ TEST_CASE("a running job whose lease was lost is cancelled at the next heartbeat
   std::vector<int> attempts;
   std::vector<bool> cancelled;
   Handlers h;
-  h.add("sync", {[&](const Job& j) -> asio::awaitable<Status> {
+  h.add("sync", {[&](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
                    attempts.push_back(j.attempt);
                    cancelled.push_back(!(co_await never.wait()));
                    co_return Status{};
@@ -113,7 +113,7 @@ TEST_CASE("a running job whose lease was lost is cancelled at the next heartbeat
   CHECK(attempts == std::vector<int>{1, 2});
   CHECK(a->stats().lease_lost == 1);
   CHECK(f.state(id) == State::active);
-  f.run(a->stop(100ms));
+  f.run(a->stop(0ms));  // no grace: the stuck run goes back at once
   CHECK(f.state(id) == State::pending);  // handed back by the stop
 }
 
@@ -140,8 +140,8 @@ TEST_CASE("a job recovered after its last attempt goes to dead when next claimed
 
 TEST_CASE("started, the recoverer and the forwarder run their passes on their own", "[redis]") {
   QueueFixture f;
-  Recoverer recoverer(f.conn.client, f.keys, f.clock, 10ms);
-  Forwarder forwarder(f.conn.client, f.keys, f.clock, 10ms);
+  Recoverer recoverer(f.conn.client, f.keys, f.clock, 1min);
+  Forwarder forwarder(f.conn.client, f.keys, f.clock, 1min);
   auto later = f.run(f.producer.enqueue_after("x", "{}", 5s));
   REQUIRE(later);
   // An abandoned claim, as a killed instance leaves it.
@@ -156,6 +156,16 @@ TEST_CASE("started, the recoverer and the forwarder run their passes on their ow
   f.wait_for([&] { return f.depths().pending == 2; });
   CHECK(recoverer.recovered() == 1);
   CHECK(f.state(later->id) == State::pending);
+
+  // The next passes come when the clock has moved by the interval, not before.
+  auto again = f.run(f.producer.enqueue_after("z", "{}", 5s));
+  REQUIRE(again);
+  f.wait_for([&] { return f.clock.waiting() == 2; });  // both loops asleep
+  f.clock.advance(59s);
+  f.io.poll();
+  CHECK(f.state(again->id) == State::scheduled);
+  f.clock.advance(1s);
+  f.wait_for([&] { return f.depths().pending == 3; });
   recoverer.stop();
   forwarder.stop();
 }

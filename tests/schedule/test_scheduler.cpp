@@ -10,6 +10,7 @@
 #include "jobs/sync/sync_cadence.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
@@ -25,6 +26,7 @@ using namespace blazed::schedule;
 using namespace blazed::jobs::sync;
 using namespace std::chrono_literals;
 using blazed::testing::run_coro;
+using blazed::testing::run_until;
 namespace asio = boost::asio;
 
 namespace {
@@ -354,6 +356,29 @@ TEST_CASE("the run loop does a pass and stops on request", "[redis]") {
   run_coro(c.io, s.run());
   CHECK(c.sink.jobs.size() == 1);
   CHECK(s.next_wakeup(c.clock.now()) == utc(2024, 5, 1, 0, 3));
+}
+
+TEST_CASE("the run loop sleeps on its clock until the next tick; stop ends the sleep", "[redis]") {
+  Cluster c(1, {make_schedule("every-minute", "@every 1m")});
+  auto& s = *c.schedulers[0];
+  bool done = false;
+  asio::co_spawn(
+      c.io,
+      [&]() -> asio::awaitable<void> {
+        co_await s.run();
+        done = true;
+      },
+      asio::detached);
+  REQUIRE(run_until(c.io, [&] { return c.clock.waiting() == 1; }));  // first pass done, asleep
+  CHECK(c.sink.jobs.empty());
+  const auto next = s.next_wakeup(c.clock.now()).value();
+  c.clock.set(next - 1s);
+  c.io.poll();
+  CHECK(c.sink.jobs.empty());
+  c.clock.set(next);
+  REQUIRE(run_until(c.io, [&] { return c.sink.jobs.size() == 1 && c.clock.waiting() == 1; }));
+  s.stop();
+  REQUIRE(run_until(c.io, [&] { return done; }));
 }
 
 TEST_CASE("racing instances enqueue each due seller once per slot", "[redis]") {
