@@ -51,7 +51,7 @@ class SyncMetrics;
 boost::asio::awaitable<queue::HandlerOutcome> run_seller_sync(JobContext& ctx, SyncMetrics& metrics,
                                                const SyncRequest& request);
 // The same against any ports (what the one above runs with the real ones; unit tests with fakes).
-boost::asio::awaitable<Status> run_seller_sync(SyncPorts ports, const FetchOptions& fetch,
+boost::asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const FetchOptions& fetch,
                                                const SyncRequest& request);
 
 }  // namespace blazed::jobs::sync
