@@ -67,10 +67,13 @@ asio::awaitable<Result<std::int64_t>> start_row(JobContext& ctx, const queue::Jo
   co_return co_await insert_run(ctx.db, start);
 }
 
-// A run without targets cannot succeed by retrying.
-Error permanent_if_unconfigured(Error e) {
-  if (e.code == "backup_no_targets") return make_error("permanent", e.message);
-  return e;
+// What the queue does with a failed run: retried, unless no retry can help.
+queue::HandlerOutcome outcome_of(const Status& st) {
+  if (st) return queue::done();
+  const std::string& code = st.error().code;
+  if (code == "backup_pg_version" || code == "backup_none_good" || code == "backup_no_targets")
+    return queue::permanent(st.error());
+  return queue::retry(st.error());
 }
 
 // Backups are off (no targets): the default schedules still fire; their runs do nothing.
@@ -81,8 +84,8 @@ bool backups_off(JobContext& ctx, const queue::Job& job) {
   return true;
 }
 
-asio::awaitable<Status> backup_job(JobContext& ctx, const queue::Job& job) {
-  if (backups_off(ctx, job)) co_return Status{};
+asio::awaitable<queue::HandlerOutcome> backup_job(JobContext& ctx, const queue::Job& job) {
+  if (backups_off(ctx, job)) co_return queue::done();
   auto row = co_await start_row(ctx, job, "backup");
   if (!row) co_return row.error();
   RunRecord rec{"backup", "backup", {}};
@@ -116,13 +119,12 @@ asio::awaitable<Status> backup_job(JobContext& ctx, const queue::Job& job) {
     co_return Status{};
   };
   Status outcome = co_await work();
-  if (auto st = co_await record(ctx, *row, rec, outcome); !st) co_return st;
-  if (!outcome) co_return permanent_if_unconfigured(outcome.error());
-  co_return Status{};
+  if (auto st = co_await record(ctx, *row, rec, outcome); !st) co_return st.error();
+  co_return outcome_of(outcome);
 }
 
-asio::awaitable<Status> prune_job(JobContext& ctx, const queue::Job& job) {
-  if (backups_off(ctx, job)) co_return Status{};
+asio::awaitable<queue::HandlerOutcome> prune_job(JobContext& ctx, const queue::Job& job) {
+  if (backups_off(ctx, job)) co_return queue::done();
   auto row = co_await start_row(ctx, job, "prune");
   if (!row) co_return row.error();
   RunRecord rec{"prune", "backup.prune", {}};
@@ -142,13 +144,12 @@ asio::awaitable<Status> prune_job(JobContext& ctx, const queue::Job& job) {
     co_return Status{};
   };
   Status outcome = co_await work();
-  if (auto st = co_await record(ctx, *row, rec, outcome); !st) co_return st;
-  if (!outcome) co_return permanent_if_unconfigured(outcome.error());
-  co_return Status{};
+  if (auto st = co_await record(ctx, *row, rec, outcome); !st) co_return st.error();
+  co_return outcome_of(outcome);
 }
 
-asio::awaitable<Status> drill_job(JobContext& ctx, const queue::Job& job) {
-  if (backups_off(ctx, job)) co_return Status{};
+asio::awaitable<queue::HandlerOutcome> drill_job(JobContext& ctx, const queue::Job& job) {
+  if (backups_off(ctx, job)) co_return queue::done();
   auto row = co_await start_row(ctx, job, "drill");
   if (!row) co_return row.error();
   RunRecord rec{"drill", "backup.drill", {}};
@@ -178,9 +179,8 @@ asio::awaitable<Status> drill_job(JobContext& ctx, const queue::Job& job) {
     co_return Status{};
   };
   Status outcome = co_await work();
-  if (auto st = co_await record(ctx, *row, rec, outcome); !st) co_return st;
-  if (!outcome) co_return permanent_if_unconfigured(outcome.error());
-  co_return Status{};
+  if (auto st = co_await record(ctx, *row, rec, outcome); !st) co_return st.error();
+  co_return outcome_of(outcome);
 }
 
 queue::JobType job_type(queue::Handler handler, std::chrono::milliseconds timeout) {

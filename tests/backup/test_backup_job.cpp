@@ -76,8 +76,8 @@ TEST_CASE("backup.run enqueues one backup; the queue runs it, then prune and a d
 
   queue::Handlers handlers;
   REQUIRE(bk::register_backup_jobs(handlers, *w.ctx));
-  REQUIRE_OK(run_coro(w.io, handlers.find(bk::kPruneJob)->handler(job_of(bk::kPruneJob, 100))));
-  REQUIRE_OK(run_coro(w.io, handlers.find(bk::kDrillJob)->handler(job_of(bk::kDrillJob, 101))));
+  CHECK(run_coro(w.io, handlers.find(bk::kPruneJob)->handler(job_of(bk::kPruneJob, 100))).is_done());
+  CHECK(run_coro(w.io, handlers.find(bk::kDrillJob)->handler(job_of(bk::kDrillJob, 101))).is_done());
   auto kinds = w.db.exec("SELECT kind, outcome FROM backup_runs ORDER BY id");
   REQUIRE(kinds.size() == 3);
   CHECK(*kinds[1][0] == "prune");
@@ -93,7 +93,7 @@ TEST_CASE("with no targets the backup duty's runs do nothing and backup.run refu
   queue::Handlers handlers;
   REQUIRE(bk::register_backup_jobs(handlers, *w.ctx));
   for (const char* type : {bk::kBackupJob, bk::kPruneJob, bk::kDrillJob})
-    REQUIRE_OK(run_coro(w.io, handlers.find(type)->handler(job_of(type, 1))));
+    CHECK(run_coro(w.io, handlers.find(type)->handler(job_of(type, 1))).is_done());
   CHECK(*w.db.exec("SELECT count(*) FROM backup_runs")[0][0] == "0");
   REQUIRE_ERR(run_coro(w.io, bk::enqueue_backup(*w.ctx)), "backup_no_targets");
 }
