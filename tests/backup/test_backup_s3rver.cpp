@@ -8,6 +8,8 @@
 #include "harness/run_process.hpp"
 #include "jobs/backup/restore.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -226,4 +228,49 @@ TEST_CASE("blazed backup decrypt needs only the key directory and the object", "
                              out.string()});
   CHECK(no_key.exit_code == 1);
   CHECK(no_key.err.find("backup_unknown_key") != std::string::npos);
+}
+
+// Not part of the suite (hidden tag): a quick measurement at BLAZED_BENCH_ROWS rows per table,
+// printing our backup's and restore's wall times next to bare pg_dump -Z0 and pg_restore of a
+// file. Run under /usr/bin/time -v for the peak RSS. The full benchmark belongs in bench/backup.
+TEST_CASE("backup measurement", "[.bench]") {
+  const char* rows_env = std::getenv("BLAZED_BENCH_ROWS");
+  const int rows = rows_env != nullptr ? std::atoi(rows_env) : 200000;
+  BackupWorld w(rows);
+  w.settings.chunk_size = crypto::kDefaultChunkSize;
+  w.settings.piece_size = 1 << 20;
+  const auto secs = [](auto d) { return std::chrono::duration<double>(d).count(); };
+  auto t0 = std::chrono::steady_clock::now();
+  auto bare = run_process({"/bin/sh", "-c", "pg_dump -Fc -Z0 '--dbname=" + w.source.dsn() + "' > /dev/null"});
+  const double bare_s = secs(std::chrono::steady_clock::now() - t0);
+  REQUIRE(bare.exit_code == 0);
+  t0 = std::chrono::steady_clock::now();
+  auto done = w.backup();
+  const double ours_s = secs(std::chrono::steady_clock::now() - t0);
+  REQUIRE_OK(done);
+  TempDir dir("blazed-bench");
+  const auto file = dir.path() / "plain.dump";
+  REQUIRE(run_process({"/bin/sh", "-c", "pg_dump -Fc '--dbname=" + w.source.dsn() + "' > " + file.string()}).exit_code == 0);
+  PgDatabase plain_into;
+  t0 = std::chrono::steady_clock::now();
+  REQUIRE(run_process({"/usr/bin/pg_restore", "--no-owner", "--dbname=" + plain_into.dsn(), file.string()}).exit_code == 0);
+  const double plain_restore_s = secs(std::chrono::steady_clock::now() - t0);
+  PgDatabase ours_into;
+  t0 = std::chrono::steady_clock::now();
+  REQUIRE_OK(restore_into(w, done->manifest, ours_into));
+  const double ours_restore_s = secs(std::chrono::steady_clock::now() - t0);
+  std::string hwm;
+  {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.starts_with("VmHWM:")) hwm = line;
+  }
+  std::printf("test process peak RSS (harness, clients, our backup and restore): %s\n", hwm.c_str());
+  std::printf("rows/table %d  dump %llu B  object %llu B\n", rows,
+              static_cast<unsigned long long>(done->manifest.dump_bytes),
+              static_cast<unsigned long long>(done->manifest.object_bytes));
+  std::printf("pg_dump -Fc -Z0 > /dev/null: %.2f s   our backup (zstd+AES-GCM+multipart to s3rver): %.2f s (%.2fx)\n",
+              bare_s, ours_s, ours_s / bare_s);
+  std::printf("pg_restore of a plain file: %.2f s   our restore from s3rver: %.2f s (%.2fx)\n", plain_restore_s,
+              ours_restore_s, ours_restore_s / plain_restore_s);
 }
