@@ -35,6 +35,14 @@ Result<bk::RestoreResult> restore_into(BackupWorld& w, const bk::Manifest& m, Pg
   return run_coro(w.io, bk::restore_backup(w.targets[0], m, ring ? *ring : *w.keyring, dest));
 }
 
+// This process's peak resident set (VmHWM) as /proc shows it.
+std::string peak_rss() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("VmHWM:")) return line.substr(6);
+  return "?";
+}
+
 Result<bk::Inventory> inventory(BackupWorld& w) { return run_coro(w.io, bk::take_inventory(w.targets)); }
 
 }  // namespace
@@ -248,6 +256,7 @@ TEST_CASE("backup measurement", "[.bench]") {
   auto done = w.backup();
   const double ours_s = secs(std::chrono::steady_clock::now() - t0);
   REQUIRE_OK(done);
+  const std::string hwm_after_backup = peak_rss();
   TempDir dir("blazed-bench");
   const auto file = dir.path() / "plain.dump";
   REQUIRE(run_process({"/bin/sh", "-c", "pg_dump -Fc '--dbname=" + w.source.dsn() + "' > " + file.string()}).exit_code == 0);
@@ -259,13 +268,8 @@ TEST_CASE("backup measurement", "[.bench]") {
   t0 = std::chrono::steady_clock::now();
   REQUIRE_OK(restore_into(w, done->manifest, ours_into));
   const double ours_restore_s = secs(std::chrono::steady_clock::now() - t0);
-  std::string hwm;
-  {
-    std::ifstream status("/proc/self/status");
-    for (std::string line; std::getline(status, line);)
-      if (line.starts_with("VmHWM:")) hwm = line;
-  }
-  std::printf("test process peak RSS (harness, clients, our backup and restore): %s\n", hwm.c_str());
+  std::printf("test process peak RSS after backup: %s; after restore: %s\n", hwm_after_backup.c_str(),
+              peak_rss().c_str());
   std::printf("rows/table %d  dump %llu B  object %llu B\n", rows,
               static_cast<unsigned long long>(done->manifest.dump_bytes),
               static_cast<unsigned long long>(done->manifest.object_bytes));
