@@ -153,16 +153,19 @@ TEST_CASE("S3 faults during a backup leave no manifest and no good backup; the n
       return is_part(r) ? FaultStep::s3_error(500, "InternalError") : plausible(r);
     };
     faulty = true;
+    SUCCEED("fault scripted");
   }
   SECTION("a 503 storm") {
     faults.fallback = [&](const RecordedRequest& r) {
       return is_part(r) ? FaultStep::s3_error(503, "SlowDown") : plausible(r);
     };
     faulty = true;
+    SUCCEED("fault scripted");
   }
   SECTION("a stalled answer") {
     faults.fallback = [&](const RecordedRequest& r) { return is_part(r) ? FaultStep::stalled() : plausible(r); };
     faulty = true;
+    SUCCEED("fault scripted");
   }
   if (!faulty) return;
   w.add_target("f/", "faulty", o);
