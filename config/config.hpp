@@ -168,6 +168,30 @@ struct SpApiConfig {
   Duration token_refresh_margin{60'000};  // refresh access tokens this long before expiry
 };
 
+// One S3 bucket that holds backups (docs/backups.md).
+struct BackupTargetConfig {
+  std::string name;       // names the target in metrics, logs and listings; default: the bucket
+  std::string bucket;
+  std::string region;     // signs the requests; compared with backup.primary_region
+  std::string endpoint;   // empty: https://s3.REGION.amazonaws.com
+  // env:PREFIX (PREFIX_ACCESS_KEY_ID, PREFIX_SECRET_ACCESS_KEY, PREFIX_SESSION_TOKEN),
+  // file:/path or credential:NAME (the AWS shared-credentials layout).
+  SecretRef credentials{SecretRef::Kind::env, "AWS"};
+  std::string addressing = "auto";  // auto, path or virtual
+  std::string prefix = "blazed-backups/";  // object keys start with it
+  bool allow_plain_http = false;    // http:// endpoints (local test servers only)
+};
+
+struct BackupConfig {
+  std::vector<BackupTargetConfig> targets;  // empty: backups are off
+  std::string primary_region;  // the server's region: a target there is a warning
+  int retention_days = 30;     // good backups younger than this are kept
+  int keep_min = 3;            // the newest good backups kept whatever their age
+  std::string pg_dump = "pg_dump";      // client programs (a name on PATH or a path)
+  std::string pg_restore = "pg_restore";
+  int zstd_level = 1;
+};
+
 struct Config {
   std::string instance_id;  // empty: hostname:pid at start-up
   log::Settings log;
@@ -182,6 +206,7 @@ struct Config {
   SyncCadenceConfig sync_cadence;
   RateLimitConfig rate_limit;
   SpApiConfig spapi;
+  BackupConfig backup;
   Duration shutdown_deadline{20'000};
 
   std::string source;  // the file it was loaded from, for messages

@@ -83,4 +83,34 @@ ValueResult<std::vector<RateLimitPlanConfig>> as_plan_list(const YAML::Node& nod
   return read_items(node, fields);
 }
 
+static Result<std::string> as_addressing(const YAML::Node& n) {
+  auto s = as_string(n);
+  if (s && (*s == "auto" || *s == "path" || *s == "virtual")) return s;
+  return make_error("bad_config", "expected auto, path or virtual");
+}
+
+ValueResult<std::vector<BackupTargetConfig>> as_backup_target_list(const YAML::Node& node) {
+  using T = BackupTargetConfig;
+  static const std::vector<Field<T>> fields = {
+      field("name", false, &T::name, as_nonempty_string),
+      field("bucket", true, &T::bucket, as_nonempty_string),
+      field("region", true, &T::region, as_nonempty_string),
+      field("endpoint", false, &T::endpoint, as_string),
+      field("credentials", false, &T::credentials, as_secret_ref),
+      field("addressing", false, &T::addressing, as_addressing),
+      field("prefix", false, &T::prefix, as_string),
+      field("allow_plain_http", false, &T::allow_plain_http, as_bool),
+  };
+  auto targets = read_items(node, fields);
+  if (!targets) return targets;
+  std::set<std::string, std::less<>> names;
+  for (std::size_t i = 0; i < targets->size(); ++i) {
+    auto& t = (*targets)[i];
+    if (t.name.empty()) t.name = t.bucket;
+    if (!names.insert(t.name).second)
+      return ValueError("[" + std::to_string(i) + "].name", -1, "names a target twice");
+  }
+  return targets;
+}
+
 }  // namespace blazed::config::values

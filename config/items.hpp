@@ -18,5 +18,8 @@ namespace blazed::config::values {
 ValueResult<std::vector<ScheduleConfig>> as_schedule_list(const YAML::Node& node);
 // Items {operation, rate (0.000001..1000 per second), burst (1..1000000)}, all required.
 ValueResult<std::vector<RateLimitPlanConfig>> as_plan_list(const YAML::Node& node);
+// Items {name, bucket (required), region (required), endpoint, credentials (a secret reference),
+// addressing (auto|path|virtual), prefix, allow_plain_http}.
+ValueResult<std::vector<BackupTargetConfig>> as_backup_target_list(const YAML::Node& node);
 
 }  // namespace blazed::config::values

@@ -1,6 +1,7 @@
 // Owns blazed's command line: run the daemon, check a config, migrate, and operator commands.
 #include "config/loader.hpp"
 #include "core/log.hpp"
+#include "app/backup_cli.hpp"
 #include "app/keys_cli.hpp"
 #include "app/migrate_cli.hpp"
 #include "app/app.hpp"
@@ -25,6 +26,9 @@ constexpr const char* kUsage = R"(usage:
                                     exit 3 when some are pending)
   blazed --version
   blazed keys generate --dir DIR [--id ID]   write a new key file (see blazed keys --help)
+  blazed backup decrypt --key-dir DIR [--manifest FILE] OBJECT OUT
+                                    decrypt a downloaded backup object into a pg_restore file
+                                    (offline: needs only the key directory)
 Exit codes: 0 ok, 1 failure, 2 usage, 69 a dependency unavailable at start-up, 78 bad config.
 )";
 
@@ -94,6 +98,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "keys")
     return app::run_keys_cli(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "backup")
+    return app::run_backup_cli(std::vector<std::string>(args.begin() + 1, args.end()));
   Args parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];

@@ -1,4 +1,5 @@
 // Owns the list of duties the daemon runs: one line per duty, each registered by its own folder.
+#include "jobs/backup/backup_duty.hpp"
 #include "jobs/duty.hpp"
 #include "jobs/keys/keys_duty.hpp"
 #include "jobs/queue_probe/queue_probe_duty.hpp"
@@ -16,6 +17,7 @@ const std::vector<Duty>& duties() {
       keys_duty(),
       sync::sync_duty(),
       queue_probe_duty(),
+      backup::backup_duty(),
   };
   return all;
 }

@@ -109,7 +109,7 @@ std::set<std::string> linked_libraries(const std::string& folder) {
   const std::string text = read_file(root / folder / "CMakeLists.txt");
   std::set<std::string> linked;
   static const std::regex call(R"(target_link_libraries\s*\(([^)]*)\))");
-  static const std::regex name(R"(\bblazed_[a-z_]+)");
+  static const std::regex name(R"(\bblazed_[a-z0-9_]+)");
   for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) {
     const std::string args = (*it)[1];
     for (std::sregex_iterator n(args.begin(), args.end(), name); n != end; ++n) linked.insert(n->str());

@@ -1,0 +1,44 @@
+// Owns `blazectl backup restore`: restores a backup (the newest good one, or by id) into a
+// database; a database that already has tables is refused unless --force.
+#include "ctl/cli.hpp"
+#include "ctl/fields.hpp"
+
+#include <algorithm>
+#include <ostream>
+
+namespace blazed::ctl {
+namespace {
+
+namespace json = boost::json;
+constexpr const char* usage = "backup restore (--latest | BACKUP_ID) --into DSN [--force]";
+
+int run(Context& ctx, const std::vector<std::string>& args) {
+  json::object call_args;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--latest") {
+      call_args["latest"] = true;
+    } else if (args[i] == "--into" && i + 1 < args.size()) {
+      call_args["into"] = args[++i];
+    } else if (args[i] == "--force") {
+      call_args["force"] = true;
+    } else if (!args[i].starts_with("--") && !call_args.contains("backup_id")) {
+      call_args["backup_id"] = args[i];
+    } else {
+      return ctx.usage_error("unexpected argument \"" + args[i] + "\"", usage);
+    }
+  }
+  if (!call_args.contains("into")) return ctx.usage_error("--into DSN is required", usage);
+  if (call_args.contains("latest") == call_args.contains("backup_id"))
+    return ctx.usage_error("give --latest or a backup id", usage);
+  // A restore takes as long as the database is large: wait for it.
+  ctx.timeout = std::max(ctx.timeout, std::chrono::milliseconds(std::chrono::hours(12)));
+  return ctx.finish(ctx.call("backup.restore", call_args), [&](const json::value& r) {
+    ctx.out << "restored backup " << field_text(r, "backup_id") << " from target " << field_text(r, "target")
+            << ": " << field_int(r, "dump_bytes") << " dump bytes in " << field_int(r, "duration_ms") << " ms\n";
+  });
+}
+
+const Registrar reg{{"backup restore", "restore a backup into a database (refuses a non-empty one)", usage, run}};
+
+}  // namespace
+}  // namespace blazed::ctl
