@@ -5,6 +5,8 @@
 #include "crypto/keyring.hpp"
 #include "jobs/backup/manifest.hpp"
 #include "jobs/backup/restore.hpp"
+#include "jobs/backup/errc.hpp"
+#include "crypto/errc.hpp"
 
 #include <cstdio>
 #include <fstream>
@@ -25,7 +27,7 @@ int fail(const Error& e) {
 
 Result<std::string> read_prefix(const std::string& path, std::size_t n) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("backup_io", "cannot read " + path);
+  if (!in) return make_error(blazed::jobs::backup::errc::backup_io, "cannot read " + path);
   std::string out(n, '\0');
   in.read(out.data(), static_cast<std::streamsize>(n));
   out.resize(static_cast<std::size_t>(in.gcount()));
@@ -70,7 +72,7 @@ int run_backup_cli(const std::vector<std::string>& args) {
   options.active_key = header->key_id;
   auto keyring = crypto::Keyring::load(options);
   if (!keyring && keyring.error().code == "keyring_missing_active")
-    return fail(make_error("backup_unknown_key", "the key directory has no key '" + header->key_id + "'"));
+    return fail(make_error(blazed::crypto::errc::backup_unknown_key, "the key directory has no key '" + header->key_id + "'"));
   if (!keyring) return fail(keyring.error());
 
   jobs::backup::FileDestination out(positional[1]);

@@ -12,6 +12,8 @@
 #include "pg/audit.hpp"
 #include "pg/pool.hpp"
 #include "pg/rows.hpp"
+#include "jobs/backup/errc.hpp"
+#include "control/errc.hpp"
 
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/array.hpp>
@@ -129,8 +131,8 @@ asio::awaitable<Result<json::value>> backup_restore(JobContext& ctx, const Reque
   if (!force) co_return force.error();
   const bool want_latest = latest->value_or(false);
   if (want_latest == id->has_value())
-    co_return make_error("bad_args", "give exactly one of backup_id and latest");
-  if (*id && !valid_backup_id(**id)) co_return make_error("backup_not_found", "not a backup id");
+    co_return make_error(blazed::control::errc::bad_args, "give exactly one of backup_id and latest");
+  if (*id && !valid_backup_id(**id)) co_return make_error(blazed::jobs::backup::errc::backup_not_found, "not a backup id");
 
   auto targets = open_targets(co_await asio::this_coro::executor, ctx.config.backup, ctx.clock);
   if (!targets) co_return targets.error();
@@ -138,14 +140,14 @@ asio::awaitable<Result<json::value>> backup_restore(JobContext& ctx, const Reque
   if (want_latest) {
     auto inv = co_await take_inventory(*targets);
     if (!inv) co_return inv.error();
-    if (inv->good.empty()) co_return make_error("backup_none_good", "no good backup to restore");
+    if (inv->good.empty()) co_return make_error(blazed::jobs::backup::errc::backup_none_good, "no good backup to restore");
     backup_id = inv->good.front();
   } else {
     backup_id = **id;
   }
   // The first target that has the backup serves it.
   Target* source = nullptr;
-  Result<Manifest> manifest = make_error("backup_not_found", "no target has backup " + backup_id);
+  Result<Manifest> manifest = make_error(blazed::jobs::backup::errc::backup_not_found, "no target has backup " + backup_id);
   for (auto& t : *targets) {
     auto m = co_await read_manifest(t, backup_id);
     if (m) {
@@ -153,14 +155,14 @@ asio::awaitable<Result<json::value>> backup_restore(JobContext& ctx, const Reque
       source = &t;
       break;
     }
-    if (m.error().code != "backup_not_found") manifest = m.error();
+    if (m.error().code != blazed::jobs::backup::errc::backup_not_found) manifest = m.error();
   }
   if (!source) co_return manifest.error();
 
   auto used = co_await relations_in(*dsn);
   if (!used) co_return used.error();
   if (*used > 0 && !force->value_or(false))
-    co_return make_error("backup_target_not_empty",
+    co_return make_error(blazed::jobs::backup::errc::backup_target_not_empty,
                          "the target database has " + std::to_string(*used) + " relations; pass force to restore anyway");
 
   const RunStart start{"restore", backup_id, std::nullopt, ctx.instance_id, ctx.clock.now()};

@@ -14,6 +14,7 @@
 #include "pg/pool.hpp"
 #include "queue/handlers.hpp"
 #include "queue/producer.hpp"
+#include "jobs/backup/errc.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -71,7 +72,7 @@ asio::awaitable<Result<std::int64_t>> start_row(JobContext& ctx, const queue::Jo
 queue::HandlerOutcome outcome_of(const Status& st) {
   if (st) return queue::done();
   const std::string& code = st.error().code;
-  if (code == "backup_pg_version" || code == "backup_none_good" || code == "backup_no_targets")
+  if (code == blazed::jobs::backup::errc::backup_pg_version || code == blazed::jobs::backup::errc::backup_none_good || code == blazed::jobs::backup::errc::backup_no_targets)
     return queue::permanent(st.error());
   return queue::retry(st.error());
 }
@@ -159,7 +160,7 @@ asio::awaitable<queue::HandlerOutcome> drill_job(JobContext& ctx, const queue::J
     if (!targets) co_return targets.error();
     auto inv = co_await take_inventory(*targets);
     if (!inv) co_return inv.error();
-    if (inv->good.empty()) co_return make_error("backup_none_good", "no good backup to drill");
+    if (inv->good.empty()) co_return make_error(blazed::jobs::backup::errc::backup_none_good, "no good backup to drill");
     const Manifest& m = inv->manifests.at(inv->good.front());
     rec.end.backup_id = m.backup_id;
     auto password = pg_password(ctx.config);
@@ -235,7 +236,7 @@ Duty backup_duty() {
 
 asio::awaitable<Result<BackupEnqueued>> enqueue_backup(JobContext& ctx) {
   if (ctx.config.backup.targets.empty())
-    co_return make_error("backup_no_targets", "backup.targets is empty: backups are off");
+    co_return make_error(blazed::jobs::backup::errc::backup_no_targets, "backup.targets is empty: backups are off");
   queue::EnqueueOptions options;
   options.unique_key = kBackupUniqueKey;
   options.group = kBackupGroup;

@@ -9,6 +9,8 @@
 #include "jobs/backup/worker.hpp"
 #include "pg/rows.hpp"
 #include "s3/multipart.hpp"
+#include "pg/errc.hpp"
+#include "jobs/backup/errc.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -50,7 +52,7 @@ void dump_and_seal(const BackupSettings& s, int server_major, SealStream& seal, 
   while (!outcome.pg_dump_version.empty() && outcome.pg_dump_version.back() == '\n')
     outcome.pg_dump_version.pop_back();
   if (*major < server_major)
-    return fail(make_error("backup_pg_version", "pg_dump " + std::to_string(*major) +
+    return fail(make_error(blazed::jobs::backup::errc::backup_pg_version, "pg_dump " + std::to_string(*major) +
                                                     " is older than the server (" +
                                                     std::to_string(server_major) + ")"));
   ChildSpec spec;
@@ -70,17 +72,17 @@ void dump_and_seal(const BackupSettings& s, int server_major, SealStream& seal, 
     if (*n == 0) break;
     if (auto st = seal.write({buffer.data(), *n}, sealed); !st) return fail(st.error());
     if (sealed.size() >= s.piece_size) {
-      if (!out.push(std::move(sealed))) return fail(make_error("backup_cancelled", "the upload side stopped"));
+      if (!out.push(std::move(sealed))) return fail(make_error(blazed::jobs::backup::errc::backup_cancelled, "the upload side stopped"));
       sealed = Bytes();
       sealed.reserve(s.piece_size + s.chunk_size + 64);
     }
   }
   child_pid.store(-1);
   if (const int rc = child->wait(); rc != 0)
-    return fail(make_error("backup_pg_dump_failed", "pg_dump exited with status " + std::to_string(rc) +
+    return fail(make_error(blazed::jobs::backup::errc::backup_pg_dump_failed, "pg_dump exited with status " + std::to_string(rc) +
                                                         ": " + child->stderr_tail()));
   if (auto st = seal.finish(sealed); !st) return fail(st.error());
-  if (!out.push(std::move(sealed))) return fail(make_error("backup_cancelled", "the upload side stopped"));
+  if (!out.push(std::move(sealed))) return fail(make_error(blazed::jobs::backup::errc::backup_cancelled, "the upload side stopped"));
   outcome.sizes = seal.sizes();
   out.close();
 }
@@ -96,13 +98,13 @@ asio::awaitable<Result<BackupResult>> run_backup(BackupDeps deps, const BackupSe
   const log::Logger logger("backup");
   const auto started = deps.clock.now();
   const auto steady_start = std::chrono::steady_clock::now();
-  if (targets.empty()) co_return make_error("backup_no_targets", "no backup targets");
+  if (targets.empty()) co_return make_error(blazed::jobs::backup::errc::backup_no_targets, "no backup targets");
 
   auto version = co_await deps.db.query(kServerVersion);
   if (!version) co_return version.error().context("reading the server's version");
   auto server_version = (*version)[0].get<std::string>(0);
   auto server_major = (*version)[0].get<int>(1);
-  if (!server_version || !server_major) co_return make_error("pg_decode", "bad server version row");
+  if (!server_version || !server_major) co_return make_error(blazed::pg::errc::pg_decode, "bad server version row");
   auto estimate_rows = co_await deps.db.query(kRowEstimates);
   if (!estimate_rows) co_return estimate_rows.error().context("reading row estimates");
   std::vector<TableEstimate> tables;
@@ -110,7 +112,7 @@ asio::awaitable<Result<BackupResult>> run_backup(BackupDeps deps, const BackupSe
     auto schema = r.get<std::string>(0);
     auto table = r.get<std::string>(1);
     auto rows = r.get<std::int64_t>(2);
-    if (!schema || !table || !rows) co_return make_error("pg_decode", "bad row estimate row");
+    if (!schema || !table || !rows) co_return make_error(blazed::pg::errc::pg_decode, "bad row estimate row");
     tables.push_back({*schema, *table, *rows});
   }
 
@@ -147,7 +149,7 @@ asio::awaitable<Result<BackupResult>> run_backup(BackupDeps deps, const BackupSe
   if (upload_error || handoff.cancelled()) {
     worker.stop();
     co_await abort_all(uploads);
-    co_return upload_error ? *upload_error : make_error("backup_cancelled", "the backup was cancelled");
+    co_return upload_error ? *upload_error : make_error(blazed::jobs::backup::errc::backup_cancelled, "the backup was cancelled");
   }
   worker.join();
   if (outcome.error) {

@@ -2,6 +2,7 @@
 #include "jobs/backup/backup_store.hpp"
 
 #include "pg/rows.hpp"
+#include "pg/errc.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -49,7 +50,7 @@ asio::awaitable<Result<std::vector<RunRow>>> latest_runs(pg::Executor& db, int l
     auto outcome = r.get<std::optional<std::string>>(6);
     auto error_code = r.get<std::optional<std::string>>(7);
     if (!id || !kind || !backup_id || !instance || !started || !finished || !outcome || !error_code)
-      co_return make_error("pg_decode", "bad backup_runs row");
+      co_return make_error(blazed::pg::errc::pg_decode, "bad backup_runs row");
     out.push_back({*id, *kind, *backup_id, *instance, *started, *finished, *outcome, *error_code});
   }
   co_return out;

@@ -1,5 +1,6 @@
 // Owns ChildProcess (see child_process.hpp) over posix_spawnp.
 #include "jobs/backup/child_process.hpp"
+#include "jobs/backup/errc.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -40,15 +41,15 @@ std::vector<std::string> merged_environment(const std::vector<std::pair<std::str
 }  // namespace
 
 Result<ChildProcess> ChildProcess::start(const ChildSpec& spec) {
-  if (spec.argv.empty()) return make_error("backup_spawn", "no program to run");
+  if (spec.argv.empty()) return make_error(blazed::jobs::backup::errc::backup_spawn, "no program to run");
   int in_pipe[2] = {-1, -1};
   int out_pipe[2] = {-1, -1};
   ChildProcess child;
   child.err_fd_ = ::memfd_create("blazed-child-stderr", MFD_CLOEXEC);
-  if (child.err_fd_ < 0) return make_error("backup_spawn", "memfd_create failed");
+  if (child.err_fd_ < 0) return make_error(blazed::jobs::backup::errc::backup_spawn, "memfd_create failed");
   if ((spec.pipe_stdin && ::pipe2(in_pipe, O_CLOEXEC) != 0) ||
       (spec.pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0))
-    return make_error("backup_spawn", "pipe failed");
+    return make_error(blazed::jobs::backup::errc::backup_spawn, "pipe failed");
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -78,7 +79,7 @@ Result<ChildProcess> ChildProcess::start(const ChildSpec& spec) {
   child.out_fd_ = spec.pipe_stdout ? out_pipe[0] : -1;
   if (rc != 0) {
     child.pid_ = -1;
-    return make_error("backup_spawn", "cannot start " + spec.argv[0] + ": " + std::strerror(rc));
+    return make_error(blazed::jobs::backup::errc::backup_spawn, "cannot start " + spec.argv[0] + ": " + std::strerror(rc));
   }
   return child;
 }
@@ -105,7 +106,7 @@ Result<std::size_t> ChildProcess::read(std::span<std::uint8_t> into) {
     const ssize_t n = ::read(out_fd_, into.data(), into.size());
     if (n >= 0) return static_cast<std::size_t>(n);
     if (errno == EINTR) continue;
-    return make_error("backup_io", std::string("reading the child's output: ") + std::strerror(errno));
+    return make_error(blazed::jobs::backup::errc::backup_io, std::string("reading the child's output: ") + std::strerror(errno));
   }
 }
 
@@ -114,7 +115,7 @@ Status ChildProcess::write_all(std::span<const std::uint8_t> data) {
     const ssize_t n = ::write(in_fd_, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0)
-      return make_error("backup_io", std::string("writing to the child: ") + std::strerror(errno));
+      return make_error(blazed::jobs::backup::errc::backup_io, std::string("writing to the child: ") + std::strerror(errno));
     data = data.subspan(static_cast<std::size_t>(n));
   }
   return {};
@@ -164,7 +165,7 @@ Result<std::string> run_for_output(const std::vector<std::string>& argv) {
     out.append(reinterpret_cast<const char*>(buf), *n);
   }
   if (const int rc = child->wait(); rc != 0)
-    return make_error("backup_spawn", argv[0] + " exited with status " + std::to_string(rc));
+    return make_error(blazed::jobs::backup::errc::backup_spawn, argv[0] + " exited with status " + std::to_string(rc));
   return out;
 }
 
@@ -172,7 +173,7 @@ Result<int> client_major_version(const std::string& version_output) {
   static const std::regex kVersion(R"(\(PostgreSQL\) (\d+))");
   std::smatch m;
   if (!std::regex_search(version_output, m, kVersion))
-    return make_error("backup_pg_version", "cannot read the client's version");
+    return make_error(blazed::jobs::backup::errc::backup_pg_version, "cannot read the client's version");
   return std::stoi(m[1].str());
 }
 

@@ -1,5 +1,6 @@
 // Owns the dump destinations (see destinations.hpp).
 #include "jobs/backup/destinations.hpp"
+#include "jobs/backup/errc.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -12,7 +13,7 @@ namespace blazed::jobs::backup {
 
 namespace {
 Error io_error(const std::string& what) {
-  return make_error("backup_io", what + ": " + std::strerror(errno));
+  return make_error(blazed::jobs::backup::errc::backup_io, what + ": " + std::strerror(errno));
 }
 }  // namespace
 
@@ -78,7 +79,7 @@ Status PgRestoreDestination::write(std::span<const std::uint8_t> data) {
   // pg_restore stopped reading: its own exit status says why.
   if (published_) published_->store(-1);
   const int rc = child_->wait();
-  return make_error("backup_pg_restore_failed",
+  return make_error(blazed::jobs::backup::errc::backup_pg_restore_failed,
                     "pg_restore exited with status " + std::to_string(rc) + ": " + child_->stderr_tail());
 }
 
@@ -87,7 +88,7 @@ Status PgRestoreDestination::commit() {
   if (published_) published_->store(-1);
   const int rc = child_->wait();
   if (rc != 0)
-    return make_error("backup_pg_restore_failed",
+    return make_error(blazed::jobs::backup::errc::backup_pg_restore_failed,
                       "pg_restore exited with status " + std::to_string(rc) + ": " + child_->stderr_tail());
   return {};
 }

@@ -6,6 +6,7 @@
 #include "jobs/backup/restore.hpp"
 #include "pg/pool.hpp"
 #include "pg/rows.hpp"
+#include "jobs/backup/errc.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -74,7 +75,7 @@ asio::awaitable<Status> check_scratch(pg::Executor& scratch, const Manifest& man
   if (!problems.empty()) {
     std::string msg = "restored database does not match the manifest: " + problems.front();
     if (problems.size() > 1) msg += " (and " + std::to_string(problems.size() - 1) + " more)";
-    co_return make_error("backup_drill_check_failed", msg);
+    co_return make_error(blazed::jobs::backup::errc::backup_drill_check_failed, msg);
   }
   co_return Status{};
 }

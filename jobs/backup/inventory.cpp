@@ -1,5 +1,6 @@
 // Owns the inventory of the targets (see inventory.hpp).
 #include "jobs/backup/inventory.hpp"
+#include "jobs/backup/errc.hpp"
 
 namespace blazed::jobs::backup {
 namespace asio = boost::asio;
@@ -18,15 +19,15 @@ asio::awaitable<Result<Manifest>> read_manifest(Target& target, const std::strin
   const std::string key = manifest_key(target.config.prefix, backup_id);
   auto head = co_await target.client->head_object(key);
   if (!head && head.error().code == "s3_not_found")
-    co_return make_error("backup_not_found", "no backup " + backup_id + " on target '" + target.config.name + "'");
+    co_return make_error(blazed::jobs::backup::errc::backup_not_found, "no backup " + backup_id + " on target '" + target.config.name + "'");
   if (!head) co_return head.error().context("target '" + target.config.name + "'");
   if (head->size == 0 || head->size > 16 * 1024 * 1024)
-    co_return make_error("backup_bad_manifest", "manifest " + backup_id + " has an impossible size");
+    co_return make_error(blazed::jobs::backup::errc::backup_bad_manifest, "manifest " + backup_id + " has an impossible size");
   auto body = co_await target.client->get_object_range(key, 0, head->size - 1);
   if (!body) co_return body.error().context("target '" + target.config.name + "'");
   auto m = manifest_from_json(*body);
   if (m && m->backup_id != backup_id)
-    co_return make_error("backup_bad_manifest", "manifest " + backup_id + " names another backup");
+    co_return make_error(blazed::jobs::backup::errc::backup_bad_manifest, "manifest " + backup_id + " names another backup");
   co_return m;
 }
 

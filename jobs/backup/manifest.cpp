@@ -1,5 +1,6 @@
 // Owns the manifest's JSON form and the object key layout (see manifest.hpp).
 #include "jobs/backup/manifest.hpp"
+#include "jobs/backup/errc.hpp"
 
 #include <boost/json.hpp>
 
@@ -100,7 +101,7 @@ std::string manifest_to_json(const Manifest& m) {
 }
 
 Result<Manifest> manifest_from_json(std::string_view text) {
-  const auto bad = [](const char* what) { return make_error("backup_bad_manifest", what); };
+  const auto bad = [](const char* what) { return make_error(blazed::jobs::backup::errc::backup_bad_manifest, what); };
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) return bad("the manifest is not a JSON object");

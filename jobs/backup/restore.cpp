@@ -4,6 +4,7 @@
 #include "core/log.hpp"
 #include "jobs/backup/handoff.hpp"
 #include "jobs/backup/worker.hpp"
+#include "jobs/backup/errc.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -24,7 +25,7 @@ Status open_into(Handoff& in, OpenStream& open, DumpDestination& destination, st
       break;
     }
   }
-  if (result && in.cancelled()) result = make_error("backup_cancelled", "the download side stopped");
+  if (result && in.cancelled()) result = make_error(blazed::jobs::backup::errc::backup_cancelled, "the download side stopped");
   if (result) result = open.finish();
   if (result) result = destination.commit();
   if (!result) destination.discard();
@@ -41,7 +42,7 @@ asio::awaitable<Result<RestoreResult>> restore_backup(Target& target, const Mani
   const std::string key = object_key(target.config.prefix, manifest.backup_id);
   auto head = co_await target.client->head_object(key);
   if (!head && head.error().code == "s3_not_found")
-    co_return make_error("backup_not_found", "target '" + target.config.name + "' has no object for backup " +
+    co_return make_error(blazed::jobs::backup::errc::backup_not_found, "target '" + target.config.name + "' has no object for backup " +
                                                  manifest.backup_id);
   if (!head) co_return head.error().context("target '" + target.config.name + "'");
 
@@ -84,7 +85,7 @@ Result<RestoreResult> decrypt_file(const std::filesystem::path& object, const cr
                                    DumpDestination& destination, const ExpectedObject& expected) {
   const auto start = std::chrono::steady_clock::now();
   std::ifstream in(object, std::ios::binary);
-  if (!in) return make_error("backup_io", "cannot read " + object.string());
+  if (!in) return make_error(blazed::jobs::backup::errc::backup_io, "cannot read " + object.string());
   std::atomic<pid_t> no_child{-1};
   if (auto st = destination.open(no_child); !st) return st.error();
   OpenStream open(keyring, [&](std::span<const std::uint8_t> d) { return destination.write(d); }, expected);
@@ -95,7 +96,7 @@ Result<RestoreResult> decrypt_file(const std::filesystem::path& object, const cr
     const auto n = static_cast<std::size_t>(in.gcount());
     if (n > 0) result = open.feed({buffer.data(), n});
   }
-  if (result && in.bad()) result = make_error("backup_io", "reading " + object.string());
+  if (result && in.bad()) result = make_error(blazed::jobs::backup::errc::backup_io, "reading " + object.string());
   if (result) result = open.finish();
   if (result) result = destination.commit();
   if (!result) {

@@ -1,6 +1,7 @@
 // Owns SealStream (see seal_stream.hpp): ZSTD_compressStream2 into a scratch buffer, the
 // scratch buffer into the chunked writer, the writer's output into the hash.
 #include "jobs/backup/seal_stream.hpp"
+#include "jobs/backup/errc.hpp"
 
 #include <zstd.h>
 
@@ -14,10 +15,10 @@ Result<SealStream> SealStream::create(const crypto::Key& kek, crypto::NonceSourc
   auto writer = crypto::ChunkedWriter::create(kek, nonces, random, chunk_size);
   if (!writer) return writer.error();
   std::unique_ptr<ZSTD_CCtx, FreeCctx> zstd(ZSTD_createCCtx());
-  if (!zstd) return make_error("backup_compress", "zstd could not allocate a context");
+  if (!zstd) return make_error(blazed::jobs::backup::errc::backup_compress, "zstd could not allocate a context");
   if (ZSTD_isError(ZSTD_CCtx_setParameter(zstd.get(), ZSTD_c_compressionLevel, zstd_level)) ||
       ZSTD_isError(ZSTD_CCtx_setParameter(zstd.get(), ZSTD_c_checksumFlag, 1)))
-    return make_error("backup_compress", "zstd refused the compression level");
+    return make_error(blazed::jobs::backup::errc::backup_compress, "zstd refused the compression level");
   return SealStream(std::move(*writer), std::move(zstd));
 }
 
@@ -34,7 +35,7 @@ Status SealStream::compress(std::span<const std::uint8_t> in, bool end, crypto::
     ZSTD_outBuffer output{zbuf_.data(), zbuf_.size(), 0};
     const std::size_t left = ZSTD_compressStream2(zstd_.get(), &output, &input, mode);
     if (ZSTD_isError(left))
-      return make_error("backup_compress", std::string("zstd: ") + ZSTD_getErrorName(left));
+      return make_error(blazed::jobs::backup::errc::backup_compress, std::string("zstd: ") + ZSTD_getErrorName(left));
     if (output.pos > 0) {
       sizes_.compressed_bytes += output.pos;
       const std::size_t before = out.size();

@@ -1,5 +1,7 @@
 // Owns building the targets' S3 clients (see targets.hpp).
 #include "jobs/backup/targets.hpp"
+#include "s3/errc.hpp"
+#include "jobs/backup/errc.hpp"
 
 namespace blazed::jobs::backup {
 
@@ -19,12 +21,12 @@ Result<s3::Credentials> target_credentials(const config::SecretRef& ref, const s
     case config::SecretRef::Kind::credential:
       return s3::credentials_from_systemd(ref.name, "default", env);
   }
-  return make_error("s3_credentials", "unknown credentials reference");
+  return make_error(blazed::s3::errc::s3_credentials, "unknown credentials reference");
 }
 
 Result<std::vector<Target>> open_targets(boost::asio::any_io_executor executor,
                                          const config::BackupConfig& config, const Clock& clock) {
-  if (config.targets.empty()) return make_error("backup_no_targets", "backup.targets is empty");
+  if (config.targets.empty()) return make_error(blazed::jobs::backup::errc::backup_no_targets, "backup.targets is empty");
   std::vector<Target> out;
   for (const auto& t : config.targets) {
     auto credentials = target_credentials(t.credentials);

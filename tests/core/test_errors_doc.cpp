@@ -5,6 +5,7 @@
 #include "crypto/errc.hpp"
 #include "ctl/errc.hpp"
 #include "http/errc.hpp"
+#include "jobs/backup/errc.hpp"
 #include "jobs/keys/errc.hpp"
 #include "jobs/sellers/errc.hpp"
 #include "jobs/sync/errc.hpp"
@@ -64,6 +65,7 @@ std::vector<ErrorCode> declared() {
   add(codes, blazed::jobs::sellers::errc::all);
   add(codes, blazed::jobs::sync::errc::all);
   add(codes, blazed::jobs::keys::errc::all);
+  add(codes, blazed::jobs::backup::errc::all);
   return codes;
 }
 
