@@ -347,4 +347,52 @@ asio::awaitable<Status> Client::abort_multipart_upload(std::string key, std::str
   co_return Status{};
 }
 
+Result<UploadsPage> parse_uploads_page(std::string_view body) {
+  if (xml::root(body) != "ListMultipartUploadsResult")
+    return make_error(errc::s3_protocol, "ListMultipartUploads: the answer is not a ListMultipartUploadsResult");
+  UploadsPage page;
+  for (std::string_view item : xml::elements(body, "Upload")) {
+    UploadInfo u;
+    u.key = xml::text(item, "Key").value_or("");
+    u.upload_id = xml::text(item, "UploadId").value_or("");
+    u.initiated = xml::text(item, "Initiated").value_or("");
+    if (u.key.empty() || u.upload_id.empty())
+      return make_error(errc::s3_protocol, "ListMultipartUploads: an upload without its key or id");
+    page.uploads.push_back(std::move(u));
+  }
+  if (xml::text(body, "IsTruncated").value_or("false") == "true") {
+    page.next_key_marker = xml::text(body, "NextKeyMarker");
+    page.next_upload_id_marker = xml::text(body, "NextUploadIdMarker");
+    if (!page.next_key_marker || page.next_key_marker->empty())
+      return make_error(errc::s3_protocol, "ListMultipartUploads: truncated listing without a next key marker");
+    if (!page.next_upload_id_marker) page.next_upload_id_marker.emplace();
+  }
+  return page;
+}
+
+asio::awaitable<Result<std::vector<UploadInfo>>> Client::list_multipart_uploads(std::string prefix) {
+  std::vector<UploadInfo> all;
+  std::optional<std::string> key_marker;
+  std::optional<std::string> upload_id_marker;
+  do {
+    Call c;
+    c.operation = "ListMultipartUploads";
+    c.query = {{"uploads", ""}};
+    if (!prefix.empty()) c.query.emplace_back("prefix", prefix);
+    if (key_marker) c.query.emplace_back("key-marker", *key_marker);
+    if (upload_id_marker && !upload_id_marker->empty()) c.query.emplace_back("upload-id-marker", *upload_id_marker);
+    auto res = co_await send(c);
+    if (!res) co_return res.error();
+    auto page = parse_uploads_page(res->body);
+    if (!page) co_return page.error();
+    for (auto& u : page->uploads) all.push_back(std::move(u));
+    if (page->next_key_marker && page->next_key_marker == key_marker &&
+        page->next_upload_id_marker == upload_id_marker)
+      co_return make_error(errc::s3_protocol, "ListMultipartUploads: the markers did not advance");
+    key_marker = std::move(page->next_key_marker);
+    upload_id_marker = std::move(page->next_upload_id_marker);
+  } while (key_marker);
+  co_return all;
+}
+
 }  // namespace blazed::s3

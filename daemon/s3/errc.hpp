@@ -26,13 +26,14 @@ inline constexpr ErrorCode s3_unavailable{"s3_unavailable", "daemon/s3"};
 inline constexpr ErrorCode s3_access_denied{"s3_access_denied", "daemon/s3"};
 inline constexpr ErrorCode s3_precondition{"s3_precondition", "daemon/s3"};
 inline constexpr ErrorCode s3_bad_request{"s3_bad_request", "daemon/s3"};
+inline constexpr ErrorCode s3_not_implemented{"s3_not_implemented", "daemon/s3"};
 
 // Every code above, for the check against docs/errors.md.
 inline constexpr std::array all{
     s3_bad_config, s3_credentials, s3_connection, s3_timeout, s3_tls, s3_protocol, s3_too_large,
     s3_limit, s3_aborted, s3_finished, s3_invalid_range, s3_not_found, s3_no_such_bucket,
     s3_no_such_upload, s3_slow_down, s3_unavailable, s3_access_denied, s3_precondition,
-    s3_bad_request
+    s3_bad_request, s3_not_implemented
 };
 
 }  // namespace blazed::s3::errc
