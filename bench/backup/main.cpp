@@ -229,10 +229,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_backup: need 0 < --small-mb < --size-mb\n");
     return 2;
   }
+  int rc = 1;
   try {
-    return run(opt);
+    rc = run(opt);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_backup: %s\n", e.what());
-    return 1;
   }
+  return rc;
 }

@@ -121,16 +121,7 @@ TEST_CASE("refused credentials or a missing bucket fail prune with their code an
   plant(w, w.targets[0], 0);
   const auto old = plant(w, w.targets[0], 90);
   SECTION("credentials refused") {
-    auto o = test_options(w.s3.endpoint(), w.s3.bucket());
-    s3::Credentials bad;
-    bad.access_key_id = "NOT-S3RVER";
-    bad.secret_access_key = Secret("x");
-    config::BackupTargetConfig c;
-    c.name = "refused";
-    c.prefix = "a/";
-    auto client = s3::Client::create(w.io.get_executor(), o, bad);
-    REQUIRE(client);
-    w.targets.push_back({c, std::move(*client)});
+    w.add_refused_target("refused", "a/");
     REQUIRE_ERR(prune(w, 1), "s3_access_denied");
   }
   SECTION("missing bucket") {

@@ -1,7 +1,8 @@
 // Owns the backup and restore tests against s3rver and PostgreSQL: a round trip with identical
 // data in every table, objects altered on the server (bit flip, truncation, reordered chunks)
 // refused by restore and by the offline decrypt with nothing presented as complete, a failed
-// pg_dump and a missing bucket leaving no good backup, and a wrong key.
+// pg_dump, a missing bucket and refused credentials leaving no good backup and deleting nothing,
+// and a wrong key.
 #include "backup/backup_fixture.hpp"
 #include "harness/catch_result.hpp"
 #include "jobs/backup/inventory.hpp"
@@ -241,6 +242,21 @@ TEST_CASE("blazed backup decrypt needs only the key directory and the object", "
 // Not part of the suite (hidden tag): a quick measurement at BLAZED_BENCH_ROWS rows per table,
 // printing our backup's and restore's wall times next to bare pg_dump -Z0 and pg_restore of a
 // file. Run under /usr/bin/time -v for the peak RSS. The full benchmark belongs in bench/backup.
+TEST_CASE("refused credentials fail the backup with their code; the backups already there stay", "[s3][pg]") {
+  BackupWorld w(10);
+  auto first = w.backup();
+  REQUIRE_OK(first);
+  w.add_refused_target("refused", "r/");
+  auto failed = w.backup();
+  REQUIRE_ERR(failed, "s3_access_denied");
+  CHECK(failed.error().message.find("target 'refused'") != std::string::npos);
+  w.targets.pop_back();
+  auto inv = inventory(w);
+  REQUIRE_OK(inv);
+  CHECK(inv->manifests.size() == 1);
+  CHECK(inv->good == std::vector<std::string>{first->manifest.backup_id});
+}
+
 TEST_CASE("backup measurement", "[.bench]") {
   const char* rows_env = std::getenv("BLAZED_BENCH_ROWS");
   const int rows = rows_env != nullptr ? std::atoi(rows_env) : 200000;

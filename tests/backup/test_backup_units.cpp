@@ -1,10 +1,11 @@
 // Owns the unit tests of the backup duty's pure parts: the retention plan (by the manifests'
 // times, anchored at the newest good backup, keep_min, a target missing the newest backup,
 // orphans, abandoned multipart uploads), backup ids and object keys, the manifest's JSON form,
-// and the region compliance lines.
+// and the region compliance lines and their gauge.
 #include "harness/catch_result.hpp"
 #include "jobs/backup/manifest.hpp"
 #include "jobs/backup/retention.hpp"
+#include "jobs/backup/backup_metrics.hpp"
 #include "jobs/backup/targets.hpp"
 
 #include <catch2/catch.hpp>
@@ -183,6 +184,11 @@ TEST_CASE("region compliance: a target in the primary region fails its line", "[
   CHECK((lines[0].off_site && lines[0].ok));
   CHECK((!lines[1].off_site && !lines[1].ok));
   CHECK(bk::same_region_targets(c) == std::vector<std::string>{"home"});
+  metrics::Registry registry;
+  bk::BackupMetrics(registry).record_regions(lines);
+  const std::string exposed = registry.expose();
+  CHECK(exposed.find("blazed_backup_target_off_site{target=\"eu\"} 1") != std::string::npos);
+  CHECK(exposed.find("blazed_backup_target_off_site{target=\"home\"} 0") != std::string::npos);
   c.primary_region.clear();  // off-site cannot be shown: no line is ok
   lines = bk::region_checks(c);
   CHECK((lines[0].off_site && !lines[0].ok));
