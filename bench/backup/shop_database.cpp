@@ -9,7 +9,7 @@ namespace blazed::bench {
 
 namespace {
 
-constexpr std::int64_t kBatch = 50'000;
+constexpr std::int64_t kBatch = 10'000;
 
 constexpr const char* kSchema = R"(
   CREATE SCHEMA shop;

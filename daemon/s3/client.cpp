@@ -32,6 +32,9 @@ struct Client::Call {
   std::size_t max_response_bytes = 0;  // 0: the client's default
   // CompleteMultipartUpload may answer 200 with an <Error> body; treat it as that error.
   bool error_in_ok_body = false;
+  // The body's SHA-256 in hex when the caller already has it (a part's checksum is the same
+  // digest): a body is hashed once. Empty: send() hashes it.
+  std::string payload_hash;
 };
 
 namespace {
@@ -62,12 +65,31 @@ std::uint64_t to_u64(std::string_view s) {
 
 }  // namespace
 
-std::string sha256_base64(std::span<const std::uint8_t> data) {
+namespace {
+
+struct BodyDigest {
+  std::string hex;     // x-amz-content-sha256
+  std::string base64;  // x-amz-checksum-sha256
+};
+
+BodyDigest sha256_both(std::span<const std::uint8_t> data) {
   unsigned char out[32];
   unsigned int len = 0;
   if (EVP_Digest(data.data(), data.size(), out, &len, EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
-  return base64(out, len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  BodyDigest d;
+  d.hex.reserve(2 * len);
+  for (unsigned int i = 0; i < len; ++i) {
+    d.hex.push_back(kHex[out[i] >> 4]);
+    d.hex.push_back(kHex[out[i] & 0xf]);
+  }
+  d.base64 = base64(out, len);
+  return d;
 }
+
+}  // namespace
+
+std::string sha256_base64(std::span<const std::uint8_t> data) { return sha256_both(data).base64; }
 
 Result<std::unique_ptr<Client>> Client::create(asio::any_io_executor executor, ClientOptions options,
                                                Credentials credentials, const Clock& clock,
@@ -100,7 +122,9 @@ asio::awaitable<Result<WireResponse>> Client::send(const Call& call) {
   auto addr = address(endpoint_, options_.bucket, call.key);
   if (!addr) co_return addr.error();
   const std::string payload_hash =
-      sha256_hex(std::string_view(reinterpret_cast<const char*>(call.body.data()), call.body.size()));
+      !call.payload_hash.empty()
+          ? call.payload_hash
+          : sha256_hex(std::string_view(reinterpret_cast<const char*>(call.body.data()), call.body.size()));
   std::string target = canonical_path(addr->raw_path, false);
   if (!call.query.empty()) target += "?" + canonical_query(call.query);
 
@@ -162,7 +186,9 @@ asio::awaitable<Result<ObjectInfo>> Client::put_object(std::string key, std::spa
   c.method = bhttp::verb::put;
   c.key = key;
   c.body = body;
-  c.headers = {{"Content-Type", options.content_type}, {"x-amz-checksum-sha256", sha256_base64(body)}};
+  BodyDigest digest = sha256_both(body);
+  c.payload_hash = std::move(digest.hex);
+  c.headers = {{"Content-Type", options.content_type}, {"x-amz-checksum-sha256", std::move(digest.base64)}};
   auto res = co_await send(c);
   if (!res) co_return res.error();
   co_return ObjectInfo{std::move(key), body.size(), std::string(res->header("ETag").value_or("")), {}};
@@ -295,13 +321,15 @@ asio::awaitable<Result<CompletedPart>> Client::upload_part(std::string key, std:
   CompletedPart part;
   part.number = part_number;
   part.size = body.size();
-  part.checksum_sha256 = sha256_base64(body);
+  BodyDigest digest = sha256_both(body);
+  part.checksum_sha256 = std::move(digest.base64);
   Call c;
   c.operation = "UploadPart";
   c.method = bhttp::verb::put;
   c.key = std::move(key);
   c.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", std::move(upload_id)}};
   c.body = body;
+  c.payload_hash = std::move(digest.hex);
   c.headers = {{"x-amz-checksum-sha256", part.checksum_sha256}};
   auto res = co_await send(c);
   if (!res) co_return res.error();
