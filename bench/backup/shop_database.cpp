@@ -35,7 +35,7 @@ std::uint64_t ShopDatabase::size_bytes() const {
 void ShopDatabase::add_orders(std::int64_t from, std::int64_t to) {
   const std::string range = "generate_series(" + std::to_string(from) + ", " + std::to_string(to) + ") g";
   db_.exec(
-      "INSERT INTO shop.orders SELECT g, g % 50, format('%s-%s-%s', 100 + g % 900, lpad((g * 7919 % 10000000)::text, 7, '0'), "
+      "INSERT INTO shop.orders SELECT g, g % 50, format('%s-%s-%s', 100 + g % 900, lpad((g::bigint * 7919 % 10000000)::text, 7, '0'), "
       "  lpad((g % 10000000)::text, 7, '0')), (ARRAY['Shipped','Pending','Canceled','Unshipped'])[1 + g % 4], "
       "  timestamptz '2026-01-01' + g * interval '7 seconds', (g % 50000) / 100.0, 'USD', "
       "  md5(g::text) || '@marketplace.amazon.com', (ARRAY['Seattle','Austin','Boston','Denver','Miami'])[1 + g % 5] "
