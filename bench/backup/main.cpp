@@ -150,6 +150,7 @@ int run(const Options& opt) {
   Ours ours(source, s3);
   const std::string dsn = "'--dbname=" + source.dsn() + "'";
 
+  std::printf("RSS at start: %.1f MiB\n", bench::proc_status_mb("VmRSS"));
   // The smaller size: our backup and restore, for the RSS.
   auto t0 = std::chrono::steady_clock::now();
   shop.grow_to(opt.small_mb * kMiB);
