@@ -21,11 +21,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The lease is short so the killed daemon's job comes back within seconds; zstd's slowest level
-// keeps the backup running long enough to be killed between its parts.
+// The lease is short so the killed daemon's job comes back within seconds; a slow zstd level
+// keeps the backup running for seconds after its second part, time enough to kill it there.
 std::string backup_yaml(const S3rver& s3) {
   return "queue:\n  lease: 3s\n  heartbeat_interval: 500ms\n  recover_interval: 500ms\n"
-         "backup:\n  zstd_level: 19\n  primary_region: us-east-1\n  targets:\n"
+         "backup:\n  zstd_level: 9\n  primary_region: us-east-1\n  targets:\n"
          "    - name: eu\n      bucket: " + s3.bucket() + "\n      region: eu-central-1\n"
          "      endpoint: " + s3.endpoint() + "\n      credentials: env:BLZKILL\n      addressing: path\n"
          "      prefix: db/\n      allow_plain_http: true\n";
