@@ -228,3 +228,18 @@ TEST_CASE("blazed backup decrypt needs only the key directory and the object", "
   CHECK(no_key.exit_code == 1);
   CHECK(no_key.err.find("backup_unknown_key") != std::string::npos);
 }
+
+TEST_CASE("refused credentials fail the backup with their code; the backups already there stay", "[s3][pg]") {
+  BackupWorld w(10);
+  auto first = w.backup();
+  REQUIRE_OK(first);
+  w.add_refused_target("refused", "r/");
+  auto failed = w.backup();
+  REQUIRE_ERR(failed, "s3_access_denied");
+  CHECK(failed.error().message.find("target 'refused'") != std::string::npos);
+  w.targets.pop_back();
+  auto inv = inventory(w);
+  REQUIRE_OK(inv);
+  CHECK(inv->manifests.size() == 1);
+  CHECK(inv->good == std::vector<std::string>{first->manifest.backup_id});
+}
