@@ -7,6 +7,7 @@
 #include "http/errc.hpp"
 #include "jobs/backup/errc.hpp"
 #include "jobs/keys/errc.hpp"
+#include "jobs/purge/errc.hpp"
 #include "jobs/sellers/errc.hpp"
 #include "jobs/sync/errc.hpp"
 #include "pg/errc.hpp"
@@ -66,6 +67,7 @@ std::vector<ErrorCode> declared() {
   add(codes, blazed::jobs::sync::errc::all);
   add(codes, blazed::jobs::keys::errc::all);
   add(codes, blazed::jobs::backup::errc::all);
+  add(codes, blazed::jobs::purge::errc::all);
   return codes;
 }
 
