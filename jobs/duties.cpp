@@ -1,5 +1,6 @@
 // Owns the list of duties the daemon runs: one line per duty, each registered by its own folder.
 #include "jobs/backup/backup_duty.hpp"
+#include "jobs/deletion/deletion_duty.hpp"
 #include "jobs/duty.hpp"
 #include "jobs/keys/keys_duty.hpp"
 #include "jobs/purge/purge_duty.hpp"
@@ -20,6 +21,7 @@ const std::vector<Duty>& duties() {
       queue_probe_duty(),
       backup::backup_duty(),
       purge::purge_duty(),
+      deletion::deletion_duty(),
   };
   return all;
 }

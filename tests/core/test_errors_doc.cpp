@@ -6,6 +6,7 @@
 #include "ctl/errc.hpp"
 #include "http/errc.hpp"
 #include "jobs/backup/errc.hpp"
+#include "jobs/deletion/errc.hpp"
 #include "jobs/keys/errc.hpp"
 #include "jobs/purge/errc.hpp"
 #include "jobs/sellers/errc.hpp"
@@ -68,6 +69,7 @@ std::vector<ErrorCode> declared() {
   add(codes, blazed::jobs::keys::errc::all);
   add(codes, blazed::jobs::backup::errc::all);
   add(codes, blazed::jobs::purge::errc::all);
+  add(codes, blazed::jobs::deletion::errc::all);
   return codes;
 }
 
