@@ -62,16 +62,11 @@ Status register_builtin_commands(CommandRegistry& registry, StatusSources source
     co_return json::value(json::object{{"commands", std::move(out)}});
   };
 
-  if (auto st = registry.register_command("status", status,
-                                          "version, uptime, instance id and dependency states");
-      !st) {
-    return st;
-  }
-  if (auto st = registry.register_command("health", health, "whether every dependency is healthy");
-      !st) {
-    return st;
-  }
-  return registry.register_command("commands", list, "the commands this daemon answers");
+  return registry.register_all({
+      {"status", "version, uptime, instance id and dependency states", status},
+      {"health", "whether every dependency is healthy", health},
+      {"commands", "the commands this daemon answers", list},
+  });
 }
 
 }  // namespace blazed::control

@@ -16,6 +16,13 @@ Status CommandRegistry::register_command(std::string name, Handler handler, std:
   return {};
 }
 
+Status CommandRegistry::register_all(std::vector<Entry> entries) {
+  for (auto& e : entries) {
+    if (auto st = register_command(std::move(e.name), std::move(e.handler), std::move(e.summary)); !st) return st;
+  }
+  return {};
+}
+
 std::optional<CommandRegistry::Entry> CommandRegistry::find(std::string_view name) const {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(name);

@@ -30,6 +30,8 @@ class CommandRegistry {
 
   // Fails with code "duplicate_command" when the name is taken. Thread-safe.
   Status register_command(std::string name, Handler handler, std::string summary = {});
+  // A module's commands in one table ({name, summary, handler}); stops at the first failure.
+  Status register_all(std::vector<Entry> entries);
   [[nodiscard]] std::optional<Entry> find(std::string_view name) const;
   [[nodiscard]] std::vector<Entry> list() const;  // ordered by name
 

@@ -196,23 +196,19 @@ Status register_queue_commands(control::CommandRegistry& registry, const QueueOp
     co_return json::value(json::object{{"name", *name}, {"unique_key", *key}});
   };
 
-  const std::tuple<const char*, control::Handler, const char*> table[] = {
-      {"jobs.list", list, "jobs of a queue in a state {queue,state,limit,offset}"},
-      {"jobs.show", show, "one job: type, state, attempts, last error, payload {queue,id}"},
-      {"jobs.retry", admin_job(&queue::QueueAdmin::retry_dead, "retried"),
-       "a dead job back to pending, attempts reset {queue,id}"},
-      {"jobs.delete", admin_job(&queue::QueueAdmin::remove, "deleted"),
-       "delete a job that is not running {queue,id}"},
-      {"queues.list", queues, "depth per state and paused flag of every queue"},
-      {"queues.pause", pause, "stop claiming from a queue on every instance {queue}"},
-      {"queues.resume", resume, "claim from a paused queue again {queue}"},
-      {"schedules.list", schedules, "schedules with spec, zone, last and next tick"},
-      {"schedules.trigger", trigger, "enqueue a schedule's job now {name}"},
-  };
-  for (const auto& [name, handler, summary] : table) {
-    if (auto st = registry.register_command(name, handler, summary); !st) return st;
-  }
-  return {};
+  return registry.register_all({
+      {"jobs.list", "jobs of a queue in a state {queue,state,limit,offset}", list},
+      {"jobs.show", "one job: type, state, attempts, last error, payload {queue,id}", show},
+      {"jobs.retry", "a dead job back to pending, attempts reset {queue,id}",
+       admin_job(&queue::QueueAdmin::retry_dead, "retried")},
+      {"jobs.delete", "delete a job that is not running {queue,id}",
+       admin_job(&queue::QueueAdmin::remove, "deleted")},
+      {"queues.list", "depth per state and paused flag of every queue", queues},
+      {"queues.pause", "stop claiming from a queue on every instance {queue}", pause},
+      {"queues.resume", "claim from a paused queue again {queue}", resume},
+      {"schedules.list", "schedules with spec, zone, last and next tick", schedules},
+      {"schedules.trigger", "enqueue a schedule's job now {name}", trigger},
+  });
 }
 
 }  // namespace blazed::queue_ops

@@ -9,6 +9,7 @@
 #include "jobs/backup/backup_store.hpp"
 #include "jobs/backup/inventory.hpp"
 #include "jobs/backup/restore.hpp"
+#include "jobs/context_command.hpp"
 #include "pg/audit.hpp"
 #include "pg/pool.hpp"
 #include "pg/rows.hpp"
@@ -197,18 +198,13 @@ asio::awaitable<Result<json::value>> backup_restore(JobContext& ctx, const Reque
 }  // namespace
 
 Status register_backup_commands(control::CommandRegistry& registry, JobContext& ctx) {
-  auto st = registry.register_command(
-      "backup.run", [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return backup_run(ctx); },
-      "enqueue a backup now (one at a time across all instances)");
-  if (!st) return st;
-  st = registry.register_command(
-      "backup.list", [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return backup_list(ctx); },
-      "backups on every target, which are good, region compliance, recent runs");
-  if (!st) return st;
-  return registry.register_command(
-      "backup.restore",
-      [&ctx](const Request& req) -> asio::awaitable<Result<json::value>> { return backup_restore(ctx, req); },
-      "restore a backup into a database (args: backup_id or latest, into, force)");
+  return registry.register_all({
+      {"backup.run", "enqueue a backup now (one at a time across all instances)", with_context(ctx, backup_run)},
+      {"backup.list", "backups on every target, which are good, region compliance, recent runs",
+       with_context(ctx, backup_list)},
+      {"backup.restore", "restore a backup into a database (args: backup_id or latest, into, force)",
+       with_context(ctx, backup_restore)},
+  });
 }
 
 }  // namespace blazed::jobs::backup

@@ -3,6 +3,7 @@
 
 #include "control/args.hpp"
 #include "control/registry.hpp"
+#include "jobs/context_command.hpp"
 #include "jobs/deletion/deletion_job.hpp"
 #include "jobs/deletion/deletion_store.hpp"
 #include "pg/param.hpp"
@@ -69,14 +70,13 @@ asio::awaitable<Result<json::value>> list_deletions(JobContext& ctx) {
 }  // namespace
 
 Status register_deletion_commands(control::CommandRegistry& registry, JobContext& ctx) {
-  auto st = registry.register_command(
-      "sellers.delete",
-      [&ctx](const Request& req) -> asio::awaitable<Result<json::value>> { return delete_seller(ctx, req); },
-      "delete a seller's account: its token at once, all its data within 7 business days (args: seller_id)");
-  if (!st) return st;
-  return registry.register_command(
-      "deletions.list", [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return list_deletions(ctx); },
-      "account deletions: open ones with their deadlines, and the last 20 completed");
+  return registry.register_all({
+      {"sellers.delete",
+       "delete a seller's account: its token at once, all its data within 7 business days (args: seller_id)",
+       with_context(ctx, delete_seller)},
+      {"deletions.list", "account deletions: open ones with their deadlines, and the last 20 completed",
+       with_context(ctx, list_deletions)},
+  });
 }
 
 }  // namespace blazed::jobs::deletion

@@ -33,14 +33,12 @@ asio::awaitable<void> watch_requests(DutyRuntime rt) {
 }  // namespace
 
 Duty deletion_duty() {
-  Duty d;
-  d.name = "deletion";
-  d.doc = "docs/deletion.md";
-  d.job_types = register_deletion_job;
-  d.commands = register_deletion_commands;
-  d.metrics = [](JobContext& ctx) { DeletionMetrics metrics(ctx.metrics); };
-  d.background = watch_requests;
-  return d;
+  return {.name = "deletion",
+          .doc = "docs/deletion.md",
+          .job_types = register_deletion_job,
+          .commands = register_deletion_commands,
+          .metrics = [](JobContext& ctx) { DeletionMetrics metrics(ctx.metrics); },
+          .background = watch_requests};
 }
 
 }  // namespace blazed::jobs::deletion

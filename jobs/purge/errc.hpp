@@ -3,13 +3,8 @@
 
 #include "core/error_code.hpp"
 
-#include <array>
-
 namespace blazed::jobs::purge::errc {
 
-inline constexpr ErrorCode purge_running{"purge_running", "jobs/purge"};
-
-// Every code above, for the check against docs/errors.md.
-inline constexpr std::array all{purge_running};
+BLAZED_ERROR_CODES("jobs/purge", purge_running);
 
 }  // namespace blazed::jobs::purge::errc

@@ -51,15 +51,13 @@ std::vector<config::ScheduleConfig> purge_schedules() {
 }
 
 Duty purge_duty() {
-  Duty d;
-  d.name = "purge";
-  d.doc = "docs/purge.md";
-  d.job_types = register_purge_job;
-  d.commands = register_purge_commands;
-  d.metrics = [](JobContext& ctx) { PurgeMetrics metrics(ctx.metrics, ctx.clock); };
-  d.schedules = purge_schedules();
-  d.background = maintain;
-  return d;
+  return {.name = "purge",
+          .doc = "docs/purge.md",
+          .job_types = register_purge_job,
+          .commands = register_purge_commands,
+          .metrics = [](JobContext& ctx) { PurgeMetrics metrics(ctx.metrics, ctx.clock); },
+          .schedules = purge_schedules(),
+          .background = maintain};
 }
 
 }  // namespace blazed::jobs::purge

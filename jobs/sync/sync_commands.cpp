@@ -87,12 +87,10 @@ Status register_sync_commands(control::CommandRegistry& registry, jobs::JobConte
                                        {"already_queued", queued->duplicate}});
   };
 
-  if (auto st = registry.register_command("sellers.list", list,
-                                          "sellers with status, last sync, cursor lag and last error");
-      !st) {
-    return st;
-  }
-  return registry.register_command("sync", sync, "enqueue a seller sync now (args: seller, data)");
+  return registry.register_all({
+      {"sellers.list", "sellers with status, last sync, cursor lag and last error", list},
+      {"sync", "enqueue a seller sync now (args: seller, data)", sync},
+  });
 }
 
 }  // namespace blazed::jobs::sync
