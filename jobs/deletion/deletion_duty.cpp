@@ -5,10 +5,7 @@
 #include "jobs/deletion/deletion_commands.hpp"
 #include "jobs/deletion/deletion_job.hpp"
 #include "jobs/deletion/deletion_metrics.hpp"
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "jobs/repeat.hpp"
 
 namespace blazed::jobs::deletion {
 
@@ -18,16 +15,9 @@ namespace {
 
 constexpr std::chrono::minutes kPassInterval{1};
 
-asio::awaitable<void> watch_requests(DutyRuntime rt) {
-  JobContext& ctx = rt.ctx;
-  log::Logger logger("deletion");
-  const auto executor = co_await asio::this_coro::executor;
-  while (true) {
-    if (auto st = co_await process_requests(ctx); !st)
-      logger.warn("processing deletion requests failed", {{"error", st.error().message}});
-    auto [ec] = co_await ctx.clock.wait_for(executor, kPassInterval, asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;
-  }
+asio::awaitable<void> watch_requests(JobContext& ctx) {
+  if (auto st = co_await process_requests(ctx); !st)
+    log::Logger("deletion").warn("processing deletion requests failed", {{"error", st.error().message}});
 }
 
 }  // namespace
@@ -38,7 +28,9 @@ Duty deletion_duty() {
           .job_types = register_deletion_job,
           .commands = register_deletion_commands,
           .metrics = [](JobContext& ctx) { DeletionMetrics metrics(ctx.metrics); },
-          .background = watch_requests};
+          .background = [](DutyRuntime rt) {
+            return repeat_every(rt.ctx.clock, kPassInterval, [&ctx = rt.ctx] { return watch_requests(ctx); });
+          }};
 }
 
 }  // namespace blazed::jobs::deletion

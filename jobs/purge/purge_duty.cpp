@@ -6,11 +6,8 @@
 #include "jobs/purge/purge_job.hpp"
 #include "jobs/purge/purge_metrics.hpp"
 #include "jobs/purge/purge_store.hpp"
+#include "jobs/repeat.hpp"
 #include "pg/pool.hpp"
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace blazed::jobs::purge {
 
@@ -22,21 +19,15 @@ constexpr int kDaysAhead = 7;
 constexpr std::chrono::hours kMaintenanceInterval{1};
 
 // Partitions ahead, so that a sync never has to make today's; and the age metric kept current.
-asio::awaitable<void> maintain(DutyRuntime rt) {
-  JobContext& ctx = rt.ctx;
+asio::awaitable<void> maintain(JobContext& ctx) {
   log::Logger logger("purge");
-  const auto executor = co_await asio::this_coro::executor;
-  while (true) {
-    const Day today = day_of(ctx.clock.now());
-    if (auto made = co_await ensure_partitions(ctx.db, today, today + std::chrono::days(kDaysAhead)); !made)
-      logger.warn("making raw_payloads partitions failed", {{"error", made.error().message}});
-    else if (*made > 0)
-      logger.info("raw_payloads partitions made", {{"count", *made}});
-    if (auto st = co_await refresh_oldest(ctx); !st)
-      logger.warn("reading the oldest raw payload failed", {{"error", st.error().message}});
-    auto [ec] = co_await ctx.clock.wait_for(executor, kMaintenanceInterval, asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;
-  }
+  const Day today = day_of(ctx.clock.now());
+  if (auto made = co_await ensure_partitions(ctx.db, today, today + std::chrono::days(kDaysAhead)); !made)
+    logger.warn("making raw_payloads partitions failed", {{"error", made.error().message}});
+  else if (*made > 0)
+    logger.info("raw_payloads partitions made", {{"count", *made}});
+  if (auto st = co_await refresh_oldest(ctx); !st)
+    logger.warn("reading the oldest raw payload failed", {{"error", st.error().message}});
 }
 
 }  // namespace
@@ -57,7 +48,9 @@ Duty purge_duty() {
           .commands = register_purge_commands,
           .metrics = [](JobContext& ctx) { PurgeMetrics metrics(ctx.metrics, ctx.clock); },
           .schedules = purge_schedules(),
-          .background = maintain};
+          .background = [](DutyRuntime rt) {
+            return repeat_every(rt.ctx.clock, kMaintenanceInterval, [&ctx = rt.ctx] { return maintain(ctx); });
+          }};
 }
 
 }  // namespace blazed::jobs::purge

@@ -29,14 +29,7 @@ struct World {
   World() { REQUIRE(jobs::deletion::register_deletion_commands(registry, *w.ctx)); }
 
   Result<json::value> call(const std::string& name, json::object args = {}) {
-    control::Request req;
-    req.id = 1;
-    req.command = name;
-    req.args = std::move(args);
-    req.peer.uid = 1234;
-    auto entry = registry.find(name);
-    REQUIRE(entry.has_value());
-    return run_coro(w.io, entry->handler(req));
+    return w.call(registry, name, std::move(args));
   }
   std::int64_t count(const std::string& sql) { return std::stoll(*w.db.exec(sql).at(0).at(0)); }
 
