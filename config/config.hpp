@@ -192,6 +192,14 @@ struct BackupConfig {
   int zstd_level = 1;
 };
 
+// How long personal data is kept (jobs/purge, jobs/deletion).
+struct RetentionConfig {
+  // Raw SP-API pages (they may hold buyer PII) are purged this long after receipt; at most 30 days.
+  Duration raw_payloads{std::chrono::hours{24 * 30}};
+  // Days that are not business days (besides Saturdays and Sundays), for deletion deadlines.
+  std::vector<std::chrono::sys_days> holidays;
+};
+
 struct Config {
   std::string instance_id;  // empty: hostname:pid at start-up
   log::Settings log;
@@ -207,6 +215,7 @@ struct Config {
   RateLimitConfig rate_limit;
   SpApiConfig spapi;
   BackupConfig backup;
+  RetentionConfig retention;
   Duration shutdown_deadline{20'000};
 
   std::string source;  // the file it was loaded from, for messages

@@ -90,6 +90,26 @@ Result<std::vector<std::string>> as_name_list(const YAML::Node& n) {
   return list;
 }
 
+// The raw-payload retention: the published promise is 30 days at most.
+Result<Duration> as_raw_payload_retention(const YAML::Node& n) {
+  auto d = as_positive_duration(n);
+  if (d && *d > std::chrono::hours{24 * 30})
+    return make_error(blazed::errc::bad_config, "at most 30d: raw SP-API pages may hold buyer PII and are kept 30 days at most");
+  return d;
+}
+
+ValueResult<std::vector<std::chrono::sys_days>> as_date_list(const YAML::Node& n) {
+  if (!n.IsSequence()) return ValueError(make_error(blazed::errc::bad_config, "expected a list of dates YYYY-MM-DD"));
+  std::vector<std::chrono::sys_days> out;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    auto d = as_date(n[i]);
+    if (!d) return ValueError("[" + std::to_string(i) + "]", n[i].Mark().line, d.error().message);
+    out.push_back(*d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<KeySpec> build() {
   return {
       {"instance_id", "string", "hostname:pid", false,
@@ -314,6 +334,13 @@ std::vector<KeySpec> build() {
        set([](Config& c) -> auto& { return c.backup.pg_restore; }, as_nonempty_string)},
       {"backup.zstd_level", "integer 1-19", "1", false, "zstd compression level of backups.",
        set([](Config& c) -> auto& { return c.backup.zstd_level; }, int_range(1, 19))},
+
+      {"retention.raw_payloads", "duration, at most 30d", "30d", false,
+       "Raw SP-API pages (which may hold buyer PII) are purged this long after receipt.",
+       set([](Config& c) -> auto& { return c.retention.raw_payloads; }, as_raw_payload_retention)},
+      {"retention.holidays", "list of dates YYYY-MM-DD", "[]", false,
+       "Days that are not business days besides weekends (account deletion deadlines).",
+       set([](Config& c) -> auto& { return c.retention.holidays; }, as_date_list)},
 
       {"shutdown.deadline", "duration", "20s", true,
        "On SIGTERM, time running work gets to finish before it is handed back and the process exits.",

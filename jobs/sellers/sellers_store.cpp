@@ -32,6 +32,13 @@ constexpr const char* kDeleteToken = "DELETE FROM seller_tokens WHERE seller_id 
 constexpr const char* kNeedsReauth =
     "UPDATE sellers SET status = 'needs_reauth', updated_at = $2 WHERE id = $1 AND status = 'active'";
 
+// Returns the status before the change (the row locked), none when there is no such seller.
+constexpr const char* kMarkDeleting =
+    "UPDATE sellers s SET status = 'deleting', updated_at = $2 FROM (SELECT id, status FROM sellers "
+    "WHERE id = $1 FOR UPDATE) old WHERE s.id = old.id RETURNING old.status";
+
+constexpr const char* kDeleteSeller = "DELETE FROM sellers WHERE id = $1 AND status = 'deleting'";
+
 constexpr const char* kActiveSellers = R"(
   SELECT s.id, max(st.last_success_at)
   FROM sellers s LEFT JOIN sync_state st ON st.seller_id = s.id
@@ -147,6 +154,22 @@ asio::awaitable<Status> mark_needs_reauth(pg::Executor& db, std::int64_t seller_
   auto r = co_await db.query(kNeedsReauth, seller_id, now);
   if (!r) co_return r.error();
   co_return Status{};
+}
+
+asio::awaitable<Result<std::optional<std::string>>> mark_deleting(pg::Executor& db, std::int64_t seller_id,
+                                                                  Clock::time_point now) {
+  auto updated = co_await db.query(kMarkDeleting, seller_id, now);
+  if (!updated) co_return updated.error();
+  if (updated->empty()) co_return std::optional<std::string>{};
+  auto status = updated->scalar<std::string>();
+  if (!status) co_return status.error();
+  co_return std::optional<std::string>{std::move(*status)};
+}
+
+asio::awaitable<Result<std::int64_t>> delete_seller(pg::Executor& db, std::int64_t seller_id) {
+  auto gone = co_await db.query(kDeleteSeller, seller_id);
+  if (!gone) co_return gone.error();
+  co_return static_cast<std::int64_t>(gone->affected());
 }
 
 asio::awaitable<Result<std::vector<ActiveSeller>>> active_sellers(pg::Executor& db) {

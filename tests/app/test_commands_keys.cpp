@@ -33,14 +33,7 @@ struct Commands {
   }
 
   Result<json::value> call(const std::string& name, json::object args = {}) {
-    control::Request req;
-    req.id = 1;
-    req.command = name;
-    req.args = std::move(args);
-    req.peer.uid = 1234;
-    auto entry = registry.find(name);
-    REQUIRE(entry.has_value());
-    return run_coro(w.io, entry->handler(req));
+    return w.call(registry, name, std::move(args));
   }
   std::int64_t connect(const std::string& token, const std::string& region = "na") {
     auto r = call("sellers.connect", {{"region", region},

@@ -27,6 +27,17 @@ TEST_CASE("an empty file gives every default", "[unit]") {
   CHECK(c.shutdown_deadline == std::chrono::seconds(20));
 }
 
+TEST_CASE("retention: 30 days of raw payloads by default and at most, holidays sorted", "[unit]") {
+  auto d = parse_config("", "x.yaml").value();
+  CHECK(d.retention.raw_payloads == std::chrono::hours(24 * 30));
+  CHECK(d.retention.holidays.empty());
+  auto c = parse_config("retention:\n  raw_payloads: 30d\n  holidays: [2027-01-01, 2026-12-25]\n", "x.yaml").value();
+  CHECK(c.retention.raw_payloads == std::chrono::hours(24 * 30));
+  using namespace std::chrono;
+  CHECK(c.retention.holidays == std::vector<sys_days>{sys_days{2026y / December / 25}, sys_days{2027y / January / 1}});
+  CHECK(parse_config("retention:\n  raw_payloads: 7d\n", "x.yaml").value().retention.raw_payloads == hours(24 * 7));
+}
+
 TEST_CASE("values of each type are read", "[unit]") {
   auto c = parse_config(R"(
 log:
@@ -108,6 +119,12 @@ TEST_CASE("errors name the file, the line and the key", "[unit]") {
       {"sync:\n  intervall: 1h\n", "blazed.yaml:2: unknown key 'sync.intervall' (did you mean 'sync.interval'?)"},
       {"spapi:\n  max_results_per_page: 101\n", "key 'spapi.max_results_per_page': expected an integer from 1 to 100"},
       {"keyring:\n  from_credentials: maybe\n", "blazed.yaml:2: key 'keyring.from_credentials': expected true or false"},
+      // Raw SP-API pages may hold buyer PII: 30 days is the published maximum.
+      {"retention:\n  raw_payloads: 31d\n", "blazed.yaml:2: key 'retention.raw_payloads': at most 30d"},
+      {"retention:\n  raw_payloads: 721h\n", "blazed.yaml:2: key 'retention.raw_payloads': at most 30d"},
+      {"retention:\n  raw_payloads: 0s\n", "key 'retention.raw_payloads': expected a duration greater than 0"},
+      {"retention:\n  holidays: [2026-12-25, 2026-02-30]\n", "blazed.yaml:2: key 'retention.holidays[1]': expected a date"},
+      {"retention:\n  holidays: 2026-12-25\n", "key 'retention.holidays': expected a list of dates"},
   }));
   CAPTURE(c.yaml);
   CHECK_THAT(error_of(c.yaml), Catch::Contains(c.expected));

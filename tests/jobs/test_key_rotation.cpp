@@ -6,6 +6,7 @@
 #include "crypto/hex.hpp"
 #include "crypto/key_file.hpp"
 #include "harness/catch_result.hpp"
+#include "harness/line_child.hpp"
 #include "harness/postgres.hpp"
 #include "harness/run_coro.hpp"
 #include "harness/temp_dir.hpp"
@@ -18,9 +19,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -31,64 +30,10 @@ using namespace blazed;
 using namespace blazed::testing;
 namespace asio = boost::asio;
 
-extern char** environ;
-
 namespace {
 
 constexpr long kRows = 50'000;
 constexpr long kLegacyRows = 200;  // ids 1..200 hold the web app's AES-256-CBC values
-
-// A helper process with its stdout on a pipe, read line by line; SIGKILLed if still running at
-// the end of the test.
-class Child {
- public:
-  explicit Child(const std::vector<std::string>& args) {
-    int fds[2];
-    REQUIRE(::pipe(fds) == 0);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    REQUIRE(::posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(fds[1]);
-    out_ = ::fdopen(fds[0], "r");
-    REQUIRE(out_ != nullptr);
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (out_ != nullptr) ::fclose(out_);
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  // The next line, without its newline; nullopt at end of output.
-  std::optional<std::string> line() {
-    std::array<char, 256> buf{};
-    if (std::fgets(buf.data(), static_cast<int>(buf.size()), out_) == nullptr) return std::nullopt;
-    std::string s(buf.data());
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    return s;
-  }
-  void signal(int signo) const { REQUIRE(::kill(pid_, signo) == 0); }
-  // Exit code, or -signal.
-  int wait() {
-    int status = 0;
-    REQUIRE(::waitpid(pid_, &status, 0) == pid_);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
-};
 
 std::string legacy_cbc(std::span<const std::uint8_t, crypto::kKeySize> key, const std::string& plain) {
   std::array<std::uint8_t, 16> iv{};
@@ -198,7 +143,7 @@ TEST_CASE("50,000 rows rotate while another process keeps replacing tokens", "[p
   World w;
   w.fill(kRows);
 
-  Child writer(w.helper("write", kRows));
+  LineChild writer(w.helper("write", kRows));
   std::map<long, long> last_write;
   auto read_write = [&](const std::string& l) {
     std::istringstream in(l);
@@ -250,7 +195,7 @@ TEST_CASE("a rotation killed with SIGKILL resumes from its last committed batch"
   World w;
   w.fill(kRows);
 
-  Child rotator(w.helper("rotate", 500));
+  LineChild rotator(w.helper("rotate", 500));
   // Wait for real progress: five committed batches (other lines are the helper's log).
   for (int batches = 0; batches < 5;) {
     auto l = rotator.line();
