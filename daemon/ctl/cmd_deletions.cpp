@@ -9,25 +9,21 @@ namespace blazed::ctl {
 namespace {
 
 namespace json = boost::json;
-constexpr const char* usage = "deletions";
 
-int run(Context& ctx, const std::vector<std::string>& args) {
-  if (!args.empty()) return ctx.usage_error("unexpected argument \"" + args[0] + "\"", usage);
-  return ctx.finish(ctx.call("deletions.list"), [&](const json::value& r) {
-    ctx.out << field_int(r, "pending") << " pending, " << field_int(r, "overdue") << " overdue\n";
-    const auto* list = field(r, "deletions");
-    if (list == nullptr || !list->is_array()) return;
-    for (const auto& d : list->as_array()) {
-      ctx.out << "request " << field_int(d, "request_id") << "  seller " << field_int(d, "seller_id") << "  "
-              << field_text(d, "state") << "  requested " << field_text(d, "requested_at") << "  deadline "
-              << field_text(d, "deadline", "-") << (field_bool(d, "overdue") ? "  OVERDUE" : "");
-      if (field_text(d, "state") == "completed") ctx.out << "  completed " << field_text(d, "completed_at");
-      ctx.out << "\n";
-    }
-  });
-}
-
-const Registrar reg{{"deletions", "account deletions: pending with deadlines, overdue, recent completed", usage, run}};
+const Registrar reg{without_args(
+    "deletions", "account deletions: pending with deadlines, overdue, recent completed", "deletions.list",
+    [](Context& ctx, const json::value& r) {
+      ctx.out << field_int(r, "pending") << " pending, " << field_int(r, "overdue") << " overdue\n";
+      const auto* list = field(r, "deletions");
+      if (list == nullptr || !list->is_array()) return;
+      for (const auto& d : list->as_array()) {
+        ctx.out << "request " << field_int(d, "request_id") << "  seller " << field_int(d, "seller_id") << "  "
+                << field_text(d, "state") << "  requested " << field_text(d, "requested_at") << "  deadline "
+                << field_text(d, "deadline", "-") << (field_bool(d, "overdue") ? "  OVERDUE" : "");
+        if (field_text(d, "state") == "completed") ctx.out << "  completed " << field_text(d, "completed_at");
+        ctx.out << "\n";
+      }
+    })};
 
 }  // namespace
 }  // namespace blazed::ctl

@@ -77,14 +77,10 @@ void human(std::ostream& out, const json::value& r) {
   }
 }
 
-int run(Context& ctx, const std::vector<std::string>& args) {
-  if (!args.empty()) return ctx.usage_error("keys status takes no arguments", "keys status");
-  return ctx.finish(ctx.call("keys.status"), [&](const json::value& r) { human(ctx.out, r); });
-}
-
-const Registrar reg{{"keys status",
-                     "keys: age vs policy, rows under each, which can be retired, rotation progress",
-                     "keys status", run}};
+const Registrar reg{without_args(
+    "keys status", "keys: age vs policy, rows under each, which can be retired, rotation progress",
+    "keys.status",
+    [](Context& ctx, const json::value& r) { human(ctx.out, r); })};
 
 }  // namespace
 }  // namespace blazed::ctl
