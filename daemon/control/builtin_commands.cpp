@@ -57,21 +57,22 @@ Status register_builtin_commands(CommandRegistry& registry, StatusSources source
   auto list = [&registry](const Request&) -> boost::asio::awaitable<Result<json::value>> {
     json::array out;
     for (const auto& e : registry.list()) {
-      out.push_back(json::object{{"name", e.name}, {"summary", e.summary}});
+      out.push_back(json::object{
+          {"name", e.name}, {"summary", e.summary}, {"role", role_name(role_needed(e.effect))}});
     }
     co_return json::value(json::object{{"commands", std::move(out)}});
   };
 
-  if (auto st = registry.register_command("status", status,
+  if (auto st = registry.register_command("status", Effect::read_only, status,
                                           "version, uptime, instance id and dependency states");
       !st) {
     return st;
   }
-  if (auto st = registry.register_command("health", health, "whether every dependency is healthy");
+  if (auto st = registry.register_command("health", Effect::read_only, health, "whether every dependency is healthy");
       !st) {
     return st;
   }
-  return registry.register_command("commands", list, "the commands this daemon answers");
+  return registry.register_command("commands", Effect::read_only, list, "the commands this daemon answers");
 }
 
 }  // namespace blazed::control

@@ -21,12 +21,13 @@ inline constexpr ErrorCode duplicate_command{"duplicate_command", "daemon/contro
 inline constexpr ErrorCode peer_credentials{"peer_credentials", "daemon/control"};
 inline constexpr ErrorCode socket_in_use{"socket_in_use", "daemon/control"};
 inline constexpr ErrorCode socket_path{"socket_path", "daemon/control"};
+inline constexpr ErrorCode role_required{"role_required", "daemon/control"};
 
 // Every code above, for the check against docs/errors.md.
 inline constexpr std::array all{
     bad_json, not_object, missing_command, unknown_command, bad_args, line_too_long, idle_timeout,
     shutting_down, internal, bad_command, duplicate_command, peer_credentials, socket_in_use,
-    socket_path
+    socket_path, role_required
 };
 
 }  // namespace blazed::control::errc

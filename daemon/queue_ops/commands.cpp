@@ -196,21 +196,22 @@ Status register_queue_commands(control::CommandRegistry& registry, const QueueOp
     co_return json::value(json::object{{"name", *name}, {"unique_key", *key}});
   };
 
-  const std::tuple<const char*, control::Handler, const char*> table[] = {
-      {"jobs.list", list, "jobs of a queue in a state {queue,state,limit,offset}"},
-      {"jobs.show", show, "one job: type, state, attempts, last error, payload {queue,id}"},
-      {"jobs.retry", admin_job(&queue::QueueAdmin::retry_dead, "retried"),
+  using control::Effect;
+  const std::tuple<const char*, Effect, control::Handler, const char*> table[] = {
+      {"jobs.list", Effect::read_only, list, "jobs of a queue in a state {queue,state,limit,offset}"},
+      {"jobs.show", Effect::read_only, show, "one job: type, state, attempts, last error, payload {queue,id}"},
+      {"jobs.retry", Effect::mutating, admin_job(&queue::QueueAdmin::retry_dead, "retried"),
        "a dead job back to pending, attempts reset {queue,id}"},
-      {"jobs.delete", admin_job(&queue::QueueAdmin::remove, "deleted"),
+      {"jobs.delete", Effect::mutating, admin_job(&queue::QueueAdmin::remove, "deleted"),
        "delete a job that is not running {queue,id}"},
-      {"queues.list", queues, "depth per state and paused flag of every queue"},
-      {"queues.pause", pause, "stop claiming from a queue on every instance {queue}"},
-      {"queues.resume", resume, "claim from a paused queue again {queue}"},
-      {"schedules.list", schedules, "schedules with spec, zone, last and next tick"},
-      {"schedules.trigger", trigger, "enqueue a schedule's job now {name}"},
+      {"queues.list", Effect::read_only, queues, "depth per state and paused flag of every queue"},
+      {"queues.pause", Effect::mutating, pause, "stop claiming from a queue on every instance {queue}"},
+      {"queues.resume", Effect::mutating, resume, "claim from a paused queue again {queue}"},
+      {"schedules.list", Effect::read_only, schedules, "schedules with spec, zone, last and next tick"},
+      {"schedules.trigger", Effect::mutating, trigger, "enqueue a schedule's job now {name}"},
   };
-  for (const auto& [name, handler, summary] : table) {
-    if (auto st = registry.register_command(name, handler, summary); !st) return st;
+  for (const auto& [name, effect, handler, summary] : table) {
+    if (auto st = registry.register_command(name, effect, handler, summary); !st) return st;
   }
   return {};
 }

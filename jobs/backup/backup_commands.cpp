@@ -198,15 +198,17 @@ asio::awaitable<Result<json::value>> backup_restore(JobContext& ctx, const Reque
 
 Status register_backup_commands(control::CommandRegistry& registry, JobContext& ctx) {
   auto st = registry.register_command(
-      "backup.run", [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return backup_run(ctx); },
+      "backup.run", control::Effect::mutating,
+      [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return backup_run(ctx); },
       "enqueue a backup now (one at a time across all instances)");
   if (!st) return st;
   st = registry.register_command(
-      "backup.list", [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return backup_list(ctx); },
+      "backup.list", control::Effect::read_only,
+      [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return backup_list(ctx); },
       "backups on every target, which are good, region compliance, recent runs");
   if (!st) return st;
   return registry.register_command(
-      "backup.restore",
+      "backup.restore", control::Effect::mutating,
       [&ctx](const Request& req) -> asio::awaitable<Result<json::value>> { return backup_restore(ctx, req); },
       "restore a backup into a database (args: backup_id or latest, into, force)");
 }

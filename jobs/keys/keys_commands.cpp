@@ -170,12 +170,12 @@ asio::awaitable<Result<json::value>> keys_rotate(jobs::JobContext& ctx, const Re
 
 Status register_keys_commands(control::CommandRegistry& registry, jobs::JobContext& ctx) {
   auto st = registry.register_command(
-      "keys.status",
+      "keys.status", control::Effect::read_only,
       [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return keys_status(ctx); },
       "keys: ages, rows still under each, which can be retired, rotation progress");
   if (!st) return st;
   st = registry.register_command(
-      "keys.rotate",
+      "keys.rotate", control::Effect::mutating,
       [&ctx](const Request& req) -> asio::awaitable<Result<json::value>> {
         return keys_rotate(ctx, req);
       },

@@ -153,12 +153,13 @@ asio::awaitable<Result<json::value>> disconnect(jobs::JobContext& ctx, const Req
 
 Status register_seller_token_commands(control::CommandRegistry& registry, jobs::JobContext& ctx) {
   auto st = registry.register_command(
-      "sellers.connect",
+      "sellers.connect", control::Effect::mutating,
       [&ctx](const Request& req) -> asio::awaitable<Result<json::value>> { return connect(ctx, req); },
-      "connect a seller: args region, marketplaces, refresh_token (sealed, never stored in clear)");
+      "connect a seller: args region, marketplaces, refresh_token (sealed, never stored in clear)",
+      {"refresh_token"});
   if (!st) return st;
   return registry.register_command(
-      "sellers.disconnect",
+      "sellers.disconnect", control::Effect::mutating,
       [&ctx](const Request& req) -> asio::awaitable<Result<json::value>> { return disconnect(ctx, req); },
       "disconnect a seller: deletes its refresh token at once (args: seller_id)");
 }

@@ -87,12 +87,13 @@ Status register_sync_commands(control::CommandRegistry& registry, jobs::JobConte
                                        {"already_queued", queued->duplicate}});
   };
 
-  if (auto st = registry.register_command("sellers.list", list,
+  if (auto st = registry.register_command("sellers.list", control::Effect::read_only, list,
                                           "sellers with status, last sync, cursor lag and last error");
       !st) {
     return st;
   }
-  return registry.register_command("sync", sync, "enqueue a seller sync now (args: seller, data)");
+  return registry.register_command("sync", control::Effect::mutating, sync,
+                                   "enqueue a seller sync now (args: seller, data)");
 }
 
 }  // namespace blazed::jobs::sync
