@@ -77,6 +77,9 @@ struct HealthConfig {
   bool enabled = true;
   std::string listen = "127.0.0.1";
   std::uint16_t port = 9464;
+  // Host header values answered besides the loopback names and `listen` (a DNS-rebinding page
+  // sends its own name and is refused).
+  std::vector<std::string> allowed_hosts;
 };
 
 // The job queue (daemon/queue): how this instance processes jobs. Per-type policies (max

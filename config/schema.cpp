@@ -173,6 +173,9 @@ std::vector<KeySpec> build() {
        set([](Config& c) -> auto& { return c.health.listen; }, as_nonempty_string)},
       {"health.port", "port", "9464", false, "Port of the health and metrics HTTP server (0: any free port).",
        set([](Config& c) -> auto& { return c.health.port; }, as_port)},
+      {"health.allowed_hosts", "list of names", "[]", false,
+       "Host header names answered besides localhost, 127.0.0.1, ::1 and health.listen.",
+       set([](Config& c) -> auto& { return c.health.allowed_hosts; }, as_string_list)},
 
       {"queue.queues", "list of names", "[default, sync]", false,
        "Queues this instance processes.",

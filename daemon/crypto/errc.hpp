@@ -36,6 +36,7 @@ inline constexpr ErrorCode backup_truncated{"backup_truncated", "daemon/crypto"}
 inline constexpr ErrorCode backup_unknown_key{"backup_unknown_key", "daemon/crypto"};
 inline constexpr ErrorCode backup_unsupported_version{"backup_unsupported_version", "daemon/crypto"};
 inline constexpr ErrorCode backup_wrong_key{"backup_wrong_key", "daemon/crypto"};
+inline constexpr ErrorCode keyring_legacy_is_active{"keyring_legacy_is_active", "daemon/crypto"};
 
 // Every code above, for the check against docs/errors.md.
 inline constexpr std::array all{
@@ -45,7 +46,7 @@ inline constexpr std::array all{
     keyring_insecure_file, keyring_io, keyring_key_exists, keyring_missing_active,
     keyring_missing_legacy, keyring_no_credentials, backup_bad_chunk_size, backup_finished,
     backup_malformed, backup_reordered, backup_tampered, backup_trailing_data, backup_truncated,
-    backup_unknown_key, backup_unsupported_version, backup_wrong_key
+    backup_unknown_key, backup_unsupported_version, backup_wrong_key, keyring_legacy_is_active
 };
 
 }  // namespace blazed::crypto::errc

@@ -146,7 +146,10 @@ asio::awaitable<Result<json::value>> keys_status(jobs::JobContext& ctx) {
   out["legacy_key"] = legacy.empty() ? json::value(nullptr) : json::value(legacy);
   out["keys"] = std::move(keys);
   out["missing_keys"] = std::move(missing);
-  out["legacy_rows"] = rows_json(usage, std::nullopt);
+  json::object legacy_rows = rows_json(usage, std::nullopt);
+  // With no legacy row left, keyring.legacy_key can go, and then CBC is refused everywhere.
+  out["legacy_key_removable"] = !legacy.empty() && total(legacy_rows) == 0;
+  out["legacy_rows"] = std::move(legacy_rows);
   out["rows_to_rotate"] = std::move(pending);
   out["rotation_needed"] = pending_total > 0;
   out["rotation_runs"] = std::move(*runs);
