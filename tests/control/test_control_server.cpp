@@ -4,6 +4,8 @@
 #include "control/args.hpp"
 #include "control/peer.hpp"
 #include "control/socket_file.hpp"
+#include "core/redact.hpp"
+#include "core/secret.hpp"
 #include "control_fixture.hpp"
 #include "ctl/client.hpp"
 #include "harness/catch_result.hpp"
@@ -158,6 +160,25 @@ TEST_CASE("error messages are redacted", "[unit]") {
   CHECK(line.find("jane.doe") == std::string::npos);
   CHECK(line.find("[redacted]") != std::string::npos);
   CHECK(line.find("not_found") != std::string::npos);
+}
+
+TEST_CASE("results are redacted too, on the raw strings before escaping", "[unit]") {
+  ControlFixture f;
+  register_test_commands(f);
+  REQUIRE(f.start());
+  const std::string canary = "reply\"canary\\secret-31";
+  blazed::register_secret(blazed::Secret(canary));
+  auto c = connect(f);
+  // What a job's last error or a seller's sync error could hold: a token, an e-mail, a secret.
+  json::object args{{"last_error", "upstream: " + canary},
+                    {"nested", json::array{"Atzr%7CIwEBIA-canary", "buyer jane.doe@example.com"}}};
+  REQUIRE(c.write_all(json::serialize(json::object{{"id", 1}, {"command", "echo"}, {"args", args}}) + "\n"));
+  auto line = c.read_line().value();
+  blazed::forget_registered_secrets();
+  CAPTURE(line);
+  CHECK(line.find("canary") == std::string::npos);
+  CHECK(line.find("jane.doe") == std::string::npos);
+  CHECK(json::parse(line).at("ok") == true);
 }
 
 TEST_CASE("a 1 MB line gets line_too_long and a closed connection; others are unaffected",
