@@ -86,6 +86,13 @@ std::string get(std::uint16_t port, const std::string& target, const std::string
   return c.read_to_end();
 }
 
+// How many "200 OK" answers a connection's whole output holds.
+std::size_t ok_answers(const std::string& all) {
+  std::size_t count = 0;
+  for (auto p = all.find("HTTP/1.1 200 OK"); p != std::string::npos; p = all.find("HTTP/1.1 200 OK", p + 1)) ++count;
+  return count;
+}
+
 std::string body_of(const std::string& response) {
   auto p = response.find("\r\n\r\n");
   return p == std::string::npos ? std::string() : response.substr(p + 4);
@@ -170,13 +177,7 @@ TEST_CASE("keep-alive serves several requests on one connection", "[unit]") {
   Client c(f.server->port());
   c.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n"
          "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-  auto all = c.read_to_end();
-  std::size_t count = 0;
-  for (auto p = all.find("HTTP/1.1 200 OK"); p != std::string::npos;
-       p = all.find("HTTP/1.1 200 OK", p + 1)) {
-    ++count;
-  }
-  CHECK(count == 3);
+  CHECK(ok_answers(c.read_to_end()) == 3);
 }
 
 TEST_CASE("half a request then silence is closed after the header timeout", "[unit]") {
@@ -243,9 +244,7 @@ TEST_CASE("a keep-alive connection is closed after its request limit", "[unit]")
          "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
   // Two answers, the second saying close; the third request is never read.
   auto all = c.read_to_end();
-  std::size_t count = 0;
-  for (auto p = all.find("HTTP/1.1 200 OK"); p != std::string::npos; p = all.find("HTTP/1.1 200 OK", p + 1)) ++count;
-  CHECK(count == 2);
+  CHECK(ok_answers(all) == 2);
   CHECK(all.find("Connection: close") != std::string::npos);
 }
 
