@@ -2,6 +2,8 @@
 // of schedules and rate-limit plans.
 #include "config/items.hpp"
 
+#include "core/errc.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -32,7 +34,7 @@ Field<T> field(std::string_view name, bool required, V T::*member, Read read) {
 template <class T>
 ValueResult<std::vector<T>> read_items(const YAML::Node& node, const std::vector<Field<T>>& fields) {
   if (!node.IsSequence())
-    return ValueError(make_error("bad_config", "expected a list of mappings"));
+    return ValueError(make_error(blazed::errc::bad_config, "expected a list of mappings"));
   std::vector<T> out;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const YAML::Node item = node[i];
@@ -86,7 +88,7 @@ ValueResult<std::vector<RateLimitPlanConfig>> as_plan_list(const YAML::Node& nod
 static Result<std::string> as_addressing(const YAML::Node& n) {
   auto s = as_string(n);
   if (s && (*s == "auto" || *s == "path" || *s == "virtual")) return s;
-  return make_error("bad_config", "expected auto, path or virtual");
+  return make_error(blazed::errc::bad_config, "expected auto, path or virtual");
 }
 
 ValueResult<std::vector<BackupTargetConfig>> as_backup_target_list(const YAML::Node& node) {

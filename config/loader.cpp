@@ -2,8 +2,10 @@
 // line in every error), and resolving secret references.
 #include "config/loader.hpp"
 
+#include "config/errc.hpp"
 #include "config/schema.hpp"
 #include "config/values.hpp"
+#include "core/errc.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -19,7 +21,7 @@ namespace blazed::config {
 namespace {
 
 Error located(std::string_view origin, const YAML::Mark& mark, std::string message) {
-  return make_error("bad_config", std::string(origin) + ":" + std::to_string(mark.line + 1) + ": " +
+  return make_error(blazed::errc::bad_config, std::string(origin) + ":" + std::to_string(mark.line + 1) + ": " +
                                       std::move(message));
 }
 
@@ -90,7 +92,7 @@ Status walk(Config& config, const YAML::Node& map, const std::string& prefix,
 
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("io_error", "cannot read " + path + ": " + std::strerror(errno));
+  if (!in) return make_error(errc::io_error, "cannot read " + path + ": " + std::strerror(errno));
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -118,7 +120,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view origin) {
 
 Result<Config> load_config_file(const std::string& path) {
   auto text = read_file(path);
-  if (!text) return make_error("bad_config", text.error().message);
+  if (!text) return make_error(blazed::errc::bad_config, text.error().message);
   return parse_config(*text, path);
 }
 
@@ -139,7 +141,7 @@ std::vector<std::string> restart_only_changes(const Config& running, const Confi
 Result<SecretRef> parse_secret_ref(std::string_view text) {
   auto colon = text.find(':');
   if (colon == std::string_view::npos || colon + 1 == text.size())
-    return make_error("bad_config", "expected env:NAME, file:/path or credential:NAME");
+    return make_error(blazed::errc::bad_config, "expected env:NAME, file:/path or credential:NAME");
   auto kind = text.substr(0, colon);
   SecretRef ref;
   ref.name = std::string(text.substr(colon + 1));
@@ -150,9 +152,9 @@ Result<SecretRef> parse_secret_ref(std::string_view text) {
   } else if (kind == "credential") {
     ref.kind = SecretRef::Kind::credential;
     if (ref.name.find('/') != std::string::npos)
-      return make_error("bad_config", "a credential name cannot contain '/'");
+      return make_error(blazed::errc::bad_config, "a credential name cannot contain '/'");
   } else {
-    return make_error("bad_config", "expected env:NAME, file:/path or credential:NAME");
+    return make_error(blazed::errc::bad_config, "expected env:NAME, file:/path or credential:NAME");
   }
   return ref;
 }
@@ -160,19 +162,19 @@ Result<SecretRef> parse_secret_ref(std::string_view text) {
 Result<Secret> resolve_secret(const SecretRef& ref) {
   auto from_file = [](const std::string& path, std::string_view what) -> Result<Secret> {
     auto text = read_file(path);
-    if (!text) return make_error("secret_unavailable", std::string(what) + ": " + text.error().message);
+    if (!text) return make_error(errc::secret_unavailable, std::string(what) + ": " + text.error().message);
     std::string value = std::move(*text);
     if (!value.empty() && value.back() == '\n') value.pop_back();
     if (!value.empty() && value.back() == '\r') value.pop_back();
     Secret s(std::move(value));
-    if (s.empty()) return make_error("secret_unavailable", std::string(what) + ": is empty");
+    if (s.empty()) return make_error(errc::secret_unavailable, std::string(what) + ": is empty");
     return s;
   };
   switch (ref.kind) {
     case SecretRef::Kind::env: {
       const char* v = std::getenv(ref.name.c_str());
       if (v == nullptr || *v == '\0')
-        return make_error("secret_unavailable", "env:" + ref.name + ": variable is not set");
+        return make_error(errc::secret_unavailable, "env:" + ref.name + ": variable is not set");
       return Secret(v);
     }
     case SecretRef::Kind::file:
@@ -180,26 +182,26 @@ Result<Secret> resolve_secret(const SecretRef& ref) {
     case SecretRef::Kind::credential: {
       const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
       if (dir == nullptr || *dir == '\0')
-        return make_error("secret_unavailable",
+        return make_error(errc::secret_unavailable,
                           "credential:" + ref.name + ": $CREDENTIALS_DIRECTORY is not set "
                           "(use LoadCredential= in the unit)");
       return from_file(std::string(dir) + "/" + ref.name, "credential:" + ref.name);
     }
   }
-  return make_error("secret_unavailable", "unknown secret reference");
+  return make_error(errc::secret_unavailable, "unknown secret reference");
 }
 
 Result<Duration> parse_duration(std::string_view text) {
   std::int64_t n = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc{} || n < 0) return make_error("bad_config", "not a duration");
+  if (ec != std::errc{} || n < 0) return make_error(blazed::errc::bad_config, "not a duration");
   std::string_view unit(p, static_cast<std::size_t>(text.data() + text.size() - p));
   static constexpr std::pair<std::string_view, std::int64_t> units[] = {
       {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
   if (unit.empty() && n == 0) return Duration{0};
   for (auto [name, millis] : units)
     if (unit == name) return Duration{n * millis};
-  return make_error("bad_config", "not a duration");
+  return make_error(blazed::errc::bad_config, "not a duration");
 }
 
 }  // namespace blazed::config

@@ -5,6 +5,7 @@
 
 #include "config/items.hpp"
 #include "config/values.hpp"
+#include "core/errc.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -29,7 +30,7 @@ std::function<ValueResult<void>(Config&, const YAML::Node&)> set(Get get, Read r
 Result<std::string> as_redis_url(const YAML::Node& n) {
   auto s = as_nonempty_string(n);
   if (s && !s->starts_with("redis://") && !s->starts_with("unix://"))
-    return make_error("bad_config", "expected redis://[user@]host:port[/db] or unix:///path, got '" +
+    return make_error(blazed::errc::bad_config, "expected redis://[user@]host:port[/db] or unix:///path, got '" +
                                         *s + "'");
   return s;
 }
@@ -38,18 +39,18 @@ Result<MigrateMode> as_migrate_mode(const YAML::Node& n) {
   auto s = as_string(n);
   if (s && *s == "apply") return MigrateMode::apply;
   if (s && *s == "require-current") return MigrateMode::require_current;
-  return make_error("bad_config", "expected apply or require-current");
+  return make_error(blazed::errc::bad_config, "expected apply or require-current");
 }
 
 Result<log::Format> as_log_format(const YAML::Node& n) {
   auto s = as_string(n);
   if (s && *s == "json") return log::Format::json;
   if (s && *s == "text") return log::Format::text;
-  return make_error("bad_config", "expected json or text");
+  return make_error(blazed::errc::bad_config, "expected json or text");
 }
 
 Result<std::map<std::string, log::Level, std::less<>>> as_component_levels(const YAML::Node& n) {
-  if (!n.IsMap()) return make_error("bad_config", "expected a mapping of component: level");
+  if (!n.IsMap()) return make_error(blazed::errc::bad_config, "expected a mapping of component: level");
   std::map<std::string, log::Level, std::less<>> out;
   for (const auto& kv : n) {
     auto level = as_log_level(kv.second);
@@ -78,14 +79,14 @@ auto size_range(std::int64_t min, std::int64_t max) {
 // Intervals and timeouts where 0 would mean a busy loop or an instant failure.
 Result<Duration> as_positive_duration(const YAML::Node& n) {
   auto d = as_duration(n);
-  if (d && d->count() == 0) return make_error("bad_config", "expected a duration greater than 0");
+  if (d && d->count() == 0) return make_error(blazed::errc::bad_config, "expected a duration greater than 0");
   return d;
 }
 
 Result<std::vector<std::string>> as_name_list(const YAML::Node& n) {
   auto list = as_string_list(n);
   if (list && (list->empty() || std::ranges::any_of(*list, [](const auto& s) { return s.empty(); })))
-    return make_error("bad_config", "expected a non-empty list of non-empty names");
+    return make_error(blazed::errc::bad_config, "expected a non-empty list of non-empty names");
   return list;
 }
 

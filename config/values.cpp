@@ -2,6 +2,7 @@
 #include "config/values.hpp"
 
 #include "config/loader.hpp"
+#include "core/errc.hpp"
 
 #include <grp.h>
 #include <pwd.h>
@@ -21,13 +22,13 @@ Error bad(std::string expected, const YAML::Node& node) {
                     : node.IsSequence() ? std::string("a list")
                     : node.IsMap()      ? std::string("a mapping")
                                         : std::string("nothing");
-  return make_error("bad_config", "expected " + std::move(expected) + ", got " + got);
+  return make_error(blazed::errc::bad_config, "expected " + std::move(expected) + ", got " + got);
 }
 
 Result<std::int64_t> to_integer(std::string_view s) {
   std::int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size()) return make_error("bad_config", "not an integer");
+  if (ec != std::errc{} || p != s.data() + s.size()) return make_error(blazed::errc::bad_config, "not an integer");
   return v;
 }
 
@@ -42,13 +43,13 @@ Result<std::vector<Id>> id_list(const YAML::Node& node, std::string_view what, L
       id = static_cast<Id>(*n);
     } else {
       id = lookup(item.Scalar());
-      if (!id) return make_error("bad_config", "unknown " + std::string(what) + " '" + item.Scalar() + "'");
+      if (!id) return make_error(blazed::errc::bad_config, "unknown " + std::string(what) + " '" + item.Scalar() + "'");
     }
     if (*id == kOverflowId)
-      return make_error("bad_config", "'" + item.Scalar() + "' is the overflow id " +
-                                          std::to_string(kOverflowId) +
-                                          " that the kernel reports for any unmapped " +
-                                          std::string(what) + "; it names no one in particular");
+      return make_error(blazed::errc::bad_config, "'" + item.Scalar() + "' is the overflow id " +
+                                                      std::to_string(kOverflowId) +
+                                                      " that the kernel reports for any unmapped " +
+                                                      std::string(what) + "; it names no one in particular");
     ids.push_back(*id);
   }
   return ids;
@@ -147,7 +148,7 @@ Result<SecretRef> as_secret_ref(const YAML::Node& node) {
   // The value is not quoted back: what stands here by mistake may be the secret itself.
   auto r = node.IsScalar() ? parse_secret_ref(node.Scalar()) : Result<SecretRef>(Error{});
   if (!r)
-    return make_error("bad_config",
+    return make_error(blazed::errc::bad_config,
                       "expected a secret reference env:NAME, file:/path or credential:NAME "
                       "(the value is not shown: secrets never belong in the YAML)");
   return r;

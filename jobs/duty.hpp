@@ -30,23 +30,24 @@ struct DutyRuntime {
   schedule::JobSink& sink;
 };
 
-// Every member but `name` and `doc` may be empty. Lifetime: the composition root keeps `ctx`
+// Every member but `name` and `doc` may be empty (each has `{}`, so a duty names only what it has
+// in a designated initializer). Lifetime: the composition root keeps `ctx`
 // (and so whatever the callbacks capture from it) until every part it registered is stopped.
 struct Duty {
   std::string name;  // e.g. "sync"; also the folder under jobs/
   std::string doc;   // its page, relative to the repository root (e.g. "docs/sync.md")
   // Adds the duty's job types (handler and retry policy each) to the queue's handlers.
-  std::function<Status(queue::Handlers&, JobContext&)> job_types;
+  std::function<Status(queue::Handlers&, JobContext&)> job_types{};
   // Registers its operator commands on the control socket.
-  std::function<Status(control::CommandRegistry&, JobContext&)> commands;
+  std::function<Status(control::CommandRegistry&, JobContext&)> commands{};
   // Registers its metrics (families and scrape-time callbacks) in ctx.metrics.
-  std::function<void(JobContext&)> metrics;
+  std::function<void(JobContext&)> metrics{};
   // Cron schedules the duty wants by default; a configured schedule of the same name replaces
   // one (scheduler.schedules).
-  std::vector<config::ScheduleConfig> schedules;
+  std::vector<config::ScheduleConfig> schedules{};
   // Started once the processors run, cancelled at stop (e.g. the seller cadence, a start-up
   // check); it must return when its wait is cancelled.
-  std::function<boost::asio::awaitable<void>(DutyRuntime)> background;
+  std::function<boost::asio::awaitable<void>(DutyRuntime)> background{};
 };
 
 // Every duty the daemon runs, in registration order (jobs/duties.cpp).

@@ -63,16 +63,11 @@ Status register_builtin_commands(CommandRegistry& registry, StatusSources source
     co_return json::value(json::object{{"commands", std::move(out)}});
   };
 
-  if (auto st = registry.register_command("status", Effect::read_only, status,
-                                          "version, uptime, instance id and dependency states");
-      !st) {
-    return st;
-  }
-  if (auto st = registry.register_command("health", Effect::read_only, health, "whether every dependency is healthy");
-      !st) {
-    return st;
-  }
-  return registry.register_command("commands", Effect::read_only, list, "the commands this daemon answers");
+  return registry.register_all({
+      {"status", "version, uptime, instance id and dependency states", Effect::read_only, status},
+      {"health", "whether every dependency is healthy", Effect::read_only, health},
+      {"commands", "the commands this daemon answers", Effect::read_only, list},
+  });
 }
 
 }  // namespace blazed::control

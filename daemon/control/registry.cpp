@@ -24,8 +24,18 @@ Status CommandRegistry::register_command(std::string name, Effect effect, Handle
     return make_error(errc::duplicate_command, "command \"" + name + "\" is already registered");
   }
   auto key = name;
-  entries_.emplace(std::move(key), Entry{std::move(name), std::move(summary), effect,
-                                         std::move(secret_args), std::move(handler)});
+  entries_.emplace(std::move(key), Entry{std::move(name), std::move(summary), effect, std::move(handler),
+                                         std::move(secret_args)});
+  return {};
+}
+
+Status CommandRegistry::register_all(std::vector<Entry> entries) {
+  for (auto& e : entries) {
+    if (auto st = register_command(std::move(e.name), e.effect, std::move(e.handler), std::move(e.summary),
+                                   std::move(e.secret_args));
+        !st)
+      return st;
+  }
   return {};
 }
 

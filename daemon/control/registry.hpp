@@ -36,15 +36,19 @@ class CommandRegistry {
   struct Entry {
     std::string name;
     std::string summary;  // one line, shown by the `commands` command and `blazectl --help`
+    // Declared by every table row, before the handler, so no command can leave it out.
     Effect effect = Effect::mutating;
-    // Arguments never written to the audit trail or a log (a refresh token): recorded as "[secret]".
-    std::vector<std::string> secret_args;
     Handler handler;
+    // Arguments never written to the audit trail or a log (a refresh token): recorded as "[secret]".
+    std::vector<std::string> secret_args = {};
   };
 
   // Fails with code "duplicate_command" when the name is taken. Thread-safe.
   Status register_command(std::string name, Effect effect, Handler handler, std::string summary = {},
                           std::vector<std::string> secret_args = {});
+  // A module's commands in one table ({name, summary, effect, handler[, secret_args]}); stops at
+  // the first failure.
+  Status register_all(std::vector<Entry> entries);
   [[nodiscard]] std::optional<Entry> find(std::string_view name) const;
   [[nodiscard]] std::vector<Entry> list() const;  // ordered by name
 

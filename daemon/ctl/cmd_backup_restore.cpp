@@ -2,6 +2,7 @@
 // database; a database that already has tables is refused unless --force.
 #include "ctl/cli.hpp"
 #include "ctl/fields.hpp"
+#include "ctl/options.hpp"
 
 #include <algorithm>
 #include <ostream>
@@ -13,20 +14,10 @@ namespace json = boost::json;
 constexpr const char* usage = "backup restore (--latest | BACKUP_ID) --into DSN [--force]";
 
 int run(Context& ctx, const std::vector<std::string>& args) {
-  json::object call_args;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--latest") {
-      call_args["latest"] = true;
-    } else if (args[i] == "--into" && i + 1 < args.size()) {
-      call_args["into"] = args[++i];
-    } else if (args[i] == "--force") {
-      call_args["force"] = true;
-    } else if (!args[i].starts_with("--") && !call_args.contains("backup_id")) {
-      call_args["backup_id"] = args[i];
-    } else {
-      return ctx.usage_error("unexpected argument \"" + args[i] + "\"", usage);
-    }
-  }
+  auto read = read_options(args, {{"--latest", "latest", false}, {"--into", "into"}, {"--force", "force", false}},
+                           "backup_id");
+  if (!read.problem.empty()) return ctx.usage_error(read.problem, usage);
+  const json::object& call_args = read.args;
   if (!call_args.contains("into")) return ctx.usage_error("--into DSN is required", usage);
   if (call_args.contains("latest") == call_args.contains("backup_id"))
     return ctx.usage_error("give --latest or a backup id", usage);

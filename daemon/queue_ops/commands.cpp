@@ -197,23 +197,19 @@ Status register_queue_commands(control::CommandRegistry& registry, const QueueOp
   };
 
   using control::Effect;
-  const std::tuple<const char*, Effect, control::Handler, const char*> table[] = {
-      {"jobs.list", Effect::read_only, list, "jobs of a queue in a state {queue,state,limit,offset}"},
-      {"jobs.show", Effect::read_only, show, "one job: type, state, attempts, last error, payload {queue,id}"},
-      {"jobs.retry", Effect::mutating, admin_job(&queue::QueueAdmin::retry_dead, "retried"),
-       "a dead job back to pending, attempts reset {queue,id}"},
-      {"jobs.delete", Effect::mutating, admin_job(&queue::QueueAdmin::remove, "deleted"),
-       "delete a job that is not running {queue,id}"},
-      {"queues.list", Effect::read_only, queues, "depth per state and paused flag of every queue"},
-      {"queues.pause", Effect::mutating, pause, "stop claiming from a queue on every instance {queue}"},
-      {"queues.resume", Effect::mutating, resume, "claim from a paused queue again {queue}"},
-      {"schedules.list", Effect::read_only, schedules, "schedules with spec, zone, last and next tick"},
-      {"schedules.trigger", Effect::mutating, trigger, "enqueue a schedule's job now {name}"},
-  };
-  for (const auto& [name, effect, handler, summary] : table) {
-    if (auto st = registry.register_command(name, effect, handler, summary); !st) return st;
-  }
-  return {};
+  return registry.register_all({
+      {"jobs.list", "jobs of a queue in a state {queue,state,limit,offset}", Effect::read_only, list},
+      {"jobs.show", "one job: type, state, attempts, last error, payload {queue,id}", Effect::read_only, show},
+      {"jobs.retry", "a dead job back to pending, attempts reset {queue,id}", Effect::mutating,
+       admin_job(&queue::QueueAdmin::retry_dead, "retried")},
+      {"jobs.delete", "delete a job that is not running {queue,id}", Effect::mutating,
+       admin_job(&queue::QueueAdmin::remove, "deleted")},
+      {"queues.list", "depth per state and paused flag of every queue", Effect::read_only, queues},
+      {"queues.pause", "stop claiming from a queue on every instance {queue}", Effect::mutating, pause},
+      {"queues.resume", "claim from a paused queue again {queue}", Effect::mutating, resume},
+      {"schedules.list", "schedules with spec, zone, last and next tick", Effect::read_only, schedules},
+      {"schedules.trigger", "enqueue a schedule's job now {name}", Effect::mutating, trigger},
+  });
 }
 
 }  // namespace blazed::queue_ops

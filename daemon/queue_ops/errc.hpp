@@ -3,13 +3,8 @@
 
 #include "core/error_code.hpp"
 
-#include <array>
-
 namespace blazed::queue_ops::errc {
 
-inline constexpr ErrorCode unavailable{"unavailable", "daemon/queue_ops"};
-
-// Every code above, for the check against docs/errors.md.
-inline constexpr std::array all{unavailable};
+BLAZED_ERROR_CODES("daemon/queue_ops", unavailable);
 
 }  // namespace blazed::queue_ops::errc

@@ -60,18 +60,24 @@ std::string root(std::string_view doc) {
   return {};
 }
 
+namespace {
+
+// The predefined entity that stands for `c` in XML text, or null when `c` stands for itself.
+const char* entity_of(char c) {
+  constexpr std::string_view special = "&<>\"'";
+  constexpr const char* entities[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
+  auto at = special.find(c);
+  return at == std::string_view::npos ? nullptr : entities[at];
+}
+
+}  // namespace
+
 std::string escape(std::string_view t) {
   std::string out;
   out.reserve(t.size());
   for (char c : t) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
-    }
+    if (const char* e = entity_of(c)) out += e;
+    else out.push_back(c);
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include "jobs/backup/backup_store.hpp"
 #include "jobs/backup/inventory.hpp"
 #include "jobs/backup/restore.hpp"
+#include "jobs/context_command.hpp"
 #include "pg/audit.hpp"
 #include "pg/pool.hpp"
 #include "pg/rows.hpp"
@@ -197,20 +198,15 @@ asio::awaitable<Result<json::value>> backup_restore(JobContext& ctx, const Reque
 }  // namespace
 
 Status register_backup_commands(control::CommandRegistry& registry, JobContext& ctx) {
-  auto st = registry.register_command(
-      "backup.run", control::Effect::mutating,
-      [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return backup_run(ctx); },
-      "enqueue a backup now (one at a time across all instances)");
-  if (!st) return st;
-  st = registry.register_command(
-      "backup.list", control::Effect::read_only,
-      [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return backup_list(ctx); },
-      "backups on every target, which are good, region compliance, recent runs");
-  if (!st) return st;
-  return registry.register_command(
-      "backup.restore", control::Effect::mutating,
-      [&ctx](const Request& req) -> asio::awaitable<Result<json::value>> { return backup_restore(ctx, req); },
-      "restore a backup into a database (args: backup_id or latest, into, force)");
+  using control::Effect;
+  return registry.register_all({
+      {"backup.run", "enqueue a backup now (one at a time across all instances)", Effect::mutating,
+       with_context(ctx, backup_run)},
+      {"backup.list", "backups on every target, which are good, region compliance, recent runs",
+       Effect::read_only, with_context(ctx, backup_list)},
+      {"backup.restore", "restore a backup into a database (args: backup_id or latest, into, force)",
+       Effect::mutating, with_context(ctx, backup_restore)},
+  });
 }
 
 }  // namespace blazed::jobs::backup

@@ -72,7 +72,7 @@ asio::awaitable<Result<std::int64_t>> start_row(JobContext& ctx, const queue::Jo
 queue::HandlerOutcome outcome_of(const Status& st) {
   if (st) return queue::done();
   const std::string& code = st.error().code;
-  if (code == blazed::jobs::backup::errc::backup_pg_version || code == blazed::jobs::backup::errc::backup_none_good || code == blazed::jobs::backup::errc::backup_no_targets)
+  if (code == errc::backup_pg_version || code == errc::backup_none_good || code == errc::backup_no_targets)
     return queue::permanent(st.error());
   return queue::retry(st.error());
 }
@@ -85,13 +85,23 @@ bool backups_off(JobContext& ctx, const queue::Job& job) {
   return true;
 }
 
-asio::awaitable<queue::HandlerOutcome> backup_job(JobContext& ctx, const queue::Job& job) {
+// Every job of the duty runs the same way: nothing when backups are off, else its ledger row, the
+// work (which fills in the row's end), the row finished and audited, and what the queue does next.
+template <class Work>
+asio::awaitable<queue::HandlerOutcome> run_recorded(JobContext& ctx, const queue::Job& job, const char* kind,
+                                                    const char* action, Work work) {
   if (backups_off(ctx, job)) co_return queue::done();
-  auto row = co_await start_row(ctx, job, "backup");
+  RunRecord rec{kind, action, {}};
+  auto row = co_await start_row(ctx, job, rec.kind);
   if (!row) co_return row.error();
-  RunRecord rec{"backup", "backup", {}};
+  Status outcome = co_await work(rec.end);
+  if (auto st = co_await record(ctx, *row, rec, outcome); !st) co_return st.error();
+  co_return outcome_of(outcome);
+}
+
+asio::awaitable<queue::HandlerOutcome> backup_job(JobContext& ctx, const queue::Job& job) {
   BackupMetrics metrics(ctx.metrics);
-  auto work = [&]() -> asio::awaitable<Status> {
+  co_return co_await run_recorded(ctx, job, "backup", "backup", [&](RunEnd& end) -> asio::awaitable<Status> {
     auto targets = co_await targets_of(ctx);
     if (!targets) co_return targets.error();
     auto password = pg_password(ctx.config);
@@ -109,27 +119,20 @@ asio::awaitable<queue::HandlerOutcome> backup_job(JobContext& ctx, const queue::
       co_return done.error();
     }
     const Manifest& m = done->manifest;
-    rec.end.backup_id = m.backup_id;
-    rec.end.object_bytes = static_cast<std::int64_t>(m.object_bytes);
-    rec.end.dump_bytes = static_cast<std::int64_t>(m.dump_bytes);
-    rec.end.detail["duration_ms"] = done->duration.count();
-    rec.end.detail["targets"] = static_cast<std::int64_t>(targets->size());
-    rec.end.detail["key_id"] = m.key_id;
+    end.backup_id = m.backup_id;
+    end.object_bytes = static_cast<std::int64_t>(m.object_bytes);
+    end.dump_bytes = static_cast<std::int64_t>(m.dump_bytes);
+    end.detail["duration_ms"] = done->duration.count();
+    end.detail["targets"] = static_cast<std::int64_t>(targets->size());
+    end.detail["key_id"] = m.key_id;
     metrics.record_backup(true, done->duration, m.object_bytes, m.finished_at);
     if (auto inv = co_await take_inventory(*targets)) metrics.record_inventory(*inv);
     co_return Status{};
-  };
-  Status outcome = co_await work();
-  if (auto st = co_await record(ctx, *row, rec, outcome); !st) co_return st.error();
-  co_return outcome_of(outcome);
+  });
 }
 
 asio::awaitable<queue::HandlerOutcome> prune_job(JobContext& ctx, const queue::Job& job) {
-  if (backups_off(ctx, job)) co_return queue::done();
-  auto row = co_await start_row(ctx, job, "prune");
-  if (!row) co_return row.error();
-  RunRecord rec{"prune", "backup.prune", {}};
-  auto work = [&]() -> asio::awaitable<Status> {
+  co_return co_await run_recorded(ctx, job, "prune", "backup.prune", [&](RunEnd& end) -> asio::awaitable<Status> {
     auto targets = co_await targets_of(ctx);
     if (!targets) co_return targets.error();
     RetentionPolicy policy;
@@ -137,32 +140,25 @@ asio::awaitable<queue::HandlerOutcome> prune_job(JobContext& ctx, const queue::J
     policy.keep_min = ctx.config.backup.keep_min;
     auto report = co_await prune_targets(*targets, ctx.clock.now(), policy);
     if (!report) co_return report.error();
-    rec.end.detail["expired_deleted"] = static_cast<std::int64_t>(report->expired_deleted);
-    rec.end.detail["orphans_deleted"] = static_cast<std::int64_t>(report->orphans_deleted);
-    rec.end.detail["refused"] = static_cast<std::int64_t>(report->keys_failed);
-    rec.end.detail["good"] = static_cast<std::int64_t>(report->plan.good.size());
+    end.detail["expired_deleted"] = static_cast<std::int64_t>(report->expired_deleted);
+    end.detail["orphans_deleted"] = static_cast<std::int64_t>(report->orphans_deleted);
+    end.detail["refused"] = static_cast<std::int64_t>(report->keys_failed);
+    end.detail["good"] = static_cast<std::int64_t>(report->plan.good.size());
     BackupMetrics(ctx.metrics).record_inventory(report->inventory);
     co_return Status{};
-  };
-  Status outcome = co_await work();
-  if (auto st = co_await record(ctx, *row, rec, outcome); !st) co_return st.error();
-  co_return outcome_of(outcome);
+  });
 }
 
 asio::awaitable<queue::HandlerOutcome> drill_job(JobContext& ctx, const queue::Job& job) {
-  if (backups_off(ctx, job)) co_return queue::done();
-  auto row = co_await start_row(ctx, job, "drill");
-  if (!row) co_return row.error();
-  RunRecord rec{"drill", "backup.drill", {}};
   BackupMetrics metrics(ctx.metrics);
-  auto work = [&]() -> asio::awaitable<Status> {
+  co_return co_await run_recorded(ctx, job, "drill", "backup.drill", [&](RunEnd& end) -> asio::awaitable<Status> {
     auto targets = co_await targets_of(ctx);
     if (!targets) co_return targets.error();
     auto inv = co_await take_inventory(*targets);
     if (!inv) co_return inv.error();
-    if (inv->good.empty()) co_return make_error(blazed::jobs::backup::errc::backup_none_good, "no good backup to drill");
+    if (inv->good.empty()) co_return make_error(errc::backup_none_good, "no good backup to drill");
     const Manifest& m = inv->manifests.at(inv->good.front());
-    rec.end.backup_id = m.backup_id;
+    end.backup_id = m.backup_id;
     auto password = pg_password(ctx.config);
     if (!password) co_return password.error();
     DrillSettings s{ctx.config.postgres.dsn, std::move(*password), ctx.config.backup.pg_restore};
@@ -171,17 +167,14 @@ asio::awaitable<queue::HandlerOutcome> drill_job(JobContext& ctx, const queue::J
       metrics.record_drill(false, {}, ctx.clock.now());
       co_return drilled.error();
     }
-    rec.end.detail = drilled->detail;
-    rec.end.detail["duration_ms"] = drilled->duration.count();
-    rec.end.detail["tables_checked"] = drilled->tables_checked;
-    rec.end.object_bytes = static_cast<std::int64_t>(m.object_bytes);
-    rec.end.dump_bytes = static_cast<std::int64_t>(m.dump_bytes);
+    end.detail = drilled->detail;
+    end.detail["duration_ms"] = drilled->duration.count();
+    end.detail["tables_checked"] = drilled->tables_checked;
+    end.object_bytes = static_cast<std::int64_t>(m.object_bytes);
+    end.dump_bytes = static_cast<std::int64_t>(m.dump_bytes);
     metrics.record_drill(true, drilled->duration, ctx.clock.now());
     co_return Status{};
-  };
-  Status outcome = co_await work();
-  if (auto st = co_await record(ctx, *row, rec, outcome); !st) co_return st.error();
-  co_return outcome_of(outcome);
+  });
 }
 
 queue::JobType job_type(queue::Handler handler, std::chrono::milliseconds timeout) {
@@ -220,23 +213,21 @@ std::vector<config::ScheduleConfig> backup_schedules() {
 }
 
 Duty backup_duty() {
-  Duty d;
-  d.name = "backup";
-  d.doc = "docs/backups.md";
-  d.job_types = register_backup_jobs;
-  d.commands = register_backup_commands;
-  d.metrics = [](JobContext& ctx) { BackupMetrics metrics(ctx.metrics); };
-  d.schedules = backup_schedules();
-  d.background = [](DutyRuntime rt) -> asio::awaitable<void> {
-    warn_same_region_targets(rt.ctx.config);
-    co_return;
-  };
-  return d;
+  return {.name = "backup",
+          .doc = "docs/backups.md",
+          .job_types = register_backup_jobs,
+          .commands = register_backup_commands,
+          .metrics = [](JobContext& ctx) { BackupMetrics metrics(ctx.metrics); },
+          .schedules = backup_schedules(),
+          .background = [](DutyRuntime rt) -> asio::awaitable<void> {
+            warn_same_region_targets(rt.ctx.config);
+            co_return;
+          }};
 }
 
 asio::awaitable<Result<BackupEnqueued>> enqueue_backup(JobContext& ctx) {
   if (ctx.config.backup.targets.empty())
-    co_return make_error(blazed::jobs::backup::errc::backup_no_targets, "backup.targets is empty: backups are off");
+    co_return make_error(errc::backup_no_targets, "backup.targets is empty: backups are off");
   queue::EnqueueOptions options;
   options.unique_key = kBackupUniqueKey;
   options.group = kBackupGroup;

@@ -5,6 +5,7 @@
 #include "control/args.hpp"
 #include "crypto/key_age.hpp"
 #include "crypto/keyring.hpp"
+#include "jobs/context_command.hpp"
 #include "jobs/keys/key_rotation.hpp"
 #include "jobs/keys/key_rotation_job.hpp"
 #include "pg/errc.hpp"
@@ -172,18 +173,13 @@ asio::awaitable<Result<json::value>> keys_rotate(jobs::JobContext& ctx, const Re
 }  // namespace
 
 Status register_keys_commands(control::CommandRegistry& registry, jobs::JobContext& ctx) {
-  auto st = registry.register_command(
-      "keys.status", control::Effect::read_only,
-      [&ctx](const Request&) -> asio::awaitable<Result<json::value>> { return keys_status(ctx); },
-      "keys: ages, rows still under each, which can be retired, rotation progress");
-  if (!st) return st;
-  st = registry.register_command(
-      "keys.rotate", control::Effect::mutating,
-      [&ctx](const Request& req) -> asio::awaitable<Result<json::value>> {
-        return keys_rotate(ctx, req);
-      },
-      "enqueue a key rotation job now (args: table, optional)");
-  return st;
+  using control::Effect;
+  return registry.register_all({
+      {"keys.status", "keys: ages, rows still under each, which can be retired, rotation progress",
+       Effect::read_only, with_context(ctx, keys_status)},
+      {"keys.rotate", "enqueue a key rotation job now (args: table, optional)", Effect::mutating,
+       with_context(ctx, keys_rotate)},
+  });
 }
 
 }  // namespace blazed::jobs

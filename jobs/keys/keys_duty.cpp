@@ -30,14 +30,12 @@ asio::awaitable<void> enqueue_rotation_at_start(DutyRuntime rt) {
 }  // namespace
 
 Duty keys_duty() {
-  Duty d;
-  d.name = "keys";
-  d.doc = "docs/keys.md";
-  d.job_types = register_key_rotation;
-  d.commands = register_keys_commands;
-  d.metrics = [](JobContext& ctx) { register_credential_metrics(ctx.metrics, ctx); };
-  d.background = enqueue_rotation_at_start;
-  return d;
+  return {.name = "keys",
+          .doc = "docs/keys.md",
+          .job_types = register_key_rotation,
+          .commands = register_keys_commands,
+          .metrics = [](JobContext& ctx) { register_credential_metrics(ctx.metrics, ctx); },
+          .background = enqueue_rotation_at_start};
 }
 
 }  // namespace blazed::jobs

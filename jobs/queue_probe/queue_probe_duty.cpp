@@ -6,11 +6,9 @@
 namespace blazed::jobs {
 
 Duty queue_probe_duty() {
-  Duty d;
-  d.name = "queue_probe";
-  d.doc = "docs/queue.md#probe-job-queue_probe";
-  d.job_types = register_queue_probe;
-  return d;
+  return {.name = "queue_probe",
+          .doc = "docs/queue.md#probe-job-queue_probe",
+          .job_types = register_queue_probe};
 }
 
 }  // namespace blazed::jobs

@@ -3,13 +3,8 @@
 
 #include "core/error_code.hpp"
 
-#include <array>
-
 namespace blazed::jobs::sellers::errc {
 
-inline constexpr ErrorCode seller_not_found{"seller_not_found", "jobs/sellers"};
-
-// Every code above, for the check against docs/errors.md.
-inline constexpr std::array all{seller_not_found};
+BLAZED_ERROR_CODES("jobs/sellers", seller_not_found);
 
 }  // namespace blazed::jobs::sellers::errc

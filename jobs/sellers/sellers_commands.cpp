@@ -4,6 +4,7 @@
 #include "jobs/sellers/sellers_commands.hpp"
 
 #include "core/errc.hpp"
+#include "jobs/context_command.hpp"
 #include "jobs/sellers/sellers_store.hpp"
 
 #include "control/args.hpp"
@@ -152,16 +153,14 @@ asio::awaitable<Result<json::value>> disconnect(jobs::JobContext& ctx, const Req
 }  // namespace
 
 Status register_seller_token_commands(control::CommandRegistry& registry, jobs::JobContext& ctx) {
-  auto st = registry.register_command(
-      "sellers.connect", control::Effect::mutating,
-      [&ctx](const Request& req) -> asio::awaitable<Result<json::value>> { return connect(ctx, req); },
-      "connect a seller: args region, marketplaces, refresh_token (sealed, never stored in clear)",
-      {"refresh_token"});
-  if (!st) return st;
-  return registry.register_command(
-      "sellers.disconnect", control::Effect::mutating,
-      [&ctx](const Request& req) -> asio::awaitable<Result<json::value>> { return disconnect(ctx, req); },
-      "disconnect a seller: deletes its refresh token at once (args: seller_id)");
+  using control::Effect;
+  return registry.register_all({
+      {"sellers.connect",
+       "connect a seller: args region, marketplaces, refresh_token (sealed, never stored in clear)",
+       Effect::mutating, jobs::with_context(ctx, connect), {"refresh_token"}},
+      {"sellers.disconnect", "disconnect a seller: deletes its refresh token at once (args: seller_id)",
+       Effect::mutating, jobs::with_context(ctx, disconnect)},
+  });
 }
 
 }  // namespace blazed::jobs::sellers

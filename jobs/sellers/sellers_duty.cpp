@@ -6,11 +6,7 @@
 namespace blazed::jobs::sellers {
 
 Duty sellers_duty() {
-  Duty d;
-  d.name = "sellers";
-  d.doc = "docs/sellers.md";
-  d.commands = register_seller_token_commands;
-  return d;
+  return {.name = "sellers", .doc = "docs/sellers.md", .commands = register_seller_token_commands};
 }
 
 }  // namespace blazed::jobs::sellers

@@ -22,11 +22,8 @@ boost::asio::awaitable<Result<FetchedPage>> fetch_orders(spapi::SpApiClient& cli
   p.pagination_token = token;
   auto r = co_await client.search_orders(auth, std::move(p));
   if (!r) co_return r.error();
-  FetchedPage page;
+  FetchedPage page = page_of(*r);
   page.orders = std::move(r->value.orders);
-  page.next_token = std::move(r->value.next_token);
-  page.meta = std::move(r->meta);
-  page.raw = std::move(r->raw);
   co_return page;
 }
 

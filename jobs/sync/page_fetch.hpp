@@ -24,6 +24,16 @@ struct FetchedPage {
   std::string raw;
 };
 
+// The page-independent part of a response (token, meta, raw body); the caller moves in the items.
+template <class Response>
+FetchedPage page_of(Response& r) {
+  FetchedPage page;
+  page.next_token = std::move(r.value.next_token);
+  page.meta = std::move(r.meta);
+  page.raw = std::move(r.raw);
+  return page;
+}
+
 struct FetchOptions {
   std::vector<std::string> included_data;  // searchOrders datasets (no BUYER/RECIPIENT by default)
   int page_size = 100;                     // searchOrders maxResultsPerPage

@@ -87,13 +87,11 @@ Status register_sync_commands(control::CommandRegistry& registry, jobs::JobConte
                                        {"already_queued", queued->duplicate}});
   };
 
-  if (auto st = registry.register_command("sellers.list", control::Effect::read_only, list,
-                                          "sellers with status, last sync, cursor lag and last error");
-      !st) {
-    return st;
-  }
-  return registry.register_command("sync", control::Effect::mutating, sync,
-                                   "enqueue a seller sync now (args: seller, data)");
+  using control::Effect;
+  return registry.register_all({
+      {"sellers.list", "sellers with status, last sync, cursor lag and last error", Effect::read_only, list},
+      {"sync", "enqueue a seller sync now (args: seller, data)", Effect::mutating, sync},
+  });
 }
 
 }  // namespace blazed::jobs::sync

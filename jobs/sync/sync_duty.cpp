@@ -58,13 +58,8 @@ asio::awaitable<void> run_cadence(DutyRuntime rt) {
 }  // namespace
 
 Duty sync_duty() {
-  Duty d;
-  d.name = "sync";
-  d.doc = "docs/sync.md";
-  d.job_types = register_seller_sync;
-  d.commands = register_sync_commands;
-  d.background = run_cadence;
-  return d;
+  return {.name = "sync", .doc = "docs/sync.md", .job_types = register_seller_sync,
+          .commands = register_sync_commands, .background = run_cadence};
 }
 
 }  // namespace blazed::jobs::sync

@@ -13,11 +13,8 @@ boost::asio::awaitable<Result<FetchedPage>> fetch_transactions(spapi::SpApiClien
   p.next_token = token;
   auto r = co_await client.list_transactions(auth, std::move(p));
   if (!r) co_return r.error();
-  FetchedPage page;
+  FetchedPage page = page_of(*r);
   page.transactions = std::move(r->value.transactions);
-  page.next_token = std::move(r->value.next_token);
-  page.meta = std::move(r->meta);
-  page.raw = std::move(r->raw);
   co_return page;
 }
 

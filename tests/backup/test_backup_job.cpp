@@ -63,12 +63,9 @@ TEST_CASE("backup.run enqueues one backup; the queue runs it, then prune and a d
     JobRunner runner(w, bk::kBackupQueue);
     runner.wait_reports(1);
   }
-  auto runs = w.db.exec("SELECT kind, outcome, backup_id IS NOT NULL, object_bytes > 0 FROM backup_runs");
-  REQUIRE(runs.size() == 1);
-  CHECK(*runs[0][0] == "backup");
-  CHECK(*runs[0][1] == "success");
-  CHECK(*runs[0][2] == "t");
-  CHECK(*runs[0][3] == "t");
+  // One row: kind, outcome, whether it names a backup, whether its object has bytes.
+  CHECK(*w.db.exec("SELECT string_agg(concat_ws(' ', kind, outcome, backup_id IS NOT NULL, object_bytes > 0), ',') "
+                   "FROM backup_runs")[0][0] == "backup success t t");
   CHECK(*w.db.exec("SELECT count(*) FROM audit_events WHERE action = 'backup' AND outcome = 'success'")[0][0] == "1");
   const std::string exposed = w.metrics.expose();
   CHECK(exposed.find("blazed_backup_newest_good_timestamp_seconds{target=\"eu\"}") != std::string::npos);
@@ -78,12 +75,8 @@ TEST_CASE("backup.run enqueues one backup; the queue runs it, then prune and a d
   REQUIRE(bk::register_backup_jobs(handlers, *w.ctx));
   CHECK(run_coro(w.io, handlers.find(bk::kPruneJob)->handler(job_of(bk::kPruneJob, 100))).is_done());
   CHECK(run_coro(w.io, handlers.find(bk::kDrillJob)->handler(job_of(bk::kDrillJob, 101))).is_done());
-  auto kinds = w.db.exec("SELECT kind, outcome FROM backup_runs ORDER BY id");
-  REQUIRE(kinds.size() == 3);
-  CHECK(*kinds[1][0] == "prune");
-  CHECK(*kinds[1][1] == "success");
-  CHECK(*kinds[2][0] == "drill");
-  CHECK(*kinds[2][1] == "success");
+  CHECK(*w.db.exec("SELECT string_agg(kind || ' ' || outcome, ',' ORDER BY id) FROM backup_runs")[0][0] ==
+        "backup success,prune success,drill success");
   CHECK(*w.db.exec("SELECT count(*) FROM audit_events WHERE action = 'backup.drill' AND outcome = 'success'")[0][0] == "1");
   CHECK(w.metrics.expose().find("blazed_backup_drill_last_success 1") != std::string::npos);
 }

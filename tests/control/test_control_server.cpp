@@ -29,6 +29,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <tuple>
 
 using namespace blazed;
 using blazed::testing::ControlFixture;
@@ -589,17 +590,29 @@ struct Gate {
   }
 };
 
+// A started server whose "slow" command waits at `gate`; `send_slow` starts one on a connection
+// and returns once it runs.
+struct GatedServer {
+  ControlFixture f;
+  Gate gate;
+  GatedServer() {
+    gate.install(f);
+    REQUIRE(f.start());
+  }
+  void send_slow(ctl::Connection& c) {
+    REQUIRE(c.write_all("{\"id\":1,\"command\":\"slow\"}\n"));
+    gate.entered.get_future().get();
+  }
+};
+
 }  // namespace
 
 TEST_CASE("stop lets a request in flight finish before the deadline", "[unit]") {
-  ControlFixture f;
-  Gate gate;
-  gate.install(f);
-  REQUIRE(f.start());
+  GatedServer s;
+  auto [f, gate] = std::tie(s.f, s.gate);  // references into s
   auto idle = connect(f);
   auto c = connect(f);
-  REQUIRE(c.write_all("{\"id\":1,\"command\":\"slow\"}\n"));
-  gate.entered.get_future().get();
+  s.send_slow(c);
   auto stopped = asio::co_spawn(f.io, f.server->stop(std::chrono::seconds(60)), asio::use_future);
   // The idle client is closed at once; new connections are refused.
   CHECK(idle.read_line().error().code == "eof");
@@ -613,13 +626,10 @@ TEST_CASE("stop lets a request in flight finish before the deadline", "[unit]") 
 }
 
 TEST_CASE("stop cancels a request still running at the deadline", "[unit]") {
-  ControlFixture f;
-  Gate gate;
-  gate.install(f);
-  REQUIRE(f.start());
+  GatedServer s;
+  auto [f, gate] = std::tie(s.f, s.gate);  // references into s
   auto c = connect(f);
-  REQUIRE(c.write_all("{\"id\":1,\"command\":\"slow\"}\n"));
-  gate.entered.get_future().get();
+  s.send_slow(c);
   asio::co_spawn(f.io, f.server->stop(std::chrono::milliseconds(0)), asio::use_future).get();
   CHECK(gate.cancelled.get_future().get() == true);
   CHECK_FALSE(c.read_line());

@@ -31,12 +31,16 @@ void start_wait(asio::io_context& io, const Clock& clock, Clock::duration d,
                  asio::bind_cancellation_slot(slot, [&out](error_code ec) { out = ec; }));
 }
 
-}  // namespace
-
-TEST_CASE("a ManualClock wait completes once the clock passes its time") {
+// One wait on a ManualClock, and where its outcome lands.
+struct ManualWait {
   asio::io_context io;
   ManualClock clock;
   std::optional<error_code> done;
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(ManualWait, "a ManualClock wait completes once the clock passes its time") {
   start_wait(io, clock, 10s, done);
   io.poll();
   CHECK_FALSE(done);
@@ -51,10 +55,7 @@ TEST_CASE("a ManualClock wait completes once the clock passes its time") {
   CHECK(clock.waiting() == 0);
 }
 
-TEST_CASE("a ManualClock wait whose time has come completes without an advance") {
-  asio::io_context io;
-  ManualClock clock;
-  std::optional<error_code> done;
+TEST_CASE_METHOD(ManualWait, "a ManualClock wait whose time has come completes without an advance") {
   start_wait(io, clock, 0s, done);
   io.poll();
   REQUIRE(done);
@@ -73,11 +74,8 @@ TEST_CASE("set() completes the waits it passes and only those") {
   CHECK_FALSE(far);
 }
 
-TEST_CASE("a cancelled ManualClock wait ends at once, aborted, and an advance does not fire it") {
-  asio::io_context io;
-  ManualClock clock;
+TEST_CASE_METHOD(ManualWait, "a cancelled ManualClock wait ends at once, aborted, and an advance does not fire it") {
   asio::cancellation_signal cancel;
-  std::optional<error_code> done;
   start_wait(io, clock, 1h, done, cancel.slot());
   io.poll();
   cancel.emit(asio::cancellation_type::terminal);
@@ -91,10 +89,7 @@ TEST_CASE("a cancelled ManualClock wait ends at once, aborted, and an advance do
   CHECK_FALSE(done);
 }
 
-TEST_CASE("a ManualClock wait keeps its io_context running, and advance() may come from another thread") {
-  asio::io_context io;
-  ManualClock clock;
-  std::optional<error_code> done;
+TEST_CASE_METHOD(ManualWait, "a ManualClock wait keeps its io_context running, and advance() may come from another thread") {
   start_wait(io, clock, 1h, done);
   std::thread runner([&] { io.run(); });  // returns only once the wait has completed
   while (clock.waiting() == 0) std::this_thread::yield();

@@ -172,15 +172,26 @@ TEST_CASE("a dead job retried runs again with its attempts reset; delete removes
   f.run(p->stop(1s));
 }
 
-TEST_CASE("a running job cannot be deleted", "[redis]") {
+// A processor whose "slow" jobs wait at `gate`, with one of them running.
+struct OneRunning {
   QueueFixture f;
-  QueueAdmin admin(f.conn.client, f.keys, f.clock);
-  Gate gate(f.io);
-  Handlers h;
-  h.add("slow", {gated(gate)});
-  auto id = f.enqueue("slow");
-  auto p = f.processor(std::move(h));
-  f.wait_for([&] { return p->running() == 1; });
+  QueueAdmin admin{f.conn.client, f.keys, f.clock};
+  Gate gate{f.io};
+  std::int64_t id = 0;  // the running job
+  std::unique_ptr<Processor> p;
+
+  OneRunning() {
+    Handlers h;
+    h.add("slow", {gated(gate)});
+    id = f.enqueue("slow");
+    p = f.processor(std::move(h));
+    f.wait_for([&] { return p->running() == 1; });
+  }
+};
+
+TEST_CASE("a running job cannot be deleted", "[redis]") {
+  OneRunning one;
+  auto& [f, admin, gate, id, p] = one;
   auto r = f.run(admin.remove(id));
   REQUIRE_FALSE(r);
   CHECK(r.error().code == "conflict");
@@ -224,14 +235,8 @@ TEST_CASE("jobs are listed by state with paging", "[redis]") {
 }
 
 TEST_CASE("pausing lets running jobs finish and ack", "[redis]") {
-  QueueFixture f;
-  QueueAdmin admin(f.conn.client, f.keys, f.clock);
-  Gate gate(f.io);
-  Handlers h;
-  h.add("slow", {gated(gate)});
-  auto running = f.enqueue("slow");
-  auto p = f.processor(std::move(h));
-  f.wait_for([&] { return p->running() == 1; });
+  OneRunning one;
+  auto& [f, admin, gate, running, p] = one;
   REQUIRE(f.run(admin.pause()));
   auto waiting = f.enqueue("slow");
   gate.open();
