@@ -1,4 +1,4 @@
-// Owns proc_status_mb().
+// Owns proc_status_mb() and reset_peak_rss().
 #include "common/proc_status.hpp"
 
 #include <fstream>
@@ -12,6 +12,13 @@ double proc_status_mb(const std::string& field) {
     if (line.starts_with(field + ":")) return std::stod(line.substr(field.size() + 1)) / 1024.0;
   }
   return 0;
+}
+
+bool reset_peak_rss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+  clear.flush();
+  return static_cast<bool>(clear);
 }
 
 }  // namespace blazed::bench

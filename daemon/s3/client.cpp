@@ -32,6 +32,9 @@ struct Client::Call {
   std::size_t max_response_bytes = 0;  // 0: the client's default
   // CompleteMultipartUpload may answer 200 with an <Error> body; treat it as that error.
   bool error_in_ok_body = false;
+  // The body's SHA-256 in hex when the caller already has it (a part's checksum is the same
+  // digest): a body is hashed once. Empty: send() hashes it.
+  std::string payload_hash;
 };
 
 namespace {
@@ -62,12 +65,31 @@ std::uint64_t to_u64(std::string_view s) {
 
 }  // namespace
 
-std::string sha256_base64(std::span<const std::uint8_t> data) {
+namespace {
+
+struct BodyDigest {
+  std::string hex;     // x-amz-content-sha256
+  std::string base64;  // x-amz-checksum-sha256
+};
+
+BodyDigest sha256_both(std::span<const std::uint8_t> data) {
   unsigned char out[32];
   unsigned int len = 0;
   if (EVP_Digest(data.data(), data.size(), out, &len, EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
-  return base64(out, len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  BodyDigest d;
+  d.hex.reserve(2 * len);
+  for (unsigned int i = 0; i < len; ++i) {
+    d.hex.push_back(kHex[out[i] >> 4]);
+    d.hex.push_back(kHex[out[i] & 0xf]);
+  }
+  d.base64 = base64(out, len);
+  return d;
 }
+
+}  // namespace
+
+std::string sha256_base64(std::span<const std::uint8_t> data) { return sha256_both(data).base64; }
 
 Result<std::unique_ptr<Client>> Client::create(asio::any_io_executor executor, ClientOptions options,
                                                Credentials credentials, const Clock& clock,
@@ -100,7 +122,9 @@ asio::awaitable<Result<WireResponse>> Client::send(const Call& call) {
   auto addr = address(endpoint_, options_.bucket, call.key);
   if (!addr) co_return addr.error();
   const std::string payload_hash =
-      sha256_hex(std::string_view(reinterpret_cast<const char*>(call.body.data()), call.body.size()));
+      !call.payload_hash.empty()
+          ? call.payload_hash
+          : sha256_hex(std::string_view(reinterpret_cast<const char*>(call.body.data()), call.body.size()));
   std::string target = canonical_path(addr->raw_path, false);
   if (!call.query.empty()) target += "?" + canonical_query(call.query);
 
@@ -162,7 +186,9 @@ asio::awaitable<Result<ObjectInfo>> Client::put_object(std::string key, std::spa
   c.method = bhttp::verb::put;
   c.key = key;
   c.body = body;
-  c.headers = {{"Content-Type", options.content_type}, {"x-amz-checksum-sha256", sha256_base64(body)}};
+  BodyDigest digest = sha256_both(body);
+  c.payload_hash = std::move(digest.hex);
+  c.headers = {{"Content-Type", options.content_type}, {"x-amz-checksum-sha256", std::move(digest.base64)}};
   auto res = co_await send(c);
   if (!res) co_return res.error();
   co_return ObjectInfo{std::move(key), body.size(), std::string(res->header("ETag").value_or("")), {}};
@@ -295,13 +321,15 @@ asio::awaitable<Result<CompletedPart>> Client::upload_part(std::string key, std:
   CompletedPart part;
   part.number = part_number;
   part.size = body.size();
-  part.checksum_sha256 = sha256_base64(body);
+  BodyDigest digest = sha256_both(body);
+  part.checksum_sha256 = std::move(digest.base64);
   Call c;
   c.operation = "UploadPart";
   c.method = bhttp::verb::put;
   c.key = std::move(key);
   c.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", std::move(upload_id)}};
   c.body = body;
+  c.payload_hash = std::move(digest.hex);
   c.headers = {{"x-amz-checksum-sha256", part.checksum_sha256}};
   auto res = co_await send(c);
   if (!res) co_return res.error();
@@ -345,6 +373,54 @@ asio::awaitable<Status> Client::abort_multipart_upload(std::string key, std::str
   auto res = co_await send(c);
   if (!res) co_return res.error();
   co_return Status{};
+}
+
+Result<UploadsPage> parse_uploads_page(std::string_view body) {
+  if (xml::root(body) != "ListMultipartUploadsResult")
+    return make_error(errc::s3_protocol, "ListMultipartUploads: the answer is not a ListMultipartUploadsResult");
+  UploadsPage page;
+  for (std::string_view item : xml::elements(body, "Upload")) {
+    UploadInfo u;
+    u.key = xml::text(item, "Key").value_or("");
+    u.upload_id = xml::text(item, "UploadId").value_or("");
+    u.initiated = xml::text(item, "Initiated").value_or("");
+    if (u.key.empty() || u.upload_id.empty())
+      return make_error(errc::s3_protocol, "ListMultipartUploads: an upload without its key or id");
+    page.uploads.push_back(std::move(u));
+  }
+  if (xml::text(body, "IsTruncated").value_or("false") == "true") {
+    page.next_key_marker = xml::text(body, "NextKeyMarker");
+    page.next_upload_id_marker = xml::text(body, "NextUploadIdMarker");
+    if (!page.next_key_marker || page.next_key_marker->empty())
+      return make_error(errc::s3_protocol, "ListMultipartUploads: truncated listing without a next key marker");
+    if (!page.next_upload_id_marker) page.next_upload_id_marker.emplace();
+  }
+  return page;
+}
+
+asio::awaitable<Result<std::vector<UploadInfo>>> Client::list_multipart_uploads(std::string prefix) {
+  std::vector<UploadInfo> all;
+  std::optional<std::string> key_marker;
+  std::optional<std::string> upload_id_marker;
+  do {
+    Call c;
+    c.operation = "ListMultipartUploads";
+    c.query = {{"uploads", ""}};
+    if (!prefix.empty()) c.query.emplace_back("prefix", prefix);
+    if (key_marker) c.query.emplace_back("key-marker", *key_marker);
+    if (upload_id_marker && !upload_id_marker->empty()) c.query.emplace_back("upload-id-marker", *upload_id_marker);
+    auto res = co_await send(c);
+    if (!res) co_return res.error();
+    auto page = parse_uploads_page(res->body);
+    if (!page) co_return page.error();
+    for (auto& u : page->uploads) all.push_back(std::move(u));
+    if (page->next_key_marker && page->next_key_marker == key_marker &&
+        page->next_upload_id_marker == upload_id_marker)
+      co_return make_error(errc::s3_protocol, "ListMultipartUploads: the markers did not advance");
+    key_marker = std::move(page->next_key_marker);
+    upload_id_marker = std::move(page->next_upload_id_marker);
+  } while (key_marker);
+  co_return all;
 }
 
 }  // namespace blazed::s3

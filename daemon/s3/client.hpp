@@ -20,6 +20,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace blazed::s3 {
@@ -53,6 +54,24 @@ struct DeleteReport {
   // Keys S3 refused to delete, with its code (the listing keeps them; a later run retries).
   std::vector<std::pair<std::string, std::string>> failed;
 };
+
+// A multipart upload begun and neither completed nor aborted.
+struct UploadInfo {
+  std::string key;
+  std::string upload_id;
+  std::string initiated;  // ISO 8601, as S3 sends it
+};
+
+struct UploadsPage {
+  std::vector<UploadInfo> uploads;
+  // Set when the listing is truncated: where the next page starts.
+  std::optional<std::string> next_key_marker;
+  std::optional<std::string> next_upload_id_marker;
+};
+
+// A ListMultipartUploadsResult; s3_protocol when the body is not one, or is truncated without
+// the markers of the next page.
+Result<UploadsPage> parse_uploads_page(std::string_view body);
 
 struct CompletedPart {
   int number = 0;
@@ -111,6 +130,9 @@ class Client {
   boost::asio::awaitable<Result<ObjectInfo>> complete_multipart_upload(
       std::string key, std::string upload_id, std::vector<CompletedPart> parts);
   boost::asio::awaitable<Status> abort_multipart_upload(std::string key, std::string upload_id);
+  // Every upload in progress under `prefix` (ListMultipartUploads, following its markers).
+  // s3_not_implemented from servers without the call (s3rver).
+  boost::asio::awaitable<Result<std::vector<UploadInfo>>> list_multipart_uploads(std::string prefix);
 
   [[nodiscard]] const ClientOptions& options() const { return options_; }
   [[nodiscard]] std::uint64_t connections_opened() const { return transport_->connections_opened(); }

@@ -30,6 +30,7 @@ Error error_from_response(unsigned status, std::string_view body, std::string_vi
   else if (s3code == "NoSuchUpload") code = errc::s3_no_such_upload;
   else if (s3code == "SlowDown") code = errc::s3_slow_down;
   else if (s3code == "RequestTimeout") code = errc::s3_timeout;
+  else if (s3code == "NotImplemented") code = errc::s3_not_implemented;
   else if (s3code == "InternalError" || s3code == "ServiceUnavailable") code = errc::s3_unavailable;
   else if (status == 403) code = errc::s3_access_denied;
   else if (status == 404) code = errc::s3_not_found;

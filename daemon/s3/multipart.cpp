@@ -3,6 +3,13 @@
 
 #include "s3/errc.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <algorithm>
 
 namespace blazed::s3 {
@@ -27,6 +34,15 @@ std::uint64_t base_part_size(const MultipartOptions& o) {
   return std::min(base, kMaxPartSize);
 }
 
+// One part being sent. The sender owns it with the upload, so an upload destroyed while a part
+// is out never leaves the sender writing into freed memory.
+struct MultipartUpload::PartInFlight {
+  explicit PartInFlight(asio::any_io_executor ex) : wake(std::move(ex)) {}
+  std::vector<std::uint8_t> body;
+  std::optional<Result<CompletedPart>> result;  // set when the answer is in
+  asio::steady_timer wake;                      // cancelled when `result` is set
+};
+
 MultipartUpload::MultipartUpload(Client& client, std::string key, MultipartOptions options)
     : client_(client), key_(std::move(key)), options_(std::move(options)), base_(base_part_size(options_)) {}
 
@@ -42,6 +58,8 @@ asio::awaitable<Status> MultipartUpload::fail(Error e) {
 asio::awaitable<void> MultipartUpload::abort() {
   if (!error_) error_ = make_error(errc::s3_aborted, "the multipart upload was aborted");
   done_ = true;
+  // A part still out could land after the abort; let it finish first (its outcome is moot).
+  static_cast<void>(co_await settle());
   if (upload_id_.empty()) co_return;
   auto st = co_await client_.abort_multipart_upload(key_, upload_id_);
   abort_acknowledged_ = st.has_value();
@@ -53,7 +71,23 @@ asio::awaitable<void> MultipartUpload::abort() {
   co_return;
 }
 
+asio::awaitable<Status> MultipartUpload::settle() {
+  if (!in_flight_) co_return Status{};
+  const std::shared_ptr<PartInFlight> part = std::move(in_flight_);
+  while (!part->result) {
+    part->wake.expires_at(asio::steady_timer::time_point::max());
+    co_await part->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (!*part->result) {
+    if (error_) co_return *error_;  // already failing (abort): the first failure stands
+    co_return co_await fail(part->result->error());
+  }
+  parts_.push_back(std::move(**part->result));
+  co_return Status{};
+}
+
 asio::awaitable<Status> MultipartUpload::send_part() {
+  if (auto st = co_await settle(); !st) co_return st;
   const int number = static_cast<int>(parts_.size()) + 1;
   if (number > kMaxParts)
     co_return co_await fail(make_error(errc::s3_limit, "the upload needs more than 10,000 parts"));
@@ -62,11 +96,21 @@ asio::awaitable<Status> MultipartUpload::send_part() {
     if (!id) co_return co_await fail(id.error());
     upload_id_ = std::move(*id);
   }
-  auto part = co_await client_.upload_part(key_, upload_id_, number, buffer_);
-  if (!part) co_return co_await fail(part.error());
-  bytes_sent_ += buffer_.size();
-  parts_.push_back(std::move(*part));
-  buffer_.clear();
+  auto ex = co_await asio::this_coro::executor;
+  auto part = std::make_shared<PartInFlight>(ex);
+  part->body = std::move(buffer_);
+  buffer_ = {};
+  bytes_sent_ += part->body.size();
+  in_flight_ = part;
+  asio::co_spawn(
+      ex,
+      [&client = client_, key = key_, id = upload_id_, number, part]() -> asio::awaitable<void> {
+        auto sent = co_await client.upload_part(key, id, number, part->body);
+        part->body = {};
+        part->result = std::move(sent);
+        part->wake.cancel();
+      },
+      asio::detached);
   co_return Status{};
 }
 
@@ -93,9 +137,10 @@ asio::awaitable<Status> MultipartUpload::write(std::span<const std::uint8_t> dat
 asio::awaitable<Result<ObjectInfo>> MultipartUpload::finish() {
   if (error_) co_return *error_;
   if (done_) co_return make_error(errc::s3_finished, "finish called twice");
-  if (!buffer_.empty() || parts_.empty()) {
+  if (!buffer_.empty() || (parts_.empty() && !in_flight_)) {
     if (auto st = co_await send_part(); !st) co_return st.error();
   }
+  if (auto st = co_await settle(); !st) co_return st.error();
   auto done = co_await client_.complete_multipart_upload(key_, upload_id_, parts_);
   if (!done) {
     auto st = co_await fail(done.error());

@@ -1,7 +1,8 @@
 // Owns MultipartUpload: turns a stream of bytes into an S3 multipart upload, choosing part sizes
 // within S3's limits (>= 5 MiB, <= 10,000 parts, growing with the stream), sending each part
 // with its SHA-256, completing at the end, and aborting on any failure, so a failed or partial
-// upload never becomes an object. Memory: one part buffer.
+// upload never becomes an object. One part is sent while the next one fills, so the producer
+// does not wait on each part's round trip. Memory: two part buffers.
 #pragma once
 
 #include "s3/client.hpp"
@@ -9,6 +10,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -37,23 +40,30 @@ class MultipartUpload {
   MultipartUpload(const MultipartUpload&) = delete;
   MultipartUpload& operator=(const MultipartUpload&) = delete;
 
-  // Buffers `data`, sending each part as it fills. On failure the upload is aborted and every
-  // later call returns the same error.
+  // Buffers `data`, sending each part as it fills (the previous part must have been accepted
+  // first: a part's failure shows on the write that fills the next one, or on finish). On
+  // failure the upload is aborted and every later call returns the same error.
   boost::asio::awaitable<Status> write(std::span<const std::uint8_t> data);
   // Sends the last part (possibly short, or the only one) and completes the upload. An empty
   // stream uploads one empty part.
   boost::asio::awaitable<Result<ObjectInfo>> finish();
-  // Gives up: aborts the upload on S3 (idempotent). Call it when the producer failed.
+  // Gives up: waits for a part in flight, then aborts the upload on S3 (idempotent). Call it
+  // when the producer failed.
   boost::asio::awaitable<void> abort();
 
   [[nodiscard]] const std::vector<CompletedPart>& parts() const { return parts_; }
+  // Bytes of the parts handed to S3 (the one in flight included).
   [[nodiscard]] std::uint64_t bytes_sent() const { return bytes_sent_; }
   [[nodiscard]] const std::string& upload_id() const { return upload_id_; }
   // Whether the last abort was acknowledged by S3 (s3rver answers 405: false there).
   [[nodiscard]] bool abort_acknowledged() const { return abort_acknowledged_; }
 
  private:
+  struct PartInFlight;
+  // Starts sending the buffer as the next part (after the previous one settled).
   boost::asio::awaitable<Status> send_part();
+  // Waits for the part in flight, if any, and records it; its failure fails the upload.
+  boost::asio::awaitable<Status> settle();
   boost::asio::awaitable<Status> fail(Error e);
 
   Client& client_;
@@ -63,6 +73,7 @@ class MultipartUpload {
   std::string upload_id_;
   std::vector<std::uint8_t> buffer_;
   std::vector<CompletedPart> parts_;
+  std::shared_ptr<PartInFlight> in_flight_;  // shared with its detached sender
   std::uint64_t bytes_sent_ = 0;
   std::optional<Error> error_;
   bool done_ = false;

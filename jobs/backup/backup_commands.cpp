@@ -37,12 +37,9 @@ constexpr const char* kUserTables = R"(
 
 json::object compliance(const config::BackupConfig& c) {
   json::array lines;
-  const auto same = same_region_targets(c);
-  for (const auto& t : c.targets) {
-    const bool off_site = std::find(same.begin(), same.end(), t.name) == same.end();
-    lines.push_back(json::object{{"target", t.name}, {"region", t.region}, {"off_site", off_site},
-                                 {"ok", off_site && !c.primary_region.empty()}});
-  }
+  for (const auto& line : region_checks(c))
+    lines.push_back(json::object{{"target", line.target}, {"region", line.region}, {"off_site", line.off_site},
+                                 {"ok", line.ok}});
   return json::object{{"primary_region", c.primary_region}, {"targets", std::move(lines)},
                       {"retention_days", c.retention_days}, {"keep_min", c.keep_min}};
 }

@@ -17,6 +17,7 @@
 #include "jobs/backup/errc.hpp"
 
 #include <boost/asio/this_coro.hpp>
+#include <boost/json/array.hpp>
 
 #include <algorithm>
 
@@ -143,6 +144,11 @@ asio::awaitable<queue::HandlerOutcome> prune_job(JobContext& ctx, const queue::J
     end.detail["expired_deleted"] = static_cast<std::int64_t>(report->expired_deleted);
     end.detail["orphans_deleted"] = static_cast<std::int64_t>(report->orphans_deleted);
     end.detail["refused"] = static_cast<std::int64_t>(report->keys_failed);
+    end.detail["uploads_aborted"] = static_cast<std::int64_t>(report->uploads_aborted);
+    end.detail["uploads_failed"] = static_cast<std::int64_t>(report->uploads_failed);
+    boost::json::array unlisted;
+    for (const auto& name : report->uploads_unlisted) unlisted.emplace_back(name);
+    end.detail["uploads_unlisted"] = std::move(unlisted);
     end.detail["good"] = static_cast<std::int64_t>(report->plan.good.size());
     BackupMetrics(ctx.metrics).record_inventory(report->inventory);
     co_return Status{};
@@ -221,6 +227,7 @@ Duty backup_duty() {
           .schedules = backup_schedules(),
           .background = [](DutyRuntime rt) -> asio::awaitable<void> {
             warn_same_region_targets(rt.ctx.config);
+            BackupMetrics(rt.ctx.metrics).record_regions(region_checks(rt.ctx.config.backup));
             co_return;
           }};
 }

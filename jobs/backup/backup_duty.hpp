@@ -27,7 +27,8 @@ inline constexpr const char* kBackupUniqueKey = "backup";
 // The duty's registration (jobs/duties.cpp): the three job types (payload {}), the backup.*
 // commands, the metrics, the default schedules (backup daily at 03:00 UTC, backup_prune at 04:30,
 // restore_drill quarterly; group backup; a configured schedule of the same name replaces one),
-// and the start-up warning about targets in backup.primary_region. Each run records a
+// and the start-up warning about targets in backup.primary_region (logged, and the gauge
+// blazed_backup_target_off_site set to 0 for them). Each run records a
 // backup_runs row, an audit event (actions backup, backup.prune, backup.drill) and its metrics.
 // With no targets configured a run does nothing and succeeds (backups are off).
 Duty backup_duty();

@@ -26,7 +26,11 @@ BackupMetrics::BackupMetrics(metrics::Registry& r)
       drill_result_(r.gauge("blazed_backup_drill_last_success", "1 when the last restore drill passed, 0 when it failed")),
       drill_duration_(r.gauge("blazed_backup_drill_last_duration_seconds",
                               "Restore and check time of the last drill (RTO evidence)")),
-      drill_time_(r.gauge("blazed_backup_drill_last_timestamp_seconds", "When the last restore drill ended")) {}
+      drill_time_(r.gauge("blazed_backup_drill_last_timestamp_seconds", "When the last restore drill ended")),
+      region_ok_(r.gauge(kRegionOkMetric,
+                         "1 when a backup target is off-site (its region is not backup.primary_region, "
+                         "which is set), 0 when it fails that compliance line",
+                         {"target"})) {}
 
 void BackupMetrics::record_inventory(const Inventory& inventory) {
   if (inventory.good.empty()) return;
@@ -52,6 +56,10 @@ void BackupMetrics::record_drill(bool success, std::chrono::milliseconds duratio
   drill_result_.with({}).set(success ? 1 : 0);
   if (success) drill_duration_.with({}).set(seconds(duration));
   drill_time_.with({}).set(unix_seconds(finished));
+}
+
+void BackupMetrics::record_regions(const std::vector<RegionCheck>& lines) {
+  for (const auto& line : lines) region_ok_.with({line.target}).set(line.ok ? 1 : 0);
 }
 
 }  // namespace blazed::jobs::backup

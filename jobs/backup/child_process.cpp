@@ -20,6 +20,8 @@ namespace blazed::jobs::backup {
 
 namespace {
 
+constexpr int kPipeBytes = 1 << 20;
+
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
@@ -77,6 +79,11 @@ Result<ChildProcess> ChildProcess::start(const ChildSpec& spec) {
   if (spec.pipe_stdout) ::close(out_pipe[1]);
   child.in_fd_ = spec.pipe_stdin ? in_pipe[1] : -1;
   child.out_fd_ = spec.pipe_stdout ? out_pipe[0] : -1;
+  // A larger pipe lets pg_dump run ahead (and pg_restore read ahead) while we compress or
+  // decrypt: the two sides work in parallel instead of taking turns 64 KiB at a time. Best
+  // effort: the kernel may cap it (pipe-max-size).
+  for (int fd : {child.in_fd_, child.out_fd_})
+    if (fd >= 0) ::fcntl(fd, F_SETPIPE_SZ, kPipeBytes);
   if (rc != 0) {
     child.pid_ = -1;
     return make_error(blazed::jobs::backup::errc::backup_spawn, "cannot start " + spec.argv[0] + ": " + std::strerror(rc));

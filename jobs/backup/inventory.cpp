@@ -5,16 +5,6 @@
 namespace blazed::jobs::backup {
 namespace asio = boost::asio;
 
-namespace {
-
-// LastModified as s3 lists it: 2026-12-03T03:00:00.000Z.
-std::optional<Clock::time_point> listed_time(const std::string& text) {
-  if (text.size() < 19) return std::nullopt;
-  return parse_utc(text.substr(0, 19) + "Z");
-}
-
-}  // namespace
-
 asio::awaitable<Result<Manifest>> read_manifest(Target& target, const std::string& backup_id) {
   const std::string key = manifest_key(target.config.prefix, backup_id);
   auto head = co_await target.client->head_object(key);
@@ -43,7 +33,7 @@ asio::awaitable<Result<Inventory>> take_inventory(std::vector<Target>& targets) 
       TargetEntry& e = entries[parsed->backup_id];
       if (parsed->kind == KeyKind::object) {
         e.has_object = true;
-        e.object_written = listed_time(o.last_modified);
+        e.object_written = parse_listed_utc(o.last_modified);
       } else {
         e.has_manifest = true;
       }

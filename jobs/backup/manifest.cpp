@@ -33,6 +33,11 @@ std::optional<Clock::time_point> parse_utc(std::string_view text) {
   return std::chrono::system_clock::from_time_t(::timegm(&tm));
 }
 
+std::optional<Clock::time_point> parse_listed_utc(std::string_view text) {
+  if (text.size() < 19) return std::nullopt;
+  return parse_utc(std::string(text.substr(0, 19)) + "Z");
+}
+
 std::string make_backup_id(Clock::time_point at, std::uint32_t random_suffix) {
   std::string t = format_utc(at);  // 2026-12-03T03:00:00Z
   std::string compact;

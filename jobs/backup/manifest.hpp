@@ -61,5 +61,7 @@ std::optional<ParsedKey> parse_key(std::string_view prefix, std::string_view key
 // ISO 8601 UTC with seconds ("2026-12-03T03:00:00Z") and back.
 std::string format_utc(Clock::time_point t);
 std::optional<Clock::time_point> parse_utc(std::string_view text);
+// A time as S3 lists it (LastModified, Initiated: "2026-12-03T03:00:00.000Z"), to the second.
+std::optional<Clock::time_point> parse_listed_utc(std::string_view text);
 
 }  // namespace blazed::jobs::backup

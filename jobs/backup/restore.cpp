@@ -32,6 +32,19 @@ Status open_into(Handoff& in, OpenStream& open, DumpDestination& destination, st
   return result;
 }
 
+constexpr std::size_t kPieceSize = 1 << 20;
+constexpr std::size_t kPiecesInFlight = 4;
+
+// False when the worker stopped taking pieces.
+asio::awaitable<bool> push_in_pieces(Handoff& handoff, const std::string& range) {
+  const auto* data = reinterpret_cast<const std::uint8_t*>(range.data());
+  for (std::size_t at = 0; at < range.size(); at += kPieceSize) {
+    const std::size_t n = std::min(kPieceSize, range.size() - at);
+    if (!co_await handoff.async_push(Bytes(data + at, data + at + n))) co_return false;
+  }
+  co_return true;
+}
+
 }  // namespace
 
 asio::awaitable<Result<RestoreResult>> restore_backup(Target& target, const Manifest& manifest,
@@ -46,7 +59,9 @@ asio::awaitable<Result<RestoreResult>> restore_backup(Target& target, const Mani
                                                  manifest.backup_id);
   if (!head) co_return head.error().context("target '" + target.config.name + "'");
 
-  Handoff handoff(co_await asio::this_coro::executor, 2);
+  // The worker gets small pieces, not whole ranges: what is in flight stays a few MiB whatever
+  // the range size, and it never waits on more than a queue's worth of bytes.
+  Handoff handoff(co_await asio::this_coro::executor, kPiecesInFlight);
   Status worker_result;
   std::uint64_t dump_bytes = 0;
   Worker worker(handoff, [&](std::atomic<pid_t>& child) {
@@ -66,7 +81,7 @@ asio::awaitable<Result<RestoreResult>> restore_backup(Target& target, const Mani
       download_error = bytes.error().context("target '" + target.config.name + "'");
       break;
     }
-    if (!co_await handoff.async_push(Bytes(bytes->begin(), bytes->end()))) break;  // worker failed
+    if (!co_await push_in_pieces(handoff, *bytes)) break;  // the worker failed
   }
   if (download_error) {
     worker.stop();

@@ -31,7 +31,7 @@ struct RestoreResult {
 boost::asio::awaitable<Result<RestoreResult>> restore_backup(Target& target, const Manifest& manifest,
                                                              const crypto::Keyring& keyring,
                                                              DumpDestination& destination,
-                                                             std::uint64_t range_size = 8 << 20);
+                                                             std::uint64_t range_size = 4 << 20);
 
 // Offline: reads `object` (a downloaded backup object) and writes the dump to `destination`.
 Result<RestoreResult> decrypt_file(const std::filesystem::path& object, const crypto::Keyring& keyring,

@@ -66,4 +66,12 @@ PrunePlan plan_prune(const Holdings& holdings, Clock::time_point now, const Rete
   return plan;
 }
 
+std::vector<PendingUpload> abandoned_uploads(const std::vector<PendingUpload>& uploads, Clock::time_point now,
+                                             const RetentionPolicy& policy) {
+  std::vector<PendingUpload> out;
+  for (const auto& u : uploads)
+    if (u.initiated && *u.initiated < now - policy.orphan_grace) out.push_back(u);
+  return out;
+}
+
 }  // namespace blazed::jobs::backup

@@ -28,7 +28,8 @@ using Holdings = std::map<std::string, std::map<std::string, TargetEntry>>;
 struct RetentionPolicy {
   std::chrono::days keep_for{30};
   int keep_min = 3;
-  // Objects without a manifest younger than this may be a backup still being written.
+  // Objects without a manifest, and multipart uploads, younger than this may be a backup still
+  // being written.
   std::chrono::hours orphan_grace{24};
 };
 
@@ -43,9 +44,21 @@ struct PrunePlan {
   std::optional<Clock::time_point> cutoff;  // expired: finished before this
 };
 
+// A multipart upload in progress on one target.
+struct PendingUpload {
+  std::string key;
+  std::string upload_id;
+  std::optional<Clock::time_point> initiated;  // nullopt: unreadable
+};
+
 // A backup is good when every target holds its object and a readable manifest.
 std::vector<std::string> good_backups(const Holdings& holdings);
 
 PrunePlan plan_prune(const Holdings& holdings, Clock::time_point now, const RetentionPolicy& policy);
+
+// The uploads begun before now - policy.orphan_grace: abandoned (no backup runs that long), to
+// be aborted. One whose start cannot be read stays.
+std::vector<PendingUpload> abandoned_uploads(const std::vector<PendingUpload>& uploads, Clock::time_point now,
+                                             const RetentionPolicy& policy);
 
 }  // namespace blazed::jobs::backup

@@ -54,4 +54,13 @@ std::vector<std::string> same_region_targets(const config::BackupConfig& config)
   return out;
 }
 
+std::vector<RegionCheck> region_checks(const config::BackupConfig& config) {
+  std::vector<RegionCheck> out;
+  for (const auto& t : config.targets) {
+    const bool off_site = config.primary_region.empty() || t.region != config.primary_region;
+    out.push_back({t.name, t.region, off_site, off_site && !config.primary_region.empty()});
+  }
+  return out;
+}
+
 }  // namespace blazed::jobs::backup

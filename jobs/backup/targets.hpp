@@ -33,4 +33,14 @@ Result<std::vector<Target>> open_targets(boost::asio::any_io_executor executor,
 // The names of targets in backup.primary_region (empty when it is not set).
 std::vector<std::string> same_region_targets(const config::BackupConfig& config);
 
+// One compliance line per target: off-site when not in backup.primary_region; ok when off-site
+// and primary_region is set (without it, off-site cannot be shown).
+struct RegionCheck {
+  std::string target;
+  std::string region;
+  bool off_site = true;
+  bool ok = false;
+};
+std::vector<RegionCheck> region_checks(const config::BackupConfig& config);
+
 }  // namespace blazed::jobs::backup

@@ -118,6 +118,20 @@ struct BackupWorld {
     return targets.back();
   }
 
+  // A target on the same s3rver whose access key s3rver refuses (403).
+  jobs::backup::Target& add_refused_target(const std::string& name, const std::string& prefix) {
+    s3::Credentials refused;
+    refused.access_key_id = "NOT-S3RVER";
+    refused.secret_access_key = Secret("x");
+    config::BackupTargetConfig c;
+    c.name = name;
+    c.prefix = prefix;
+    auto client = s3::Client::create(io.get_executor(), test_options(s3.endpoint(), s3.bucket()), refused);
+    REQUIRE(client);
+    targets.push_back({c, std::move(*client)});
+    return targets.back();
+  }
+
   jobs::backup::BackupDeps deps() {
     return {*pool, *keyring, crypto::random_nonces(), crypto::random_bytes(), SystemClock::instance()};
   }

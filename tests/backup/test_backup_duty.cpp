@@ -1,7 +1,8 @@
 // Owns the tests of the backup duty's S3-side runs: retention on s3rver with backdated manifests
 // (35/25 days, backups stopped 40 days ago, a target missing the newest one, orphans backdated
 // with their files' mtime), refused credentials deleting nothing; S3 faults during a backup (a
-// failed part, a 503 storm, a stalled answer) leaving no manifest and the next run good; and the
+// failed part, a 503 storm, a stalled answer) leaving no manifest and the next run good; abandoned
+// multipart uploads aborted by prune (a scripted server; s3rver cannot list uploads); and the
 // restore drill.
 #include "backup/backup_fixture.hpp"
 #include "harness/catch_result.hpp"
@@ -120,16 +121,7 @@ TEST_CASE("refused credentials or a missing bucket fail prune with their code an
   plant(w, w.targets[0], 0);
   const auto old = plant(w, w.targets[0], 90);
   SECTION("credentials refused") {
-    auto o = test_options(w.s3.endpoint(), w.s3.bucket());
-    s3::Credentials bad;
-    bad.access_key_id = "NOT-S3RVER";
-    bad.secret_access_key = Secret("x");
-    config::BackupTargetConfig c;
-    c.name = "refused";
-    c.prefix = "a/";
-    auto client = s3::Client::create(w.io.get_executor(), o, bad);
-    REQUIRE(client);
-    w.targets.push_back({c, std::move(*client)});
+    w.add_refused_target("refused", "a/");
     REQUIRE_ERR(prune(w, 1), "s3_access_denied");
   }
   SECTION("missing bucket") {
@@ -138,6 +130,63 @@ TEST_CASE("refused credentials or a missing bucket fail prune with their code an
   }
   w.targets.resize(1);
   CHECK(contains(ids_on(w, w.targets[0]), old));
+}
+
+TEST_CASE("prune aborts multipart uploads begun more than a day ago, across listing pages", "[s3][pg]") {
+  BackupWorld w(1);
+  FaultServer server(w.io);
+  const auto initiated = [](std::chrono::hours ago) { return bk::format_utc(kNow - ago); };
+  const std::string page1 =
+      "<ListMultipartUploadsResult><IsTruncated>true</IsTruncated><NextKeyMarker>f/b.bkp</NextKeyMarker>"
+      "<NextUploadIdMarker>recent</NextUploadIdMarker>"
+      "<Upload><Key>f/a.bkp</Key><UploadId>stale-1</UploadId><Initiated>" + initiated(std::chrono::hours(30)) +
+      "</Initiated></Upload><Upload><Key>f/b.bkp</Key><UploadId>recent</UploadId><Initiated>" +
+      initiated(std::chrono::hours(2)) + "</Initiated></Upload></ListMultipartUploadsResult>";
+  const std::string page2 =
+      "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated><Upload><Key>f/c.bkp</Key>"
+      "<UploadId>stale-2</UploadId><Initiated>" + initiated(std::chrono::hours(24 * 9)) +
+      "</Initiated></Upload></ListMultipartUploadsResult>";
+  int listings = 0;
+  server.fallback = [&](const RecordedRequest& r) {
+    if (r.method == "GET" && r.target.find("list-type=2") != std::string::npos)
+      return FaultStep::ok("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>");
+    if (r.method == "GET" && r.target.find("uploads") != std::string::npos)
+      return FaultStep::ok(++listings == 1 ? page1 : page2);
+    if (r.method == "DELETE") return FaultStep{FaultStep::respond, 204, {}, {}};
+    return FaultStep::s3_error(400, "Unexpected");
+  };
+  w.targets.clear();
+  w.add_target("f/", "scripted", test_options(server.endpoint(), "scripted"));
+  auto report = prune(w);
+  REQUIRE_OK(report);
+  CHECK(report->uploads_aborted == 2);
+  CHECK(report->uploads_failed == 0);
+  CHECK(report->uploads_unlisted.empty());
+  std::vector<std::string> aborted;
+  bool second_page_asked = false;
+  for (const auto& r : server.requests()) {
+    if (r.method == "DELETE") aborted.push_back(r.target);
+    second_page_asked = second_page_asked || (r.target.find("key-marker=f%2Fb.bkp") != std::string::npos &&
+                                              r.target.find("upload-id-marker=recent") != std::string::npos);
+  }
+  CHECK(second_page_asked);
+  REQUIRE(aborted.size() == 2);
+  CHECK(aborted[0].find("/scripted/f/a.bkp?uploadId=stale-1") != std::string::npos);
+  CHECK(aborted[1].find("/scripted/f/c.bkp?uploadId=stale-2") != std::string::npos);
+}
+
+TEST_CASE("on s3rver, which cannot list multipart uploads, prune says so and still prunes", "[s3][pg]") {
+  BackupWorld w(1);
+  plant(w, w.targets[0], 0);
+  const auto attempts_before = w.targets[0].client->attempts();
+  auto listed = run_coro(w.io, w.targets[0].client->list_multipart_uploads("a/"));
+  REQUIRE_ERR(listed, "s3_not_implemented");
+  CHECK(w.targets[0].client->attempts() == attempts_before + 1);  // not retried
+  auto report = prune(w);
+  REQUIRE_OK(report);
+  CHECK(report->uploads_unlisted == std::vector<std::string>{"a"});
+  CHECK(report->uploads_aborted == 0);
+  CHECK(report->plan.good.size() == 1);
 }
 
 TEST_CASE("S3 faults during a backup leave no manifest and no good backup; the next run is good", "[s3][pg]") {

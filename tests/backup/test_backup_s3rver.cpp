@@ -1,15 +1,14 @@
 // Owns the backup and restore tests against s3rver and PostgreSQL: a round trip with identical
 // data in every table, objects altered on the server (bit flip, truncation, reordered chunks)
 // refused by restore and by the offline decrypt with nothing presented as complete, a failed
-// pg_dump and a missing bucket leaving no good backup, and a wrong key.
+// pg_dump, a missing bucket and refused credentials leaving no good backup and deleting nothing,
+// and a wrong key.
 #include "backup/backup_fixture.hpp"
 #include "harness/catch_result.hpp"
 #include "jobs/backup/inventory.hpp"
 #include "harness/run_process.hpp"
 #include "jobs/backup/restore.hpp"
 
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -33,14 +32,6 @@ Result<bk::RestoreResult> restore_into(BackupWorld& w, const bk::Manifest& m, Pg
                                        const crypto::Keyring* ring = nullptr) {
   bk::PgRestoreDestination dest("pg_restore", into.dsn(), Secret{});
   return run_coro(w.io, bk::restore_backup(w.targets[0], m, ring ? *ring : *w.keyring, dest));
-}
-
-// This process's peak resident set (VmHWM) as /proc shows it.
-std::string peak_rss() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.starts_with("VmHWM:")) return line.substr(6);
-  return "?";
 }
 
 Result<bk::Inventory> inventory(BackupWorld& w) { return run_coro(w.io, bk::take_inventory(w.targets)); }
@@ -238,43 +229,17 @@ TEST_CASE("blazed backup decrypt needs only the key directory and the object", "
   CHECK(no_key.err.find("backup_unknown_key") != std::string::npos);
 }
 
-// Not part of the suite (hidden tag): a quick measurement at BLAZED_BENCH_ROWS rows per table,
-// printing our backup's and restore's wall times next to bare pg_dump -Z0 and pg_restore of a
-// file. Run under /usr/bin/time -v for the peak RSS. The full benchmark belongs in bench/backup.
-TEST_CASE("backup measurement", "[.bench]") {
-  const char* rows_env = std::getenv("BLAZED_BENCH_ROWS");
-  const int rows = rows_env != nullptr ? std::atoi(rows_env) : 200000;
-  BackupWorld w(rows);
-  w.settings.chunk_size = crypto::kDefaultChunkSize;
-  w.settings.piece_size = 1 << 20;
-  const auto secs = [](auto d) { return std::chrono::duration<double>(d).count(); };
-  auto t0 = std::chrono::steady_clock::now();
-  auto bare = run_process({"/bin/sh", "-c", "pg_dump -Fc -Z0 '--dbname=" + w.source.dsn() + "' > /dev/null"});
-  const double bare_s = secs(std::chrono::steady_clock::now() - t0);
-  REQUIRE(bare.exit_code == 0);
-  t0 = std::chrono::steady_clock::now();
-  auto done = w.backup();
-  const double ours_s = secs(std::chrono::steady_clock::now() - t0);
-  REQUIRE_OK(done);
-  const std::string hwm_after_backup = peak_rss();
-  TempDir dir("blazed-bench");
-  const auto file = dir.path() / "plain.dump";
-  REQUIRE(run_process({"/bin/sh", "-c", "pg_dump -Fc '--dbname=" + w.source.dsn() + "' > " + file.string()}).exit_code == 0);
-  PgDatabase plain_into;
-  t0 = std::chrono::steady_clock::now();
-  REQUIRE(run_process({"/usr/bin/pg_restore", "--no-owner", "--dbname=" + plain_into.dsn(), file.string()}).exit_code == 0);
-  const double plain_restore_s = secs(std::chrono::steady_clock::now() - t0);
-  PgDatabase ours_into;
-  t0 = std::chrono::steady_clock::now();
-  REQUIRE_OK(restore_into(w, done->manifest, ours_into));
-  const double ours_restore_s = secs(std::chrono::steady_clock::now() - t0);
-  std::printf("test process peak RSS after backup: %s; after restore: %s\n", hwm_after_backup.c_str(),
-              peak_rss().c_str());
-  std::printf("rows/table %d  dump %llu B  object %llu B\n", rows,
-              static_cast<unsigned long long>(done->manifest.dump_bytes),
-              static_cast<unsigned long long>(done->manifest.object_bytes));
-  std::printf("pg_dump -Fc -Z0 > /dev/null: %.2f s   our backup (zstd+AES-GCM+multipart to s3rver): %.2f s (%.2fx)\n",
-              bare_s, ours_s, ours_s / bare_s);
-  std::printf("pg_restore of a plain file: %.2f s   our restore from s3rver: %.2f s (%.2fx)\n", plain_restore_s,
-              ours_restore_s, ours_restore_s / plain_restore_s);
+TEST_CASE("refused credentials fail the backup with their code; the backups already there stay", "[s3][pg]") {
+  BackupWorld w(10);
+  auto first = w.backup();
+  REQUIRE_OK(first);
+  w.add_refused_target("refused", "r/");
+  auto failed = w.backup();
+  REQUIRE_ERR(failed, "s3_access_denied");
+  CHECK(failed.error().message.find("target 'refused'") != std::string::npos);
+  w.targets.pop_back();
+  auto inv = inventory(w);
+  REQUIRE_OK(inv);
+  CHECK(inv->manifests.size() == 1);
+  CHECK(inv->good == std::vector<std::string>{first->manifest.backup_id});
 }

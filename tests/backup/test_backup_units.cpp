@@ -1,9 +1,12 @@
 // Owns the unit tests of the backup duty's pure parts: the retention plan (by the manifests'
 // times, anchored at the newest good backup, keep_min, a target missing the newest backup,
-// orphans), backup ids and object keys, and the manifest's JSON form.
+// orphans, abandoned multipart uploads), backup ids and object keys, the manifest's JSON form,
+// and the region compliance lines and their gauge.
 #include "harness/catch_result.hpp"
 #include "jobs/backup/manifest.hpp"
 #include "jobs/backup/retention.hpp"
+#include "jobs/backup/backup_metrics.hpp"
+#include "jobs/backup/targets.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -150,4 +153,43 @@ TEST_CASE("a manifest survives its JSON form; a broken one is refused", "[unit]"
   CHECK(back->tables[1].rows == -1);
   CHECK(bk::manifest_from_json("{}").error().code == "backup_bad_manifest");
   CHECK(bk::manifest_from_json("not json").error().code == "backup_bad_manifest");
+}
+
+TEST_CASE("multipart uploads begun more than a day ago are abandoned; younger or unreadable ones stay", "[unit]") {
+  const std::vector<bk::PendingUpload> uploads{
+      {"db/old.bkp", "u1", kNow - std::chrono::hours(25)},
+      {"db/running.bkp", "u2", kNow - std::chrono::hours(23)},
+      {"db/unknown.bkp", "u3", std::nullopt},
+      {"db/ancient.bkp", "u4", bk::parse_listed_utc("2026-11-01T03:00:00.000Z")},
+  };
+  const auto abandoned = bk::abandoned_uploads(uploads, kNow, bk::RetentionPolicy{});
+  REQUIRE(abandoned.size() == 2);
+  CHECK(abandoned[0].upload_id == "u1");
+  CHECK(abandoned[1].upload_id == "u4");
+  CHECK_FALSE(bk::parse_listed_utc("2026-11"));
+}
+
+TEST_CASE("region compliance: a target in the primary region fails its line", "[unit]") {
+  config::BackupConfig c;
+  c.primary_region = "us-east-1";
+  config::BackupTargetConfig eu;
+  eu.name = "eu";
+  eu.region = "eu-central-1";
+  config::BackupTargetConfig home = eu;
+  home.name = "home";
+  home.region = "us-east-1";
+  c.targets = {eu, home};
+  auto lines = bk::region_checks(c);
+  REQUIRE(lines.size() == 2);
+  CHECK((lines[0].off_site && lines[0].ok));
+  CHECK((!lines[1].off_site && !lines[1].ok));
+  CHECK(bk::same_region_targets(c) == std::vector<std::string>{"home"});
+  metrics::Registry registry;
+  bk::BackupMetrics(registry).record_regions(lines);
+  const std::string exposed = registry.expose();
+  CHECK(exposed.find("blazed_backup_target_off_site{target=\"eu\"} 1") != std::string::npos);
+  CHECK(exposed.find("blazed_backup_target_off_site{target=\"home\"} 0") != std::string::npos);
+  c.primary_region.clear();  // off-site cannot be shown: no line is ok
+  lines = bk::region_checks(c);
+  CHECK((lines[0].off_site && !lines[0].ok));
 }

@@ -4,6 +4,7 @@
 #include "harness/temp_dir.hpp"
 #include "s3/addressing.hpp"
 #include "s3/credentials.hpp"
+#include "s3/errors.hpp"
 #include "s3/multipart.hpp"
 #include "s3/retry.hpp"
 #include "s3/sigv4.hpp"
@@ -217,6 +218,46 @@ TEST_CASE("the XML helpers read S3's answers", "[unit][s3]") {
   CHECK(xml::text(doc, "NextContinuationToken") == "t/1=");
   CHECK(!xml::text(doc, "Missing"));
   CHECK(xml::escape("<a&'\">") == "&lt;a&amp;&apos;&quot;&gt;");
+}
+
+TEST_CASE("ListMultipartUploads answers: uploads, markers of the next page, refusals", "[unit][s3]") {
+  // Shaped like the example in S3's API reference.
+  const std::string page =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListMultipartUploadsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+      "<Bucket>bucket</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>"
+      "<NextKeyMarker>db/b.bkp</NextKeyMarker><NextUploadIdMarker>up&amp;2</NextUploadIdMarker>"
+      "<MaxUploads>2</MaxUploads><IsTruncated>true</IsTruncated>"
+      "<Upload><Key>db/a.bkp</Key><UploadId>up1</UploadId><Initiator><ID>arn</ID><DisplayName>x</DisplayName></Initiator>"
+      "<Owner><ID>o</ID></Owner><StorageClass>STANDARD</StorageClass><Initiated>2026-12-01T03:00:00.000Z</Initiated></Upload>"
+      "<Upload><Key>db/b.bkp</Key><UploadId>up&amp;2</UploadId><Initiated>2026-12-03T03:00:00.000Z</Initiated></Upload>"
+      "</ListMultipartUploadsResult>";
+  auto parsed = parse_uploads_page(page);
+  REQUIRE(parsed);
+  REQUIRE(parsed->uploads.size() == 2);
+  CHECK(parsed->uploads[0].key == "db/a.bkp");
+  CHECK(parsed->uploads[0].upload_id == "up1");  // not confused by <UploadIdMarker>
+  CHECK(parsed->uploads[0].initiated == "2026-12-01T03:00:00.000Z");
+  CHECK(parsed->uploads[1].upload_id == "up&2");
+  CHECK(parsed->next_key_marker == "db/b.bkp");
+  CHECK(parsed->next_upload_id_marker == "up&2");
+
+  const std::string last = "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>";
+  auto empty = parse_uploads_page(last);
+  REQUIRE(empty);
+  CHECK(empty->uploads.empty());
+  CHECK_FALSE(empty->next_key_marker);
+
+  CHECK(parse_uploads_page("<ListBucketResult></ListBucketResult>").error().code == "s3_protocol");
+  CHECK(parse_uploads_page("<ListMultipartUploadsResult><IsTruncated>true</IsTruncated></ListMultipartUploadsResult>")
+            .error().code == "s3_protocol");
+  CHECK(parse_uploads_page("<ListMultipartUploadsResult><Upload><Key>k</Key></Upload></ListMultipartUploadsResult>")
+            .error().code == "s3_protocol");
+
+  // A server without the call (s3rver answers 501 NotImplemented): its own code, not retried.
+  const Error e = error_from_response(501, "<Error><Code>NotImplemented</Code><Message>no</Message></Error>",
+                                      "ListMultipartUploads", false);
+  CHECK(e.code == "s3_not_implemented");
+  CHECK_FALSE(retryable(e));
 }
 
 }  // namespace
