@@ -73,9 +73,9 @@ Status register_deletion_commands(control::CommandRegistry& registry, JobContext
   return registry.register_all({
       {"sellers.delete",
        "delete a seller's account: its token at once, all its data within 7 business days (args: seller_id)",
-       with_context(ctx, delete_seller)},
+       control::Effect::mutating, with_context(ctx, delete_seller)},
       {"deletions.list", "account deletions: open ones with their deadlines, and the last 20 completed",
-       with_context(ctx, list_deletions)},
+       control::Effect::read_only, with_context(ctx, list_deletions)},
   });
 }
 

@@ -25,7 +25,8 @@ asio::awaitable<Result<json::value>> purge_run(JobContext& ctx) {
 
 Status register_purge_commands(control::CommandRegistry& registry, JobContext& ctx) {
   return registry.register_all({
-      {"purge.run", "enqueue a PII purge of expired raw payloads now", with_context(ctx, purge_run)},
+      {"purge.run", "enqueue a PII purge of expired raw payloads now", control::Effect::mutating,
+       with_context(ctx, purge_run)},
   });
 }
 

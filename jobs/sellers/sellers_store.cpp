@@ -13,7 +13,7 @@ namespace blazed::jobs::sellers {
 namespace {
 
 constexpr const char* kSellerWithToken =
-    "SELECT s.id, s.region, array_to_string(s.marketplaces, ','), s.status, t.ciphertext "
+    "SELECT s.id, s.region, array_to_string(s.marketplaces, ','), s.status, t.ciphertext, t.key_id "
     "FROM sellers s LEFT JOIN seller_tokens t ON t.seller_id = s.id WHERE s.id = $1";
 
 constexpr const char* kInsertSeller =
@@ -110,14 +110,17 @@ asio::awaitable<Result<SellerRow>> seller_with_token(pg::Executor& db, std::int6
   auto markets = row.get<std::string>(2);
   auto status = row.get<std::string>(3);
   auto token = row.get<std::optional<pg::Bytes>>(4);
+  auto token_key = row.get<std::optional<std::string>>(5);
   if (!region) co_return region.error();
   if (!markets) co_return markets.error();
   if (!status) co_return status.error();
   if (!token) co_return token.error();
+  if (!token_key) co_return token_key.error();
   out.region = *region;
   out.marketplaces = split_csv(*markets);
   out.status = *status;
   out.token_ciphertext = *token;
+  out.token_key_id = *token_key;
   co_return out;
 }
 

@@ -31,6 +31,7 @@ struct SellerRow {
   std::vector<std::string> marketplaces;
   std::string status;
   std::optional<pg::Bytes> token_ciphertext;  // NULL: no token stored
+  std::optional<std::string> token_key_id;     // NULL: a legacy token (or none)
 };
 
 // "seller_not_found" when there is no such seller.

@@ -87,9 +87,10 @@ Status register_sync_commands(control::CommandRegistry& registry, jobs::JobConte
                                        {"already_queued", queued->duplicate}});
   };
 
+  using control::Effect;
   return registry.register_all({
-      {"sellers.list", "sellers with status, last sync, cursor lag and last error", list},
-      {"sync", "enqueue a seller sync now (args: seller, data)", sync},
+      {"sellers.list", "sellers with status, last sync, cursor lag and last error", Effect::read_only, list},
+      {"sync", "enqueue a seller sync now (args: seller, data)", Effect::mutating, sync},
   });
 }
 

@@ -1,6 +1,7 @@
 // Owns the sync's SQL (see sync_store.hpp): every statement the sync job runs is in this file.
 #include "jobs/sync/sync_store.hpp"
 
+#include "core/redact.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/envelope.hpp"
 #include "crypto/hex.hpp"
@@ -309,8 +310,9 @@ asio::awaitable<Status> SyncStore::finish_run(std::int64_t seller_id, DataType t
 }
 
 asio::awaitable<Status> SyncStore::record_error(std::int64_t seller_id, DataType type, const Error& error) {
+  // Redacted before it is stored: sellers.list shows it, and the message may quote a response.
   auto r = co_await db_.query(kRecordError, seller_id, data_type_name(type), clock_.now(),
-                              error.code + ": " + error.message);
+                              redact(error.code + ": " + error.message));
   if (!r) co_return r.error();
   co_return Status{};
 }
