@@ -262,9 +262,10 @@ TEST_CASE("canary PII from RECIPIENT and BUYER data lands nowhere but the encryp
     const std::string c = *col[1];
     for (const auto& canary : canaries) {
       INFO(t << "." << c << " " << canary);
-      // bytea as escaped text, so plaintext bytes would show.
-      const std::string expr = t == "raw_payloads" && c == "ciphertext" ? "encode(ciphertext, 'escape')"
-                                                                       : "\"" + c + "\"::text";
+      // bytea as escaped text, so plaintext bytes would show (not as hex, whose digits can spell a
+      // canary by chance); raw_payloads' day partitions (raw_payloads_pYYYYMMDD) hold the same bytes.
+      const bool sealed = t.rfind("raw_payloads", 0) == 0 && c == "ciphertext";
+      const std::string expr = sealed ? "encode(ciphertext, 'escape')" : "\"" + c + "\"::text";
       CHECK(w.count("SELECT count(*) FROM " + t + " WHERE " + expr + " ILIKE '%" + canary + "%'") == 0);
     }
   }
