@@ -38,11 +38,46 @@ constexpr const char* kActiveSellers = R"(
   WHERE s.status = 'active'
   GROUP BY s.id)";
 
-constexpr const char* kOverview =
-    "SELECT s.id, s.region, s.status, st.data_type, st.cursor, st.last_success_at, st.last_attempt_at, "
-    "st.last_error, st.run_after IS NOT NULL, coalesce(st.last_pages, 0), coalesce(st.last_rows, 0) "
-    "FROM sellers s LEFT JOIN sync_state st ON st.seller_id = s.id "
-    "WHERE $1::bigint IS NULL OR s.id = $1 ORDER BY s.id, st.data_type";
+// $1: one seller or NULL for all; $2: order by lag; $3: at most that many sellers (NULL: all).
+// The sellers are picked, ordered and cut first, then joined with their sync rows.
+constexpr const char* kOverview = R"(
+  WITH picked AS (
+    SELECT s.id, s.region, s.status,
+           row_number() OVER (ORDER BY CASE WHEN $2::bool THEN min(st.cursor) END ASC NULLS FIRST, s.id) AS rank
+    FROM sellers s LEFT JOIN sync_state st ON st.seller_id = s.id
+    WHERE $1::bigint IS NULL OR s.id = $1
+    GROUP BY s.id
+    ORDER BY rank
+    LIMIT $3::bigint)
+  SELECT p.id, p.region, p.status, st.data_type, st.cursor, st.last_success_at, st.last_attempt_at,
+         st.last_error, st.run_after IS NOT NULL, coalesce(st.last_pages, 0), coalesce(st.last_rows, 0)
+  FROM picked p LEFT JOIN sync_state st ON st.seller_id = p.id
+  ORDER BY p.rank, st.data_type)";
+
+// The fleet summary: one row per status, then one per data type with the lag of the active
+// sellers' cursors ($1 = now); the `at most` counts are appended per bound (fleet_summary_sql).
+constexpr const char* kFleetLag = R"(
+  WITH lag AS (
+    SELECT st.data_type, extract(epoch FROM $1::timestamptz - st.cursor)::float8 AS seconds
+    FROM sync_state st JOIN sellers s ON s.id = st.seller_id
+    WHERE s.status = 'active' AND st.cursor IS NOT NULL)
+  SELECT 'lag', data_type, count(*), coalesce(max(seconds), 0)@BUCKETS@ FROM lag GROUP BY data_type
+  UNION ALL
+  SELECT 'status', status, count(*), 0@NULLS@ FROM sellers GROUP BY status)";
+
+// The summary's SQL for `bounds` (program constants, never input): one FILTER count per bound.
+std::string fleet_summary_sql(const std::vector<double>& bounds) {
+  std::string buckets;
+  std::string nulls;
+  for (double b : bounds) {
+    buckets += ", count(*) FILTER (WHERE seconds <= " + std::to_string(b) + ")";
+    nulls += ", NULL::bigint";
+  }
+  std::string sql(kFleetLag);
+  sql.replace(sql.find("@BUCKETS@"), 9, buckets);
+  sql.replace(sql.find("@NULLS@"), 7, nulls);
+  return sql;
+}
 
 std::vector<std::string> split_csv(std::string_view s) {
   std::vector<std::string> out;
@@ -55,8 +90,9 @@ std::vector<std::string> split_csv(std::string_view s) {
   return out;
 }
 
-asio::awaitable<Result<std::vector<SellerOverview>>> overview(pg::Executor& db, std::optional<std::int64_t> id) {
-  auto rows = co_await db.query(kOverview, id);
+asio::awaitable<Result<std::vector<SellerOverview>>> overview(pg::Executor& db, std::optional<std::int64_t> id,
+                                                              OverviewOrder order, std::optional<std::int64_t> limit) {
+  auto rows = co_await db.query(kOverview, id, order == OverviewOrder::lag, limit);
   if (!rows) co_return rows.error();
   std::vector<SellerOverview> out;
   for (const auto& row : *rows) {
@@ -161,15 +197,42 @@ asio::awaitable<Result<std::vector<ActiveSeller>>> active_sellers(pg::Executor& 
   co_return out;
 }
 
-asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(pg::Executor& db) {
-  co_return co_await overview(db, std::nullopt);
+asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(pg::Executor& db, OverviewOrder order,
+                                                                       std::optional<std::int64_t> limit) {
+  co_return co_await overview(db, std::nullopt, order, limit);
 }
 
 asio::awaitable<Result<SellerOverview>> seller_overview(pg::Executor& db, std::int64_t seller_id) {
-  auto all = co_await overview(db, seller_id);
+  auto all = co_await overview(db, seller_id, OverviewOrder::id, std::nullopt);
   if (!all) co_return all.error();
   if (all->empty()) co_return make_error(errc::seller_not_found, "no seller " + std::to_string(seller_id));
   co_return std::move(all->front());
+}
+
+asio::awaitable<Result<FleetSummary>> fleet_summary(pg::Executor& db, Clock::time_point now,
+                                                   const std::vector<double>& bounds) {
+  auto rows = co_await db.query(fleet_summary_sql(bounds), now);
+  if (!rows) co_return rows.error();
+  FleetSummary out;
+  for (const auto& row : *rows) {
+    auto kind = row.get<std::string>(0);
+    auto name = row.get<std::string>(1);
+    auto count = row.get<std::int64_t>(2);
+    auto oldest = row.get<double>(3);
+    if (!kind || !name || !count || !oldest) co_return make_error(pg::errc::pg_decode, "fleet summary row");
+    if (*kind == "status") {
+      out.by_status.emplace_back(std::move(*name), *count);
+      continue;
+    }
+    FleetSummary::Lag lag{std::move(*name), *count, *oldest, {}};
+    for (std::size_t i = 0; i < bounds.size(); ++i) {
+      auto n = row.get<std::int64_t>(4 + i);
+      if (!n) co_return make_error(pg::errc::pg_decode, "fleet summary bucket");
+      lag.at_most.push_back(*n);
+    }
+    out.lags.push_back(std::move(lag));
+  }
+  co_return out;
 }
 
 }  // namespace blazed::jobs::sellers

@@ -53,8 +53,16 @@ json::object seller_json(const jobs::sellers::SellerOverview& s, Clock::time_poi
 }  // namespace
 
 Status register_sync_commands(control::CommandRegistry& registry, jobs::JobContext& ctx) {
-  auto list = [&ctx](const control::Request&) -> HandlerResult {
-    auto sellers = co_await jobs::sellers::list_seller_overview(ctx.db);
+  auto list = [&ctx](const control::Request& req) -> HandlerResult {
+    auto sort = control::args::find_string(req, "sort");
+    if (!sort) co_return sort.error();
+    auto limit = control::args::find_int(req, "limit");
+    if (!limit) co_return limit.error();
+    const std::string by = sort->value_or("id");
+    if (by != "id" && by != "lag") co_return make_error(control::codes::bad_args, "sort must be id or lag");
+    if (*limit && **limit < 1) co_return make_error(control::codes::bad_args, "limit must be at least 1");
+    const auto order = by == "lag" ? jobs::sellers::OverviewOrder::lag : jobs::sellers::OverviewOrder::id;
+    auto sellers = co_await jobs::sellers::list_seller_overview(ctx.db, order, *limit);
     if (!sellers) co_return sellers.error();
     json::array out;
     const auto now = ctx.clock.now();
@@ -88,7 +96,7 @@ Status register_sync_commands(control::CommandRegistry& registry, jobs::JobConte
   };
 
   return registry.register_all({
-      {"sellers.list", "sellers with status, last sync, cursor lag and last error", list},
+      {"sellers.list", "sellers with status, last sync, cursor lag and last error (args: sort = id|lag, limit)", list},
       {"sync", "enqueue a seller sync now (args: seller, data)", sync},
   });
 }
