@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "metrics/exposition.hpp"
+#include "pg/pool.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
