@@ -50,11 +50,24 @@ struct PostgresConfig {
   int pool_size = 4;
 };
 
+// The id the kernel reports for a user or group that has no mapping in the reader's user
+// namespace (overflowuid/overflowgid: "nobody"/"nogroup"). It names no one in particular, so it is
+// never a control socket peer's identity.
+inline constexpr unsigned kOverflowId = 65534;
+
+// The group whose members may run read-only control commands when control.read_gids is not set
+// (systemd/blazed.sysusers.conf creates it).
+inline constexpr const char* kDefaultReadGroup = "blazed";
+
 struct ControlConfig {
   std::string socket = "/run/blazed/control.sock";
   unsigned mode = 0660;
-  std::vector<uid_t> allow_uids;  // root and the daemon's own uid are always allowed
-  std::vector<gid_t> allow_gids;
+  // Who may run read-only commands (status, lists, health) and who also mutating ones; root and
+  // the daemon's own uid are always admin. Unset read_gids: the group blazed, when it exists.
+  std::vector<uid_t> read_uids;
+  std::vector<gid_t> read_gids;
+  std::vector<uid_t> admin_uids;
+  std::vector<gid_t> admin_gids;
   std::size_t max_line_bytes = 64 * 1024;
   Duration idle_timeout{30'000};
   int max_clients = 32;
@@ -64,6 +77,9 @@ struct HealthConfig {
   bool enabled = true;
   std::string listen = "127.0.0.1";
   std::uint16_t port = 9464;
+  // Host header values answered besides the loopback names and `listen` (a DNS-rebinding page
+  // sends its own name and is refused).
+  std::vector<std::string> allowed_hosts;
 };
 
 // The job queue (daemon/queue): how this instance processes jobs. Per-type policies (max
@@ -192,6 +208,14 @@ struct BackupConfig {
   int zstd_level = 1;
 };
 
+// How long personal data is kept (jobs/purge, jobs/deletion).
+struct RetentionConfig {
+  // Raw SP-API pages (they may hold buyer PII) are purged this long after receipt; at most 30 days.
+  Duration raw_payloads{std::chrono::hours{24 * 30}};
+  // Days that are not business days (besides Saturdays and Sundays), for deletion deadlines.
+  std::vector<std::chrono::sys_days> holidays;
+};
+
 struct Config {
   std::string instance_id;  // empty: hostname:pid at start-up
   log::Settings log;
@@ -207,6 +231,7 @@ struct Config {
   RateLimitConfig rate_limit;
   SpApiConfig spapi;
   BackupConfig backup;
+  RetentionConfig retention;
   Duration shutdown_deadline{20'000};
 
   std::string source;  // the file it was loaded from, for messages

@@ -4,6 +4,7 @@
 
 #include "config/errc.hpp"
 #include "config/schema.hpp"
+#include "config/values.hpp"
 #include "core/errc.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -108,9 +109,12 @@ Result<Config> parse_config(std::string_view yaml, std::string_view origin) {
   }
   Config config;
   config.source = std::string(origin);
-  if (root.IsNull()) return config;  // an empty file: every default
-  if (!root.IsMap()) return located(origin, root.Mark(), "the top level must be a mapping of keys");
-  if (auto st = walk(config, root, "", origin); !st) return st.error();
+  if (!root.IsNull()) {  // an empty file: every default
+    if (!root.IsMap()) return located(origin, root.Mark(), "the top level must be a mapping of keys");
+    if (auto st = walk(config, root, "", origin); !st) return st.error();
+  }
+  // A default that depends on the system: the group exists only where the package installed it.
+  if (!config.given.contains("control.read_gids")) config.control.read_gids = values::default_read_gids();
   return config;
 }
 

@@ -90,6 +90,26 @@ Result<std::vector<std::string>> as_name_list(const YAML::Node& n) {
   return list;
 }
 
+// The raw-payload retention: the published promise is 30 days at most.
+Result<Duration> as_raw_payload_retention(const YAML::Node& n) {
+  auto d = as_positive_duration(n);
+  if (d && *d > std::chrono::hours{24 * 30})
+    return make_error(blazed::errc::bad_config, "at most 30d: raw SP-API pages may hold buyer PII and are kept 30 days at most");
+  return d;
+}
+
+ValueResult<std::vector<std::chrono::sys_days>> as_date_list(const YAML::Node& n) {
+  if (!n.IsSequence()) return ValueError(make_error(blazed::errc::bad_config, "expected a list of dates YYYY-MM-DD"));
+  std::vector<std::chrono::sys_days> out;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    auto d = as_date(n[i]);
+    if (!d) return ValueError("[" + std::to_string(i) + "]", n[i].Mark().line, d.error().message);
+    out.push_back(*d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<KeySpec> build() {
   return {
       {"instance_id", "string", "hostname:pid", false,
@@ -144,12 +164,19 @@ std::vector<KeySpec> build() {
        set([](Config& c) -> auto& { return c.control.socket; }, as_nonempty_string)},
       {"control.mode", "octal", "0660", false, "File mode of the control socket.",
        set([](Config& c) -> auto& { return c.control.mode; }, as_file_mode)},
-      {"control.allow_uids", "list of users", "[]", false,
-       "Users (names or uids) allowed on the socket besides root and the daemon's own user.",
-       set([](Config& c) -> auto& { return c.control.allow_uids; }, as_uid_list)},
-      {"control.allow_gids", "list of groups", "[]", false,
-       "Groups (names or gids) whose members (primary or supplementary) may use the socket.",
-       set([](Config& c) -> auto& { return c.control.allow_gids; }, as_gid_list)},
+      {"control.read_uids", "list of users", "[]", false,
+       "Users (names or uids) who may run read-only commands (status, lists, health).",
+       set([](Config& c) -> auto& { return c.control.read_uids; }, as_uid_list)},
+      {"control.read_gids", "list of groups", "[blazed]", false,
+       "Groups whose members (primary or supplementary) may run read-only commands; the default "
+       "(also for an empty value) is group blazed where it exists.",
+       set([](Config& c) -> auto& { return c.control.read_gids; }, as_read_gid_list)},
+      {"control.admin_uids", "list of users", "[]", false,
+       "Users who may also run mutating commands; root and the daemon's own user always may.",
+       set([](Config& c) -> auto& { return c.control.admin_uids; }, as_uid_list)},
+      {"control.admin_gids", "list of groups", "[]", false,
+       "Groups whose members (primary or supplementary) may also run mutating commands.",
+       set([](Config& c) -> auto& { return c.control.admin_gids; }, as_gid_list)},
       {"control.max_line_bytes", "integer", "65536", false,
        "Longest request line accepted; a longer one gets an error and the connection is closed.",
        set([](Config& c) -> auto& { return c.control.max_line_bytes; }, size_range(256, 16 << 20))},
@@ -167,6 +194,9 @@ std::vector<KeySpec> build() {
        set([](Config& c) -> auto& { return c.health.listen; }, as_nonempty_string)},
       {"health.port", "port", "9464", false, "Port of the health and metrics HTTP server (0: any free port).",
        set([](Config& c) -> auto& { return c.health.port; }, as_port)},
+      {"health.allowed_hosts", "list of names", "[]", false,
+       "Host header names answered besides localhost, 127.0.0.1, ::1 and health.listen.",
+       set([](Config& c) -> auto& { return c.health.allowed_hosts; }, as_string_list)},
 
       {"queue.queues", "list of names", "[default, sync]", false,
        "Queues this instance processes.",
@@ -314,6 +344,13 @@ std::vector<KeySpec> build() {
        set([](Config& c) -> auto& { return c.backup.pg_restore; }, as_nonempty_string)},
       {"backup.zstd_level", "integer 1-19", "1", false, "zstd compression level of backups.",
        set([](Config& c) -> auto& { return c.backup.zstd_level; }, int_range(1, 19))},
+
+      {"retention.raw_payloads", "duration, at most 30d", "30d", false,
+       "Raw SP-API pages (which may hold buyer PII) are purged this long after receipt.",
+       set([](Config& c) -> auto& { return c.retention.raw_payloads; }, as_raw_payload_retention)},
+      {"retention.holidays", "list of dates YYYY-MM-DD", "[]", false,
+       "Days that are not business days besides weekends (account deletion deadlines).",
+       set([](Config& c) -> auto& { return c.retention.holidays; }, as_date_list)},
 
       {"shutdown.deadline", "duration", "20s", true,
        "On SIGTERM, time running work gets to finish before it is handed back and the process exits.",

@@ -38,12 +38,18 @@ Result<std::vector<Id>> id_list(const YAML::Node& node, std::string_view what, L
   std::vector<Id> ids;
   for (const auto& item : node) {
     if (!item.IsScalar()) return bad("a " + std::string(what) + " name or numeric id", item);
+    std::optional<Id> id;
     if (auto n = to_integer(item.Scalar()); n && *n >= 0) {
-      ids.push_back(static_cast<Id>(*n));
-      continue;
+      id = static_cast<Id>(*n);
+    } else {
+      id = lookup(item.Scalar());
+      if (!id) return make_error(blazed::errc::bad_config, "unknown " + std::string(what) + " '" + item.Scalar() + "'");
     }
-    auto id = lookup(item.Scalar());
-    if (!id) return make_error(blazed::errc::bad_config, "unknown " + std::string(what) + " '" + item.Scalar() + "'");
+    if (*id == kOverflowId)
+      return make_error(blazed::errc::bad_config, "'" + item.Scalar() + "' is the overflow id " +
+                                                      std::to_string(kOverflowId) +
+                                                      " that the kernel reports for any unmapped " +
+                                                      std::string(what) + "; it names no one in particular");
     ids.push_back(*id);
   }
   return ids;
@@ -169,15 +175,24 @@ Result<std::vector<uid_t>> as_uid_list(const YAML::Node& node) {
   });
 }
 
-Result<std::vector<gid_t>> as_gid_list(const YAML::Node& node) {
-  return id_list<gid_t>(node, "group", [](const std::string& name) -> std::optional<gid_t> {
-    group gr{};
-    group* found = nullptr;
-    char buf[4096];
-    if (getgrnam_r(name.c_str(), &gr, buf, sizeof buf, &found) != 0 || found == nullptr)
-      return std::nullopt;
-    return gr.gr_gid;
-  });
+std::optional<gid_t> group_id(const std::string& name) {
+  group gr{};
+  group* found = nullptr;
+  char buf[4096];
+  if (getgrnam_r(name.c_str(), &gr, buf, sizeof buf, &found) != 0 || found == nullptr) return std::nullopt;
+  return gr.gr_gid;
+}
+
+Result<std::vector<gid_t>> as_gid_list(const YAML::Node& node) { return id_list<gid_t>(node, "group", group_id); }
+
+std::vector<gid_t> default_read_gids() {
+  auto gid = group_id(kDefaultReadGroup);
+  return gid ? std::vector<gid_t>{*gid} : std::vector<gid_t>{};
+}
+
+Result<std::vector<gid_t>> as_read_gid_list(const YAML::Node& node) {
+  if (node.IsNull()) return default_read_gids();
+  return as_gid_list(node);
 }
 
 Result<double> as_number(const YAML::Node& node, double min, double max, bool min_exclusive) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,9 +44,17 @@ Result<unsigned> as_file_mode(const YAML::Node& node);
 Result<log::Level> as_log_level(const YAML::Node& node);
 Result<SecretRef> as_secret_ref(const YAML::Node& node);
 Result<std::vector<std::string>> as_string_list(const YAML::Node& node);
-// A list of numeric ids or names, resolved through the user or group database.
+// A list of numeric ids or names, resolved through the user or group database; the overflow id
+// (kOverflowId) is refused.
 Result<std::vector<uid_t>> as_uid_list(const YAML::Node& node);
 Result<std::vector<gid_t>> as_gid_list(const YAML::Node& node);
+// A group's id by name from the group database; nullopt when there is no such group.
+std::optional<gid_t> group_id(const std::string& name);
+// control.read_gids when it is not given (or given empty, `read_gids:`): the group
+// kDefaultReadGroup where the system has it, else no group.
+std::vector<gid_t> default_read_gids();
+// A gid list, or the default above for an empty value.
+Result<std::vector<gid_t>> as_read_gid_list(const YAML::Node& node);
 // A finite decimal number in [min, max]; min_exclusive makes the lower bound strict.
 Result<double> as_number(const YAML::Node& node, double min, double max, bool min_exclusive = false);
 // A calendar date written YYYY-MM-DD.

@@ -1,7 +1,9 @@
 // Owns the list of duties the daemon runs: one line per duty, each registered by its own folder.
 #include "jobs/backup/backup_duty.hpp"
+#include "jobs/deletion/deletion_duty.hpp"
 #include "jobs/duty.hpp"
 #include "jobs/keys/keys_duty.hpp"
+#include "jobs/purge/purge_duty.hpp"
 #include "jobs/queue_probe/queue_probe_duty.hpp"
 #include "jobs/sellers/sellers_duty.hpp"
 #include "jobs/sync/sync_duty.hpp"
@@ -18,6 +20,8 @@ const std::vector<Duty>& duties() {
       sync::sync_duty(),
       queue_probe_duty(),
       backup::backup_duty(),
+      purge::purge_duty(),
+      deletion::deletion_duty(),
   };
   return all;
 }

@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
     const Bytes under_old = seal(old_key, random_nonces(), aad, bytes_of(plain)).value();
     bench::Samples r;
     for (int i = 0; i < opt.rounds; ++i)
-      r.add(bench::run_round([&] { return rewrap(keys.ring, random_nonces(), aad, under_old).has_value(); },
+      r.add(bench::run_round([&] { return rewrap(keys.ring, random_nonces(), aad, "bench-old", under_old).has_value(); },
                              opt.round));
     std::printf("%-7zu %16.0f (spread %.0f%%)\n", size, r.median(), r.spread() * 100);
   }

@@ -57,15 +57,16 @@ Status register_builtin_commands(CommandRegistry& registry, StatusSources source
   auto list = [&registry](const Request&) -> boost::asio::awaitable<Result<json::value>> {
     json::array out;
     for (const auto& e : registry.list()) {
-      out.push_back(json::object{{"name", e.name}, {"summary", e.summary}});
+      out.push_back(json::object{
+          {"name", e.name}, {"summary", e.summary}, {"role", role_name(role_needed(e.effect))}});
     }
     co_return json::value(json::object{{"commands", std::move(out)}});
   };
 
   return registry.register_all({
-      {"status", "version, uptime, instance id and dependency states", status},
-      {"health", "whether every dependency is healthy", health},
-      {"commands", "the commands this daemon answers", list},
+      {"status", "version, uptime, instance id and dependency states", Effect::read_only, status},
+      {"health", "whether every dependency is healthy", Effect::read_only, health},
+      {"commands", "the commands this daemon answers", Effect::read_only, list},
   });
 }
 

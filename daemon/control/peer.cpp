@@ -1,4 +1,4 @@
-// Owns reading peer credentials and the allow-list check (see peer.hpp).
+// Owns reading peer credentials and deciding a peer's role (see peer.hpp).
 #include "control/peer.hpp"
 
 #include "control/errc.hpp"
@@ -36,15 +36,30 @@ Result<Peer> read_peer(int fd) {
 }
 
 PeerPolicy PeerPolicy::from_config(const config::ControlConfig& cfg) {
-  return PeerPolicy({0, geteuid()}, cfg.allow_uids, cfg.allow_gids);
+  return PeerPolicy({0, geteuid()}, Members{cfg.admin_uids, cfg.admin_gids},
+                    Members{cfg.read_uids, cfg.read_gids});
 }
 
-bool PeerPolicy::allows(const Peer& peer) const {
-  auto has = [](const auto& list, auto v) { return std::find(list.begin(), list.end(), v) != list.end(); };
-  if (has(always_uids_, peer.uid) || has(allow_uids_, peer.uid)) return true;
-  if (has(allow_gids_, peer.gid)) return true;
-  return std::any_of(peer.groups.begin(), peer.groups.end(),
-                     [&](gid_t g) { return has(allow_gids_, g); });
+namespace {
+
+template <class Id>
+bool listed(const std::vector<Id>& list, Id id) {
+  return id != config::kOverflowId && std::find(list.begin(), list.end(), id) != list.end();
+}
+
+bool is_member(const Members& m, const Peer& peer) {
+  if (listed(m.uids, peer.uid) || listed(m.gids, peer.gid)) return true;
+  return std::any_of(peer.groups.begin(), peer.groups.end(), [&](gid_t g) { return listed(m.gids, g); });
+}
+
+}  // namespace
+
+Role PeerPolicy::role_of(const Peer& peer) const {
+  // An unmapped peer (a user namespace between us) could be anyone.
+  if (peer.uid == config::kOverflowId) return Role::none;
+  if (listed(always_admin_, peer.uid) || is_member(admin_, peer)) return Role::admin;
+  if (is_member(read_, peer)) return Role::read;
+  return Role::none;
 }
 
 }  // namespace blazed::control

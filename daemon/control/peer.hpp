@@ -1,9 +1,10 @@
-// Owns who may talk to the control socket: reading the peer's credentials from the kernel and
-// checking them against the allow-list.
+// Owns who may talk to the control socket and with which role: reading the peer's credentials
+// from the kernel and checking them against the read and admin lists.
 #pragma once
 
 #include "config/config.hpp"
 #include "control/protocol.hpp"
+#include "control/registry.hpp"
 
 #include <vector>
 
@@ -13,24 +14,29 @@ namespace blazed::control {
 // (SO_PEERGROUPS), as the kernel recorded them when the peer connected.
 Result<Peer> read_peer(int fd);
 
-// A peer is allowed when its uid is in `always_uids` or `allow_uids`, or its primary gid or any
-// of its supplementary groups is in `allow_gids`.
+// Users and groups holding one role: a peer is a member when its uid is in `uids`, or its primary
+// gid or any of its supplementary groups is in `gids`.
+struct Members {
+  std::vector<uid_t> uids;
+  std::vector<gid_t> gids;
+};
+
+// A peer's role: admin when its uid is in `always_admin` or it is a member of `admin`; else read
+// when it is a member of `read`; else none (refused at accept). The overflow id
+// (config::kOverflowId) never counts, whatever the lists say.
 class PeerPolicy {
  public:
-  // root and the daemon's effective uid are always allowed.
+  // root and the daemon's effective uid are always admin.
   static PeerPolicy from_config(const config::ControlConfig& cfg);
-  PeerPolicy(std::vector<uid_t> always_uids, std::vector<uid_t> allow_uids,
-             std::vector<gid_t> allow_gids)
-      : always_uids_(std::move(always_uids)),
-        allow_uids_(std::move(allow_uids)),
-        allow_gids_(std::move(allow_gids)) {}
+  PeerPolicy(std::vector<uid_t> always_admin, Members admin, Members read)
+      : always_admin_(std::move(always_admin)), admin_(std::move(admin)), read_(std::move(read)) {}
 
-  [[nodiscard]] bool allows(const Peer& peer) const;
+  [[nodiscard]] Role role_of(const Peer& peer) const;
 
  private:
-  std::vector<uid_t> always_uids_;
-  std::vector<uid_t> allow_uids_;
-  std::vector<gid_t> allow_gids_;
+  std::vector<uid_t> always_admin_;
+  Members admin_;
+  Members read_;
 };
 
 }  // namespace blazed::control

@@ -36,11 +36,29 @@ Result<Request> parse_request(std::string_view line, boost::json::value& id) {
   return req;
 }
 
+namespace {
+
+// Every string of a result through the redaction pass, raw, before serialize escapes it: a job's
+// last error or a seller's sync error can carry what a remote service echoed back.
+void redact_strings(boost::json::value& v) {
+  if (v.is_string()) {
+    const std::string_view s = v.as_string();
+    if (auto clean = redact(s); clean != s) v = clean;
+  } else if (v.is_array()) {
+    for (auto& e : v.as_array()) redact_strings(e);
+  } else if (v.is_object()) {
+    for (auto& [k, e] : v.as_object()) redact_strings(e);
+  }
+}
+
+}  // namespace
+
 std::string ok_reply(const boost::json::value& id, const boost::json::value& result) {
   boost::json::object reply;
   reply["id"] = id;
   reply["ok"] = true;
   reply["result"] = result;
+  redact_strings(reply["result"]);
   return boost::json::serialize(reply) + '\n';
 }
 

@@ -51,7 +51,8 @@ struct Request {
 // so that even a rejected request gets its id echoed.
 Result<Request> parse_request(std::string_view line, boost::json::value& id);
 
-// Reply lines, each ending in '\n'. Error messages pass through blazed::redact.
+// Reply lines, each ending in '\n'. Error messages and every string of a result pass through
+// blazed::redact (on the raw text, before JSON escaping).
 std::string ok_reply(const boost::json::value& id, const boost::json::value& result);
 std::string error_reply(const boost::json::value& id, const Error& error);
 

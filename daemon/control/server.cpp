@@ -47,6 +47,7 @@ struct ControlServer::State : std::enable_shared_from_this<State> {
   config::ControlConfig cfg;
   const CommandRegistry& commands;
   PeerPolicy policy;
+  AuditSink audit;
   Protocol::acceptor acceptor;
   asio::steady_timer drained;  // cancelled when the last session leaves during stop
   std::set<std::shared_ptr<Session>> sessions;
@@ -72,6 +73,8 @@ ControlServer::~ControlServer() {
   boost::system::error_code ignored;
   state_->acceptor.close(ignored);
 }
+
+void ControlServer::set_audit(AuditSink sink) { state_->audit = std::move(sink); }
 
 const std::string& ControlServer::socket_path() const { return state_->cfg.socket; }
 std::size_t ControlServer::active_sessions() const { return state_->sessions.size(); }
@@ -120,12 +123,15 @@ asio::awaitable<void> ControlServer::State::accept_loop() {
 
 void ControlServer::State::admit(Protocol::socket socket) {
   auto peer = read_peer(socket.native_handle());
-  if (!peer || !policy.allows(*peer)) {
+  const Role role = peer ? policy.role_of(*peer) : Role::none;
+  if (role == Role::none) {
     if (peer) {
       log.warn("control peer refused", {{"peer_uid", peer->uid}, {"peer_pid", peer->pid}});
     }
     count_connection("forbidden");
-    refuse(socket, make_error(codes::forbidden, "this user may not use the control socket"));
+    refuse(socket, make_error(codes::forbidden,
+                              "this user may not use the control socket (control.read_uids, "
+                              "control.read_gids, control.admin_uids, control.admin_gids)"));
     return;
   }
   if (sessions.size() >= static_cast<std::size_t>(std::max(cfg.max_clients, 0))) {
@@ -135,13 +141,15 @@ void ControlServer::State::admit(Protocol::socket socket) {
   }
   count_connection("accepted");
   // `this` outlives the session: the coroutine that runs it holds the State.
-  SessionEvents events{[this](std::string_view command, std::string_view outcome) {
+  SessionEvents events;
+  events.request_done = [this](std::string_view command, std::string_view outcome) {
     if (requests != nullptr) {
       requests->with({command.empty() ? "none" : std::string(command), std::string(outcome)}).inc();
     }
-  }};
-  auto session =
-      std::make_shared<Session>(std::move(socket), std::move(*peer), cfg, commands, std::move(events));
+  };
+  events.audit = audit;
+  auto session = std::make_shared<Session>(std::move(socket), std::move(*peer), role, cfg, commands,
+                                           std::move(events));
   sessions.insert(session);
   if (open != nullptr) open->set(static_cast<double>(sessions.size()));
   auto run = [](std::shared_ptr<State> state, std::shared_ptr<Session> s) -> asio::awaitable<void> {

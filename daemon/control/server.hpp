@@ -1,8 +1,9 @@
 // Owns the control socket server: binds the Unix socket, accepts clients within the limits
-// (peer allow-list, max_clients), runs one Session per client, and stops in two stages.
+// (a peer with a role, max_clients), runs one Session per client, and stops in two stages.
 #pragma once
 
 #include "config/config.hpp"
+#include "control/command_audit.hpp"
 #include "control/peer.hpp"
 #include "control/registry.hpp"
 #include "core/log.hpp"
@@ -33,6 +34,10 @@ class ControlServer {
   ~ControlServer();
   ControlServer(const ControlServer&) = delete;
   ControlServer& operator=(const ControlServer&) = delete;
+
+  // Where each mutating command's audit record goes (call before start()); without one, only
+  // the log line is written.
+  void set_audit(AuditSink sink);
 
   // Prepares the path, binds, sets the mode, listens, and starts accepting. Errors:
   // "socket_in_use" (a live daemon answers there), "socket_path", "bind".

@@ -15,11 +15,12 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-Session::Session(Socket socket, Peer peer, const config::ControlConfig& cfg,
+Session::Session(Socket socket, Peer peer, Role role, const config::ControlConfig& cfg,
                  const CommandRegistry& commands, SessionEvents events)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       peer_(std::move(peer)),
+      role_(role),
       max_line_bytes_(cfg.max_line_bytes),
       idle_timeout_(cfg.idle_timeout),
       commands_(commands),
@@ -113,18 +114,8 @@ asio::awaitable<void> Session::handle_line(std::string_view line) {
   } else {
     command = entry->name;
     req->peer = peer_;
-    Result<boost::json::value> result = make_error(codes::internal, "command did not run");
-    try {
-      result = co_await entry->handler(*req);
-    } catch (const boost::system::system_error& e) {
-      result = e.code() == asio::error::operation_aborted
-                   ? make_error(codes::shutting_down, "command cancelled by shutdown")
-                   : make_error(codes::internal, "command failed unexpectedly");
-      log_.error("control command threw", {{"command", command}, {"error", e.what()}});
-    } catch (const std::exception& e) {
-      result = make_error(codes::internal, "command failed unexpectedly");
-      log_.error("control command threw", {{"command", command}, {"error", e.what()}});
-    }
+    auto result = co_await run_command(*entry, *req);
+    if (entry->effect == Effect::mutating) co_await audit(*entry, *req, result);
     if (result) {
       reply = ok_reply(id, *result);
     } else {
@@ -136,6 +127,45 @@ asio::awaitable<void> Session::handle_line(std::string_view line) {
   }
   events_.request_done(command, outcome);
   if (!co_await write(reply)) close();
+}
+
+asio::awaitable<Result<boost::json::value>> Session::run_command(const CommandRegistry::Entry& entry,
+                                                                 Request& req) {
+  if (const Role needed = role_needed(entry.effect); role_ < needed) {
+    const std::string role(role_name(needed));
+    co_return make_error(errc::role_required,
+                         "\"" + entry.name + "\" changes state and needs the " + role + " role (control." +
+                             role + "_uids or control." + role + "_gids); this peer has the " +
+                             std::string(role_name(role_)) + " role");
+  }
+  try {
+    co_return co_await entry.handler(req);
+  } catch (const boost::system::system_error& e) {
+    log_.error("control command threw", {{"command", entry.name}, {"error", e.what()}});
+    if (e.code() == asio::error::operation_aborted)
+      co_return make_error(codes::shutting_down, "command cancelled by shutdown");
+  } catch (const std::exception& e) {
+    log_.error("control command threw", {{"command", entry.name}, {"error", e.what()}});
+  }
+  co_return make_error(codes::internal, "command failed unexpectedly");
+}
+
+asio::awaitable<void> Session::audit(const CommandRegistry::Entry& entry, const Request& req,
+                                     const Result<boost::json::value>& result) {
+  CommandAudit record{entry.name, peer_, role_, audit_args(entry, req.args),
+                      CommandAudit::Outcome::success, {}};
+  if (!result) {
+    record.error_code = result.error().code;
+    record.outcome = record.error_code == errc::role_required.name ? CommandAudit::Outcome::denied
+                                                                    : CommandAudit::Outcome::failure;
+  }
+  // The log line is the trail of last resort: it stays when the audit table cannot be written.
+  log_.info("control command", {{"command", entry.name},
+                                {"outcome", outcome_name(record.outcome)},
+                                {"error", record.error_code},
+                                {"peer_uid", peer_.uid},
+                                {"peer_pid", peer_.pid}});
+  if (events_.audit) co_await events_.audit(record);
 }
 
 void refuse(Session::Socket& socket, const Error& error) {

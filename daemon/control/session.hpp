@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "control/command_audit.hpp"
 #include "control/protocol.hpp"
 #include "control/registry.hpp"
 #include "core/log.hpp"
@@ -17,9 +18,11 @@
 
 namespace blazed::control {
 
-// Counters a session reports into (the server maps them onto metrics).
+// Counters a session reports into (the server maps them onto metrics), and where it sends the
+// audit record of each mutating command (none: the log line only).
 struct SessionEvents {
   std::function<void(std::string_view command, std::string_view outcome)> request_done;
+  AuditSink audit;
 };
 
 // Lives on the server's executor; all members are touched from that executor only.
@@ -27,7 +30,8 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   using Socket = boost::asio::local::stream_protocol::socket;
 
-  Session(Socket socket, Peer peer, const config::ControlConfig& cfg,
+  // `role` is the peer's (never none): a command needing more is refused with role_required.
+  Session(Socket socket, Peer peer, Role role, const config::ControlConfig& cfg,
           const CommandRegistry& commands, SessionEvents events);
 
   boost::asio::awaitable<void> run();
@@ -42,6 +46,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   boost::asio::awaitable<void> handle_line(std::string_view line);
+  // Runs the command the peer's role allows; the reply's result or error.
+  boost::asio::awaitable<Result<boost::json::value>> run_command(const CommandRegistry::Entry& entry,
+                                                                 Request& req);
+  // A mutating command's audit record (and its log line): refused, failed or done.
+  boost::asio::awaitable<void> audit(const CommandRegistry::Entry& entry, const Request& req,
+                                     const Result<boost::json::value>& result);
   // Writes `text` unless the idle timeout passes first; false when the connection is gone.
   boost::asio::awaitable<bool> write(const std::string& text);
   void close();
@@ -49,6 +59,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Socket socket_;
   boost::asio::steady_timer timer_;
   Peer peer_;
+  Role role_;
   std::size_t max_line_bytes_;
   config::Duration idle_timeout_;
   const CommandRegistry& commands_;

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <mutex>
@@ -62,6 +63,35 @@ std::string timestamp() {
   return buf;
 }
 
+// Text-format lines: control characters written as escapes, so that a value holding "\n" cannot
+// start a line of its own (log injection); a backslash is doubled to keep that unambiguous.
+void append_text_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    const char* named = c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
+    if (named != nullptr) {
+      out += named;
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(u));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+}
+
+// Every text is redacted raw, before it is escaped: escaping would hide a secret holding '"' or
+// '\' from the pass that runs over the finished line.
+void append_text(std::string& out, std::string_view text, bool json) {
+  const std::string clean = redact(text);
+  if (json) {
+    append_json_escaped(out, clean);
+  } else {
+    append_text_escaped(out, clean);
+  }
+}
+
 void append_value(std::string& out, const Field::Value& value, bool quote_strings) {
   std::visit(
       [&](const auto& v) {
@@ -69,13 +99,9 @@ void append_value(std::string& out, const Field::Value& value, bool quote_string
         if constexpr (std::is_same_v<V, bool>) {
           out += v ? "true" : "false";
         } else if constexpr (std::is_same_v<V, std::string_view>) {
-          if (quote_strings) {
-            out += '"';
-            append_json_escaped(out, v);
-            out += '"';
-          } else {
-            out += v;
-          }
+          if (quote_strings) out += '"';
+          append_text(out, v, quote_strings);
+          if (quote_strings) out += '"';
         } else {
           out += std::to_string(v);
         }
@@ -94,7 +120,7 @@ std::string format_json(Level level, std::string_view component, std::string_vie
   line += R"(","component":")";
   append_json_escaped(line, component);
   line += R"(","msg":")";
-  append_json_escaped(line, message);
+  append_text(line, message, true);
   line += '"';
   for (const auto& f : fields) {
     line += ",\"";
@@ -115,12 +141,12 @@ std::string format_text(Level level, std::string_view component, std::string_vie
   lvl.resize(5, ' ');
   line += lvl;
   line += ' ';
-  line += component;
+  append_text_escaped(line, component);
   line += ": ";
-  line += message;
+  append_text(line, message, false);
   for (const auto& f : fields) {
     line += ' ';
-    line += f.key;
+    append_text_escaped(line, f.key);
     line += '=';
     append_value(line, f.value, false);
   }
@@ -180,6 +206,7 @@ void Logger::write(Level level, std::string_view message, Fields fields) const {
     std::shared_lock lock(s.mutex);
     format = s.settings.format;
   }
+  // The pieces were redacted raw; the whole line once more catches what only the joined text shows.
   std::string line = redact(format == Format::json ? format_json(level, component_, message, fields)
                                                    : format_text(level, component_, message, fields));
   std::unique_lock lock(s.mutex);

@@ -2,6 +2,8 @@
 #include "crypto/ciphertext.hpp"
 
 #include "crypto/errc.hpp"
+#include "crypto/legacy_plaintext.hpp"
+#include "crypto/open_failure.hpp"
 
 namespace blazed::crypto {
 namespace {
@@ -36,27 +38,36 @@ bool needs_upgrade(const Keyring& keyring, const CiphertextInfo& info) noexcept 
   return info.format != CiphertextFormat::envelope_v1 || info.key_id != keyring.active().id();
 }
 
-Result<std::string> open_stored(const Keyring& keyring, const Aad& aad,
+Result<std::string> open_stored(const Keyring& keyring, const Aad& aad, RowKeyId row_key,
                                 std::span<const std::uint8_t> stored) {
   if (is_envelope(stored)) return open_envelope(keyring, aad, stored);
-  if (is_legacy_cbc(stored)) {
+  // A CBC value has no associated data: on a row that rotation or the daemon wrote it can only
+  // be a copy planted there, and opening it would let rotation seal it as that row's own.
+  if (is_legacy_cbc(stored) && !row_key) {
     const Key* legacy = keyring.legacy();
     if (legacy == nullptr) return no_legacy_key();
-    return open_legacy_cbc(*legacy, stored);
+    auto plain = open_legacy_cbc(*legacy, stored);
+    // Altered bytes that happen to leave a valid padding decrypt to garbage: answered exactly
+    // as a bad padding, so that an attacker cannot tell the two apart.
+    if (plain && !plausible_legacy_plaintext(aad.purpose, *plain)) {
+      secure_wipe(plain->data(), plain->size());
+      return open_failure();
+    }
+    return plain;
   }
-  return make_error(errc::crypto_malformed, "neither an envelope nor a legacy value");
+  return open_failure();
 }
 
-Result<Secret> open_stored_secret(const Keyring& keyring, const Aad& aad,
+Result<Secret> open_stored_secret(const Keyring& keyring, const Aad& aad, RowKeyId row_key,
                                   std::span<const std::uint8_t> stored) {
-  auto plain = open_stored(keyring, aad, stored);
+  auto plain = open_stored(keyring, aad, row_key, stored);
   if (!plain) return plain.error();
   return Secret(std::move(*plain));
 }
 
-Result<Bytes> rewrap(const Keyring& keyring, NonceSource& nonces, const Aad& aad,
+Result<Bytes> rewrap(const Keyring& keyring, NonceSource& nonces, const Aad& aad, RowKeyId row_key,
                      std::span<const std::uint8_t> stored) {
-  auto plain = open_stored(keyring, aad, stored);
+  auto plain = open_stored(keyring, aad, row_key, stored);
   if (!plain) return plain.error();
   WipeOnExit wipe{*plain};
   return seal(keyring, nonces, aad, *plain);

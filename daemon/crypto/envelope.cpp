@@ -4,6 +4,7 @@
 #include "core/secret.hpp"
 #include "crypto/cipher_context.hpp"
 #include "crypto/errc.hpp"
+#include "crypto/open_failure.hpp"
 
 #include <array>
 #include <climits>
@@ -128,7 +129,7 @@ Result<std::string> open_envelope(const Keyring& keyring, const Aad& aad,
                                   std::span<const std::uint8_t> stored) {
   if (auto st = check_aad(aad); !st) return st.error();
   auto parsed = parse_envelope_header(stored);
-  if (!parsed) return parsed.error();
+  if (!parsed) return open_failure();
   const EnvelopeHeader header = *parsed;
   const Key* key = keyring.find(header.key_id);
   if (key == nullptr)
@@ -139,8 +140,7 @@ Result<std::string> open_envelope(const Keyring& keyring, const Aad& aad,
   const std::uint8_t* nonce = stored.data() + hs;
   const std::uint8_t* ct = nonce + kNonceSize;
   const std::size_t ct_len = stored.size() - hs - kNonceSize - kTagSize;
-  if (ct_len > static_cast<std::size_t>(INT_MAX))
-    return make_error(errc::crypto_too_large, "envelope too large");
+  if (ct_len > static_cast<std::size_t>(INT_MAX)) return open_failure();
 
   EVP_CIPHER_CTX* ctx = detail::gcm_ctx(*key, false, nonce);
   if (ctx == nullptr) return internal("initialise AES-256-GCM");
@@ -159,10 +159,7 @@ Result<std::string> open_envelope(const Keyring& keyring, const Aad& aad,
       EVP_DecryptFinal_ex(ctx, pout + outl, &finl) == 1;
   if (!ok) {
     secure_wipe(plain.data(), plain.size());
-    return make_error(errc::crypto_tampered,
-                      "envelope under key '" + key->id() +
-                          "' failed authentication (altered, truncated, or bound to another row or "
-                          "purpose)");
+    return open_failure();
   }
   return plain;
 }

@@ -51,10 +51,11 @@ Result<Bytes> seal(const Key& key, NonceSource& nonces, const Aad& aad,
 Result<Bytes> seal(const Keyring& keyring, NonceSource& nonces, const Aad& aad,
                    std::string_view plaintext);
 
-// Opens an envelope. Besides the header errors: crypto_unknown_key (its key id is not in the
-// keyring) and crypto_tampered (authentication failed: altered or truncated bytes, another row's
-// or purpose's ciphertext, or the wrong key). Messages never carry plaintext or key bytes, and
-// no partly decrypted plaintext outlives a failure.
+// Opens an envelope. crypto_unknown_key when its key id is not in the keyring (the header says
+// so to anyone who reads the row: no secret in telling it); any other failure (a malformed
+// header, an unknown version, altered or truncated bytes, another row's or purpose's
+// ciphertext, the wrong key) is the one open_failure(). Messages never carry plaintext or key
+// bytes, and no partly decrypted plaintext outlives a failure.
 Result<std::string> open_envelope(const Keyring& keyring, const Aad& aad,
                                   std::span<const std::uint8_t> stored);
 

@@ -12,6 +12,6 @@ BLAZED_ERROR_CODES("daemon/crypto",
     keyring_insecure_file, keyring_io, keyring_key_exists, keyring_missing_active,
     keyring_missing_legacy, keyring_no_credentials, backup_bad_chunk_size, backup_finished,
     backup_malformed, backup_reordered, backup_tampered, backup_trailing_data, backup_truncated,
-    backup_unknown_key, backup_unsupported_version, backup_wrong_key);
+    backup_unknown_key, backup_unsupported_version, backup_wrong_key, keyring_legacy_is_active);
 
 }  // namespace blazed::crypto::errc

@@ -127,11 +127,20 @@ Status check_key_id(std::string_view id) {
 
 Result<KeyFile> read_key_file(const std::filesystem::path& path, FileModeRule rule) {
   Fd f;
-  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  // A symlink is refused, not followed: whoever can place one could point it at any file the
+  // daemon can read. O_NONBLOCK: a FIFO planted there must not hang the load.
+  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+  if (f.fd < 0 && errno == ELOOP)
+    return file_error(errc::keyring_insecure_file, path, "is a symlink; put the key file itself there");
   if (f.fd < 0) return file_error(errc::keyring_io, path, "cannot open: " + errno_text());
   struct stat st {};
   if (::fstat(f.fd, &st) != 0) return file_error(errc::keyring_io, path, "cannot stat: " + errno_text());
   if (!S_ISREG(st.st_mode)) return file_error(errc::keyring_insecure_file, path, "not a regular file");
+  // Only root or the daemon's own user may own a key: another owner could change it at will.
+  if (st.st_uid != 0 && st.st_uid != ::geteuid())
+    return file_error(errc::keyring_insecure_file, path,
+                      "is owned by uid " + std::to_string(st.st_uid) +
+                          "; chown it to the service user or root");
   const mode_t forbidden = rule == FileModeRule::owner_only ? 0077 : 0007;
   if ((st.st_mode & forbidden) != 0) {
     std::array<char, 8> mode{};

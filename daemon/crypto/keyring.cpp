@@ -57,6 +57,11 @@ Result<Keyring> Keyring::load(const KeyringOptions& options) {
   if (auto st = check_key_id(options.active_key); !st) return st.error().context("keyring.active_key");
   if (!options.legacy_key.empty())
     if (auto st = check_key_id(options.legacy_key); !st) return st.error().context("keyring.legacy_key");
+  // One key for CBC and GCM alike would keep the legacy format's key in service for good.
+  if (options.legacy_key == options.active_key)
+    return make_error(errc::keyring_legacy_is_active,
+                      "keyring.legacy_key and keyring.active_key are both '" + options.active_key +
+                          "'; new values need a key of their own: generate one and make it active");
 
   const std::string where = "key directory " + options.dir.string();
   struct stat dst {};

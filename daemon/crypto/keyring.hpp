@@ -59,9 +59,10 @@ Result<KeyringOptions> keyring_options(const config::KeyringConfig& cfg);
 class Keyring {
  public:
   // Loads and checks every key. Fails (and the daemon must not start) when a key file is
-  // insecure or malformed, an id is invalid, or the active or legacy key is missing:
-  //   keyring_missing_active, keyring_missing_legacy, keyring_io, keyring_insecure_file,
-  //   keyring_bad_key_file, keyring_bad_key_id, keyring_insecure_dir.
+  // insecure or malformed, an id is invalid, the active or legacy key is missing, or the legacy
+  // key is the active one:
+  //   keyring_missing_active, keyring_missing_legacy, keyring_legacy_is_active, keyring_io,
+  //   keyring_insecure_file, keyring_bad_key_file, keyring_bad_key_id, keyring_insecure_dir.
   static Result<Keyring> load(const KeyringOptions& options);
   static Result<Keyring> load(const config::KeyringConfig& cfg);
 

@@ -5,6 +5,7 @@
 #include "crypto/cipher_context.hpp"
 #include "crypto/errc.hpp"
 #include "crypto/hex.hpp"
+#include "crypto/open_failure.hpp"
 
 #include <array>
 #include <climits>
@@ -30,16 +31,13 @@ bool is_legacy_cbc(std::span<const std::uint8_t> stored) noexcept {
 }
 
 Result<std::string> open_legacy_cbc(const Key& key, std::span<const std::uint8_t> stored) {
-  if (!is_legacy_cbc(stored))
-    return make_error(errc::crypto_malformed, "not a legacy hex(iv):hex(ciphertext) value");
+  if (!is_legacy_cbc(stored)) return open_failure();
   const std::string_view text = as_text(stored);
   std::array<std::uint8_t, kCbcIvSize> iv{};
   (void)hex_decode_into(text.substr(0, 2 * kCbcIvSize), iv);
   auto ct = from_hex(text.substr(2 * kCbcIvSize + 1));
-  if (!ct || ct->empty() || ct->size() % kBlock != 0)
-    return make_error(errc::crypto_malformed, "legacy ciphertext is not a whole number of 16-byte blocks");
-  if (ct->size() > static_cast<std::size_t>(INT_MAX) - kBlock)
-    return make_error(errc::crypto_too_large, "legacy ciphertext too large");
+  if (!ct || ct->empty() || ct->size() % kBlock != 0 || ct->size() > static_cast<std::size_t>(INT_MAX) - kBlock)
+    return open_failure();
 
   EVP_CIPHER_CTX* ctx = detail::thread_cipher_ctx();
   if (EVP_DecryptInit_ex2(ctx, detail::aes_256_cbc(), key.material().data(), iv.data(), nullptr) != 1)
@@ -51,10 +49,9 @@ Result<std::string> open_legacy_cbc(const Key& key, std::span<const std::uint8_t
   const bool ok = EVP_DecryptUpdate(ctx, pout, &outl, ct->data(), static_cast<int>(ct->size())) == 1 &&
                   EVP_DecryptFinal_ex(ctx, pout + outl, &finl) == 1;
   if (!ok) {
+    // A bad padding answers exactly as a malformed value or a wrong GCM tag: no padding oracle.
     secure_wipe(plain.data(), plain.size());
-    return make_error(errc::crypto_tampered,
-                      "legacy ciphertext under key '" + key.id() +
-                          "' failed its padding check (altered, truncated, or the wrong key)");
+    return open_failure();
   }
   // Drop the padding bytes; wipe them first since they sat next to plaintext.
   const auto len = static_cast<std::size_t>(outl + finl);

@@ -16,11 +16,12 @@ inline constexpr std::size_t kCbcIvSize = 16;
 // True when `stored` has the legacy shape: 32 hex digits, ':', a non-empty even run of hex.
 bool is_legacy_cbc(std::span<const std::uint8_t> stored) noexcept;
 
-// Decrypts a legacy row with `key`.
-//   crypto_malformed  not the legacy shape, or a ciphertext that is not whole 16-byte blocks
-//   crypto_tampered   the padding does not check out (altered bytes or the wrong key)
+// Decrypts a legacy row with `key`. Every failure (not the legacy shape, not whole 16-byte
+// blocks, a padding that does not check out) is the one open_failure(), so that the answer
+// never tells a bad padding from anything else.
 // The format has no authentication: a flipped bit inside the ciphertext is caught only when it
-// breaks the padding. That is why rotation upgrades these rows to the envelope.
+// breaks the padding, and a value copied between legacy rows opens on either. That is why only
+// rows whose key_id is NULL may hold one (open_stored) and rotation upgrades them to envelopes.
 Result<std::string> open_legacy_cbc(const Key& key, std::span<const std::uint8_t> stored);
 
 }  // namespace blazed::crypto

@@ -55,6 +55,17 @@ int Context::finish(const Result<Reply>& reply,
   return exit_code::ok;
 }
 
+Subcommand without_args(std::string name, std::string summary, std::string command,
+                        std::function<void(Context&, const boost::json::value&)> human) {
+  Subcommand sub{name, std::move(summary), name, {}};
+  sub.run = [name, command = std::move(command), human = std::move(human)](
+                Context& ctx, const std::vector<std::string>& args) {
+    if (!args.empty()) return ctx.usage_error("unexpected argument \"" + args[0] + "\"", name);
+    return ctx.finish(ctx.call(command), [&](const boost::json::value& r) { human(ctx, r); });
+  };
+  return sub;
+}
+
 int Context::usage_error(std::string_view message, std::string_view usage) {
   err << "blazectl: " << message << "\nusage: blazectl [options] " << usage << "\n";
   return exit_code::usage;

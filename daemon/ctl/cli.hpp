@@ -49,6 +49,11 @@ struct Subcommand {
   std::function<int(Context&, const std::vector<std::string>& args)> run;
 };
 
+// A subcommand that takes no arguments: it calls the daemon's `command` and prints the result
+// with `human` (or the JSON with --json). Its usage line is its name.
+Subcommand without_args(std::string name, std::string summary, std::string command,
+                        std::function<void(Context&, const boost::json::value&)> human);
+
 // Every subcommand linked into blazectl, by name.
 const std::map<std::string, Subcommand>& subcommands();
 

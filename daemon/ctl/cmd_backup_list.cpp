@@ -9,8 +9,6 @@ namespace blazed::ctl {
 namespace {
 
 namespace json = boost::json;
-constexpr const char* usage = "backup list";
-
 void print(std::ostream& out, const json::value& r) {
   const auto* backups = field(r, "backups");
   out << "backups (newest first; good = complete on every target):\n";
@@ -48,12 +46,9 @@ void print(std::ostream& out, const json::value& r) {
   }
 }
 
-int run(Context& ctx, const std::vector<std::string>& args) {
-  if (!args.empty()) return ctx.usage_error("unexpected argument \"" + args[0] + "\"", usage);
-  return ctx.finish(ctx.call("backup.list"), [&](const json::value& r) { print(ctx.out, r); });
-}
-
-const Registrar reg{{"backup list", "backups on every target, which are good, region compliance", usage, run}};
+const Registrar reg{without_args(
+    "backup list", "backups on every target, which are good, region compliance", "backup.list",
+    [](Context& ctx, const json::value& r) { print(ctx.out, r); })};
 
 }  // namespace
 }  // namespace blazed::ctl

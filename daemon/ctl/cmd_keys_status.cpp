@@ -58,6 +58,8 @@ void human(std::ostream& out, const json::value& r) {
   out << "\nrows to rotate:";
   print_tables(out, field(r, "rows_to_rotate"));
   out << "\n";
+  if (field_bool(r, "legacy_key_removable"))
+    out << "no legacy rows left: remove keyring.legacy_key and reload (legacy CBC is then refused)\n";
   if (const auto* runs = field(r, "rotation_runs"); runs != nullptr && runs->is_array()) {
     for (const auto& run : runs->as_array()) {
       out << "rotation of " << field_text(run, "table") << " to " << field_text(run, "target_key")
@@ -77,14 +79,10 @@ void human(std::ostream& out, const json::value& r) {
   }
 }
 
-int run(Context& ctx, const std::vector<std::string>& args) {
-  if (!args.empty()) return ctx.usage_error("keys status takes no arguments", "keys status");
-  return ctx.finish(ctx.call("keys.status"), [&](const json::value& r) { human(ctx.out, r); });
-}
-
-const Registrar reg{{"keys status",
-                     "keys: age vs policy, rows under each, which can be retired, rotation progress",
-                     "keys status", run}};
+const Registrar reg{without_args(
+    "keys status", "keys: age vs policy, rows under each, which can be retired, rotation progress",
+    "keys.status",
+    [](Context& ctx, const json::value& r) { human(ctx.out, r); })};
 
 }  // namespace
 }  // namespace blazed::ctl

@@ -1,6 +1,8 @@
 // Owns tolerant JSON field reads for blazectl's renderers (see fields.hpp).
 #include "ctl/fields.hpp"
 
+#include <charconv>
+
 namespace blazed::ctl {
 
 const boost::json::value* field(const boost::json::value& v, std::string_view key) {
@@ -22,6 +24,13 @@ std::int64_t field_int(const boost::json::value& v, std::string_view key, std::i
 bool field_bool(const boost::json::value& v, std::string_view key) {
   const auto* f = field(v, key);
   return f != nullptr && f->is_bool() && f->as_bool();
+}
+
+std::optional<std::int64_t> positive_id(std::string_view arg) {
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), id);
+  if (ec != std::errc{} || end != arg.data() + arg.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 }  // namespace blazed::ctl

@@ -136,6 +136,7 @@ asio::awaitable<void> HealthServer::State::serve(beast::tcp_stream stream) {
   open->set(static_cast<double>(connections.size()));
   beast::flat_buffer buffer(limits.max_request_bytes);
   bool first = true;
+  int served = 0;
   while (!stopping) {
     // The first request gets the header timeout; later ones may idle up to keep-alive first.
     // Beast's timeout covers the whole read, so a slow trickle cannot hold the connection.
@@ -156,14 +157,20 @@ asio::awaitable<void> HealthServer::State::serve(beast::tcp_stream stream) {
       res.set(http::field::content_type, "text/plain; charset=utf-8");
       res.body() = too_big ? "request too large\n" : "bad request\n";
       requests->with({"other", std::to_string(res.result_int())}).inc();
+    } else if (const auto& req = parser.get();
+               req.count(http::field::host) != 0 && !host_allowed(req[http::field::host], cfg.listen, cfg.allowed_hosts)) {
+      res.result(http::status::forbidden);
+      res.set(http::field::content_type, "text/plain; charset=utf-8");
+      res.body() = "host not allowed\n";
+      requests->with({"other", std::to_string(res.result_int())}).inc();
     } else {
-      const auto& req = parser.get();
       auto a = answer(req.method() == http::verb::get, req.target(), registry, readiness);
       res.result(a.status);
       res.set(http::field::content_type, a.content_type);
       if (a.status == 405) res.set(http::field::allow, "GET");
       res.body() = std::move(a.body);
-      keep_alive = req.keep_alive();
+      // A bounded number per connection: one client cannot keep a slot for good.
+      keep_alive = req.keep_alive() && ++served < std::max(limits.max_requests_per_connection, 1);
       requests->with({a.path_label, std::to_string(a.status)}).inc();
     }
     res.keep_alive(keep_alive);

@@ -1,5 +1,6 @@
 // Owns the health HTTP server: GET /healthz, /readyz and /metrics on a loopback address, with
-// bounded requests, header timeouts and a connection limit.
+// bounded requests, header timeouts, a Host check, and limits on connections and on requests per
+// connection.
 #pragma once
 
 #include "config/config.hpp"
@@ -20,6 +21,7 @@ struct HttpLimits {
   config::Duration header_timeout{5'000};       // a whole request must arrive within this
   config::Duration keep_alive_timeout{30'000};  // idle time between requests
   int max_connections = 64;                     // further connections are closed at once
+  int max_requests_per_connection = 100;        // then the answer says Connection: close
 };
 
 // Not thread-safe: lives on the executor given here; call start() and stop() on it (or before
@@ -27,7 +29,8 @@ struct HttpLimits {
 //   GET /healthz -> 200 "ok" (answered by the event loop itself, so an answer proves it turns)
 //   GET /readyz  -> 200 when every readiness check passes, else 503; the body lists each check
 //   GET /metrics -> 200, Prometheus text format 0.0.4
-//   other paths 404, other methods 405, malformed 400, oversized headers 431.
+//   other paths 404, other methods 405, malformed 400, oversized headers 431, a Host header that
+//   names neither a loopback name, health.listen nor health.allowed_hosts 403.
 class HealthServer {
  public:
   HealthServer(boost::asio::any_io_executor executor, config::HealthConfig cfg,

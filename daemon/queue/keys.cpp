@@ -47,5 +47,8 @@ std::string seller_slot_fence_key(std::int64_t seller_id, std::int64_t slot_ms) 
 std::string rate_limit_key(std::int64_t seller_id, std::string_view operation) {
   return "{rl:" + std::to_string(seller_id) + "}:" + std::string(operation);
 }
+std::vector<std::string> seller_key_patterns(std::int64_t seller_id) {
+  return {"{sync:" + std::to_string(seller_id) + "}:*", rate_limit_key(seller_id, "*")};
+}
 
 }  // namespace blazed::queue

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace blazed::queue {
 
@@ -73,5 +74,8 @@ std::string schedule_fence_key(std::string_view schedule, std::int64_t tick_ms);
 std::string seller_slot_fence_key(std::int64_t seller_id, std::int64_t slot_ms);
 // {rl:SELLER}:OPERATION: the token bucket of one seller and SP-API operation (a hash).
 std::string rate_limit_key(std::int64_t seller_id, std::string_view operation);
+// SCAN MATCH patterns of every key above bound to one seller (its fences and rate buckets), for
+// the account deletion. Its queued jobs are in the queues' own keys.
+std::vector<std::string> seller_key_patterns(std::int64_t seller_id);
 
 }  // namespace blazed::queue

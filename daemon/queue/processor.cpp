@@ -4,6 +4,7 @@
 
 #include "core/errc.hpp"
 #include "core/log.hpp"
+#include "core/redact.hpp"
 #include "queue/errc.hpp"
 #include "queue/event.hpp"
 #include "queue/scripts.hpp"
@@ -379,8 +380,9 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     }
 
     // A failed attempt: retry after a backoff, or bury it in the dead set with the reason.
-    std::string error = dead_reason.empty() ? result.error()->code + ": " + result.error()->message
-                                            : dead_reason;
+    // Redacted before it is stored: operators read it back through jobs.show and Redis.
+    std::string error = redact(dead_reason.empty() ? result.error()->code + ": " + result.error()->message
+                                                   : dead_reason);
     if (dead_reason.empty() && std::holds_alternative<Permanent>(result.kind()))
       dead_reason = "permanent failure";
     if (dead_reason.empty() && job.attempt >= max_attempts) dead_reason = "out of attempts";

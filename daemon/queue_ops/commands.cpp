@@ -196,18 +196,19 @@ Status register_queue_commands(control::CommandRegistry& registry, const QueueOp
     co_return json::value(json::object{{"name", *name}, {"unique_key", *key}});
   };
 
+  using control::Effect;
   return registry.register_all({
-      {"jobs.list", "jobs of a queue in a state {queue,state,limit,offset}", list},
-      {"jobs.show", "one job: type, state, attempts, last error, payload {queue,id}", show},
-      {"jobs.retry", "a dead job back to pending, attempts reset {queue,id}",
+      {"jobs.list", "jobs of a queue in a state {queue,state,limit,offset}", Effect::read_only, list},
+      {"jobs.show", "one job: type, state, attempts, last error, payload {queue,id}", Effect::read_only, show},
+      {"jobs.retry", "a dead job back to pending, attempts reset {queue,id}", Effect::mutating,
        admin_job(&queue::QueueAdmin::retry_dead, "retried")},
-      {"jobs.delete", "delete a job that is not running {queue,id}",
+      {"jobs.delete", "delete a job that is not running {queue,id}", Effect::mutating,
        admin_job(&queue::QueueAdmin::remove, "deleted")},
-      {"queues.list", "depth per state and paused flag of every queue", queues},
-      {"queues.pause", "stop claiming from a queue on every instance {queue}", pause},
-      {"queues.resume", "claim from a paused queue again {queue}", resume},
-      {"schedules.list", "schedules with spec, zone, last and next tick", schedules},
-      {"schedules.trigger", "enqueue a schedule's job now {name}", trigger},
+      {"queues.list", "depth per state and paused flag of every queue", Effect::read_only, queues},
+      {"queues.pause", "stop claiming from a queue on every instance {queue}", Effect::mutating, pause},
+      {"queues.resume", "claim from a paused queue again {queue}", Effect::mutating, resume},
+      {"schedules.list", "schedules with spec, zone, last and next tick", Effect::read_only, schedules},
+      {"schedules.trigger", "enqueue a schedule's job now {name}", Effect::mutating, trigger},
   });
 }
 

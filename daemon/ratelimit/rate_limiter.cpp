@@ -6,6 +6,7 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace blazed::ratelimit {
@@ -125,7 +126,12 @@ boost::asio::awaitable<Result<Permit>> RateLimiter::try_acquire(std::int64_t sel
 
 boost::asio::awaitable<Status> RateLimiter::set_rate(std::int64_t seller_id, std::string_view operation,
                                                      double rate_per_second) {
-  const std::int64_t micro = rate_per_second > 0 ? bucket::rate_to_micro(rate_per_second) : 0;
+  const auto plan = plans_.find(operation);
+  if (!plan) co_return plan.error();
+  // The rate comes from a response header: it may slow the bucket down, never speed it past the
+  // plan in force (the documented default or the operator's override), whatever it says.
+  const std::int64_t micro =
+      rate_per_second > 0 ? std::min(bucket::rate_to_micro(rate_per_second), plan->rate_micro) : 0;
   auto r = co_await run(seller_id, operation, "set_rate", micro);
   if (!r) co_return r.error();
   co_return Status{};

@@ -44,7 +44,9 @@ class RateLimiter {
   boost::asio::awaitable<Result<Permit>> try_acquire(std::int64_t seller_id, std::string_view operation,
                                                      std::int64_t n = 1);
   // Sets the bucket's refill rate from now on (e.g. from x-amzn-RateLimit-Limit); tokens
-  // accrued so far are kept. A rate <= 0 returns to the plan's rate.
+  // accrued so far are kept. A rate above the plan's is clamped to it (a header can only slow
+  // down, never past spapi's plan: raise rate_limit.plans for a seller with a bigger plan). A
+  // rate <= 0 returns to the plan's rate.
   boost::asio::awaitable<Status> set_rate(std::int64_t seller_id, std::string_view operation,
                                           double rate_per_second);
   // After a 429: empties the bucket and multiplies its rate by the configured factor.

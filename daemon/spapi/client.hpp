@@ -78,6 +78,9 @@ class SpApiClient {
 
   [[nodiscard]] const std::string& endpoint(Region region) const;
 
+  // Drops the seller's cached access token (disconnect, account deletion).
+  void forget(SellerId seller) { lwa_.forget(seller); }
+
  private:
   http::Client& http_;
   LwaClient& lwa_;

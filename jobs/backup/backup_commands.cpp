@@ -195,12 +195,14 @@ asio::awaitable<Result<json::value>> backup_restore(JobContext& ctx, const Reque
 }  // namespace
 
 Status register_backup_commands(control::CommandRegistry& registry, JobContext& ctx) {
+  using control::Effect;
   return registry.register_all({
-      {"backup.run", "enqueue a backup now (one at a time across all instances)", with_context(ctx, backup_run)},
+      {"backup.run", "enqueue a backup now (one at a time across all instances)", Effect::mutating,
+       with_context(ctx, backup_run)},
       {"backup.list", "backups on every target, which are good, region compliance, recent runs",
-       with_context(ctx, backup_list)},
+       Effect::read_only, with_context(ctx, backup_list)},
       {"backup.restore", "restore a backup into a database (args: backup_id or latest, into, force)",
-       with_context(ctx, backup_restore)},
+       Effect::mutating, with_context(ctx, backup_restore)},
   });
 }
 

@@ -22,7 +22,7 @@ struct Statements {
   std::string cas_update;
   std::string count_stale;
   explicit Statements(const RotationTable& t) {
-    select_batch = "SELECT " + t.id_column + ", ciphertext FROM " + t.table + " WHERE " +
+    select_batch = "SELECT " + t.id_column + ", ciphertext, key_id FROM " + t.table + " WHERE " +
                    t.id_column + " > $1 AND key_id IS DISTINCT FROM $2 ORDER BY " + t.id_column +
                    " LIMIT $3";
     // Compare-and-swap on the exact old ciphertext (which names its key id in its header),
@@ -70,10 +70,12 @@ Result<Batch> rewrap_rows(const pg::Rows& rows, const crypto::Keyring& keyring,
     if (!id) return id.error();
     auto ct = row.get<pg::Bytes>(1);
     if (!ct) return ct.error();
+    auto key_id = row.get<std::optional<std::string>>(2);
+    if (!key_id) return key_id.error();
     b.last_id = *id;
     ++b.read;
     const std::string row_id = std::to_string(*id);
-    auto fresh = crypto::rewrap(keyring, nonces, crypto::Aad{table.purpose, table.table, row_id}, *ct);
+    auto fresh = crypto::rewrap(keyring, nonces, crypto::Aad{table.purpose, table.table, row_id}, *key_id, *ct);
     if (!fresh) {
       if (fresh.error().code == crypto::errc::crypto_random || fresh.error().code == crypto::errc::crypto_internal)
         return fresh.error();

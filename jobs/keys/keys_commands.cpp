@@ -147,7 +147,10 @@ asio::awaitable<Result<json::value>> keys_status(jobs::JobContext& ctx) {
   out["legacy_key"] = legacy.empty() ? json::value(nullptr) : json::value(legacy);
   out["keys"] = std::move(keys);
   out["missing_keys"] = std::move(missing);
-  out["legacy_rows"] = rows_json(usage, std::nullopt);
+  json::object legacy_rows = rows_json(usage, std::nullopt);
+  // With no legacy row left, keyring.legacy_key can go, and then CBC is refused everywhere.
+  out["legacy_key_removable"] = !legacy.empty() && total(legacy_rows) == 0;
+  out["legacy_rows"] = std::move(legacy_rows);
   out["rows_to_rotate"] = std::move(pending);
   out["rotation_needed"] = pending_total > 0;
   out["rotation_runs"] = std::move(*runs);
@@ -170,10 +173,12 @@ asio::awaitable<Result<json::value>> keys_rotate(jobs::JobContext& ctx, const Re
 }  // namespace
 
 Status register_keys_commands(control::CommandRegistry& registry, jobs::JobContext& ctx) {
+  using control::Effect;
   return registry.register_all({
       {"keys.status", "keys: ages, rows still under each, which can be retired, rotation progress",
-       with_context(ctx, keys_status)},
-      {"keys.rotate", "enqueue a key rotation job now (args: table, optional)", with_context(ctx, keys_rotate)},
+       Effect::read_only, with_context(ctx, keys_status)},
+      {"keys.rotate", "enqueue a key rotation job now (args: table, optional)", Effect::mutating,
+       with_context(ctx, keys_rotate)},
   });
 }
 

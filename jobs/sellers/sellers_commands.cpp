@@ -153,12 +153,13 @@ asio::awaitable<Result<json::value>> disconnect(jobs::JobContext& ctx, const Req
 }  // namespace
 
 Status register_seller_token_commands(control::CommandRegistry& registry, jobs::JobContext& ctx) {
+  using control::Effect;
   return registry.register_all({
       {"sellers.connect",
        "connect a seller: args region, marketplaces, refresh_token (sealed, never stored in clear)",
-       jobs::with_context(ctx, connect)},
+       Effect::mutating, jobs::with_context(ctx, connect), {"refresh_token"}},
       {"sellers.disconnect", "disconnect a seller: deletes its refresh token at once (args: seller_id)",
-       jobs::with_context(ctx, disconnect)},
+       Effect::mutating, jobs::with_context(ctx, disconnect)},
   });
 }
 

@@ -13,7 +13,7 @@ namespace blazed::jobs::sellers {
 namespace {
 
 constexpr const char* kSellerWithToken =
-    "SELECT s.id, s.region, array_to_string(s.marketplaces, ','), s.status, t.ciphertext "
+    "SELECT s.id, s.region, array_to_string(s.marketplaces, ','), s.status, t.ciphertext, t.key_id "
     "FROM sellers s LEFT JOIN seller_tokens t ON t.seller_id = s.id WHERE s.id = $1";
 
 constexpr const char* kInsertSeller =
@@ -31,6 +31,13 @@ constexpr const char* kDeleteToken = "DELETE FROM seller_tokens WHERE seller_id 
 
 constexpr const char* kNeedsReauth =
     "UPDATE sellers SET status = 'needs_reauth', updated_at = $2 WHERE id = $1 AND status = 'active'";
+
+// Returns the status before the change (the row locked), none when there is no such seller.
+constexpr const char* kMarkDeleting =
+    "UPDATE sellers s SET status = 'deleting', updated_at = $2 FROM (SELECT id, status FROM sellers "
+    "WHERE id = $1 FOR UPDATE) old WHERE s.id = old.id RETURNING old.status";
+
+constexpr const char* kDeleteSeller = "DELETE FROM sellers WHERE id = $1 AND status = 'deleting'";
 
 constexpr const char* kActiveSellers = R"(
   SELECT s.id, max(st.last_success_at)
@@ -139,14 +146,17 @@ asio::awaitable<Result<SellerRow>> seller_with_token(pg::Executor& db, std::int6
   auto markets = row.get<std::string>(2);
   auto status = row.get<std::string>(3);
   auto token = row.get<std::optional<pg::Bytes>>(4);
+  auto token_key = row.get<std::optional<std::string>>(5);
   if (!region) co_return region.error();
   if (!markets) co_return markets.error();
   if (!status) co_return status.error();
   if (!token) co_return token.error();
+  if (!token_key) co_return token_key.error();
   out.region = *region;
   out.marketplaces = split_csv(*markets);
   out.status = *status;
   out.token_ciphertext = *token;
+  out.token_key_id = *token_key;
   co_return out;
 }
 
@@ -183,6 +193,22 @@ asio::awaitable<Status> mark_needs_reauth(pg::Executor& db, std::int64_t seller_
   auto r = co_await db.query(kNeedsReauth, seller_id, now);
   if (!r) co_return r.error();
   co_return Status{};
+}
+
+asio::awaitable<Result<std::optional<std::string>>> mark_deleting(pg::Executor& db, std::int64_t seller_id,
+                                                                  Clock::time_point now) {
+  auto updated = co_await db.query(kMarkDeleting, seller_id, now);
+  if (!updated) co_return updated.error();
+  if (updated->empty()) co_return std::optional<std::string>{};
+  auto status = updated->scalar<std::string>();
+  if (!status) co_return status.error();
+  co_return std::optional<std::string>{std::move(*status)};
+}
+
+asio::awaitable<Result<std::int64_t>> delete_seller(pg::Executor& db, std::int64_t seller_id) {
+  auto gone = co_await db.query(kDeleteSeller, seller_id);
+  if (!gone) co_return gone.error();
+  co_return static_cast<std::int64_t>(gone->affected());
 }
 
 asio::awaitable<Result<std::vector<ActiveSeller>>> active_sellers(pg::Executor& db) {

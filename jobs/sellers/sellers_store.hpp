@@ -32,6 +32,7 @@ struct SellerRow {
   std::vector<std::string> marketplaces;
   std::string status;
   std::optional<pg::Bytes> token_ciphertext;  // NULL: no token stored
+  std::optional<std::string> token_key_id;     // NULL: a legacy token (or none)
 };
 
 // "seller_not_found" when there is no such seller.
@@ -53,6 +54,14 @@ boost::asio::awaitable<Result<std::int64_t>> delete_token(pg::Executor& db, std:
 // LWA refused the seller's refresh token: an active seller becomes needs_reauth.
 boost::asio::awaitable<Status> mark_needs_reauth(pg::Executor& db, std::int64_t seller_id,
                                                  Clock::time_point now);
+
+// Marks a seller deleting (its syncs stop: they run only for active sellers); returns its status
+// before, nullopt when there is no such seller.
+boost::asio::awaitable<Result<std::optional<std::string>>> mark_deleting(pg::Executor& db, std::int64_t seller_id,
+                                                                         Clock::time_point now);
+// Deletes a seller being deleted (the last step of an account deletion); returns the rows
+// deleted (0 or 1).
+boost::asio::awaitable<Result<std::int64_t>> delete_seller(pg::Executor& db, std::int64_t seller_id);
 
 // An active seller with the time its last sync finished (any data type; nullopt: never).
 struct ActiveSeller {

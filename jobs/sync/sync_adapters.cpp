@@ -18,7 +18,7 @@ Result<Secret> StoredSellers::open_token(const SellerRow& seller) {
   if (!seller.token_ciphertext) return make_error(errc::no_token, "no refresh token stored");
   const std::string row = std::to_string(seller.id);
   return crypto::open_stored_secret(keyring_, crypto::Aad{crypto::kPurposeSellerToken, sellers::kTokensTable, row},
-                                    *seller.token_ciphertext);
+                                    seller.token_key_id, *seller.token_ciphertext);
 }
 
 asio::awaitable<Status> StoredSellers::mark_needs_reauth(std::int64_t seller_id) {

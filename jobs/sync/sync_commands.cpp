@@ -105,9 +105,10 @@ Status register_sync_commands(control::CommandRegistry& registry, jobs::JobConte
                                        {"already_queued", queued->duplicate}});
   };
 
+  using control::Effect;
   return registry.register_all({
-      {"sellers.list", "sellers with status, last sync, cursor lag and last error (args: sort = id|lag, limit)", list},
-      {"sync", "enqueue a seller sync now (args: seller, data)", sync},
+      {"sellers.list", "sellers with status, last sync, cursor lag and last error (args: sort = id|lag, limit)", Effect::read_only, list},
+      {"sync", "enqueue a seller sync now (args: seller, data)", Effect::mutating, sync},
   });
 }
 

@@ -1,6 +1,7 @@
 // Owns the sync's SQL (see sync_store.hpp): every statement the sync job runs is in this file.
 #include "jobs/sync/sync_store.hpp"
 
+#include "core/redact.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/envelope.hpp"
 #include "crypto/hex.hpp"
@@ -44,6 +45,10 @@ constexpr const char* kRecordError =
     "INSERT INTO sync_state (seller_id, data_type, last_attempt_at, last_error) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (seller_id, data_type) DO UPDATE SET last_attempt_at = $3, last_error = $4";
 
+// raw_payloads is partitioned by day (migration 0060); the function makes a missing day's
+// partition without a lock that other writers wait on.
+constexpr const char* kEnsureRawPartition =
+    "SELECT raw_payloads_ensure_partition(($1::timestamptz AT TIME ZONE 'UTC')::date)";
 constexpr const char* kNextRawId = "SELECT nextval('raw_payloads_id_seq')";
 constexpr const char* kInsertRaw =
     "INSERT INTO raw_payloads (id, seller_id, data_type, received_at, request_id, key_id, ciphertext) "
@@ -254,6 +259,12 @@ asio::awaitable<Status> SyncStore::abandon_run(std::int64_t seller_id, DataType 
 
 asio::awaitable<Result<std::int64_t>> SyncStore::commit_page(std::int64_t seller_id, const PageToStore& page) {
   const TimePoint now = clock_.now();
+  const std::int64_t day = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
+  if (partition_day_ != day) {
+    auto made = co_await db_.query(kEnsureRawPartition, now);
+    if (!made) co_return made.error().context("making today's raw_payloads partition");
+    partition_day_ = day;
+  }
   // The id first: the envelope is bound to it (docs/formats.md), so sealing needs it.
   auto id_rows = co_await db_.query(kNextRawId);
   if (!id_rows) co_return id_rows.error();
@@ -299,8 +310,9 @@ asio::awaitable<Status> SyncStore::finish_run(std::int64_t seller_id, DataType t
 }
 
 asio::awaitable<Status> SyncStore::record_error(std::int64_t seller_id, DataType type, const Error& error) {
+  // Redacted before it is stored: sellers.list shows it, and the message may quote a response.
   auto r = co_await db_.query(kRecordError, seller_id, data_type_name(type), clock_.now(),
-                              error.code + ": " + error.message);
+                              redact(error.code + ": " + error.message));
   if (!r) co_return r.error();
   co_return Status{};
 }

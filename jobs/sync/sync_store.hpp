@@ -94,6 +94,9 @@ class SyncStore final : public SyncStatePort {
   const Clock& clock_;
   const crypto::Keyring& keyring_;
   crypto::NonceSource& nonces_;
+  // The last day whose raw_payloads partition this store made sure of (the purge duty makes them
+  // a week ahead; this covers a clock outside that week).
+  std::optional<std::int64_t> partition_day_;
 };
 
 // The id a transaction is stored under: Amazon's transactionId, or when absent "sha256:" and the

@@ -33,14 +33,7 @@ struct Commands {
   }
 
   Result<json::value> call(const std::string& name, json::object args = {}) {
-    control::Request req;
-    req.id = 1;
-    req.command = name;
-    req.args = std::move(args);
-    req.peer.uid = 1234;
-    auto entry = registry.find(name);
-    REQUIRE(entry.has_value());
-    return run_coro(w.io, entry->handler(req));
+    return w.call(registry, name, std::move(args));
   }
   std::int64_t connect(const std::string& token, const std::string& region = "na") {
     auto r = call("sellers.connect", {{"region", region},
@@ -149,6 +142,27 @@ TEST_CASE("keys.status names keys still referenced by rows but not loaded, and a
   CHECK(status->at("lwa_client_secret").at("age_days").is_null());
 }
 
+TEST_CASE("keys.status says when the legacy key can be removed", "[pg][redis]") {
+  JobWorld w({"k1", "node-legacy"}, "k1", "node-legacy");
+  Commands c(w);
+  const auto id = c.connect(kCanary);
+  // A row as the web app wrote it: key_id NULL (its bytes do not matter to the count).
+  w.db.exec("UPDATE seller_tokens SET key_id = NULL WHERE seller_id = " + std::to_string(id));
+  auto before = c.call("keys.status");
+  REQUIRE(before);
+  CHECK(before->at("legacy_rows").at("seller_tokens") == 1);
+  CHECK(before->at("legacy_key_removable") == false);
+
+  w.db.exec("UPDATE seller_tokens SET key_id = 'k1' WHERE seller_id = " + std::to_string(id));
+  auto after = c.call("keys.status");
+  REQUIRE(after);
+  CHECK(after->at("legacy_key_removable") == true);
+
+  JobWorld plain({"k1"}, "k1");
+  Commands none(plain);
+  CHECK(none.call("keys.status")->at("legacy_key_removable") == false);  // no legacy key at all
+}
+
 TEST_CASE("sellers.connect stores only a ciphertext bound to the seller row; the token is nowhere else", "[pg][redis]") {
   JobWorld w({"k1"}, "k1");
   Commands c(w);
@@ -177,10 +191,10 @@ TEST_CASE("sellers.connect stores only a ciphertext bound to the seller row; the
   const auto bytes = crypto::from_hex(*row[0][0]).value();
   const std::string mine = std::to_string(id);
   const std::string theirs = std::to_string(other);
-  auto opened = crypto::open_stored(*w.keyring, crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", mine}, bytes);
+  auto opened = crypto::open_stored(*w.keyring, crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", mine}, row[0][1], bytes);
   REQUIRE(opened);
   CHECK(*opened == kCanary);
-  auto moved = crypto::open_stored(*w.keyring, crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", theirs}, bytes);
+  auto moved = crypto::open_stored(*w.keyring, crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", theirs}, row[0][1], bytes);
   REQUIRE(!moved);
   CHECK(moved.error().code == "crypto_tampered");
 

@@ -62,12 +62,12 @@ struct CtlWorld {
   }
 
   std::string token_of(std::int64_t seller) {
-    auto row = w.db.exec("SELECT encode(ciphertext, 'hex') FROM seller_tokens WHERE seller_id = " +
+    auto row = w.db.exec("SELECT encode(ciphertext, 'hex'), key_id FROM seller_tokens WHERE seller_id = " +
                          std::to_string(seller));
     REQUIRE(row.size() == 1);
     const std::string id = std::to_string(seller);
     return crypto::open_stored(*w.keyring, crypto::Aad{crypto::kPurposeSellerToken, "seller_tokens", id},
-                               crypto::from_hex(*row[0][0]).value())
+                               row[0][1], crypto::from_hex(*row[0][0]).value())
         .value();
   }
 };

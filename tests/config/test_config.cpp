@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <grp.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -27,6 +29,30 @@ TEST_CASE("an empty file gives every default", "[unit]") {
   CHECK(c.shutdown_deadline == std::chrono::seconds(20));
 }
 
+TEST_CASE("retention: 30 days of raw payloads by default and at most, holidays sorted", "[unit]") {
+  auto d = parse_config("", "x.yaml").value();
+  CHECK(d.retention.raw_payloads == std::chrono::hours(24 * 30));
+  CHECK(d.retention.holidays.empty());
+  auto c = parse_config("retention:\n  raw_payloads: 30d\n  holidays: [2027-01-01, 2026-12-25]\n", "x.yaml").value();
+  CHECK(c.retention.raw_payloads == std::chrono::hours(24 * 30));
+  using namespace std::chrono;
+  CHECK(c.retention.holidays == std::vector<sys_days>{sys_days{2026y / December / 25}, sys_days{2027y / January / 1}});
+  CHECK(parse_config("retention:\n  raw_payloads: 7d\n", "x.yaml").value().retention.raw_payloads == hours(24 * 7));
+}
+
+TEST_CASE("the group blazed may read by default, where it exists; a given list replaces it", "[unit]") {
+  const group* blazed_group = getgrnam(kDefaultReadGroup);
+  auto defaults = parse_config("", "x.yaml").value();
+  CHECK(defaults.control.read_gids ==
+        (blazed_group ? std::vector<gid_t>{blazed_group->gr_gid} : std::vector<gid_t>{}));
+  CHECK(defaults.control.read_uids.empty());
+  CHECK(defaults.control.admin_uids.empty());
+  CHECK(defaults.control.admin_gids.empty());
+  CHECK(parse_config("control:\n  read_gids: []\n", "x.yaml").value().control.read_gids.empty());
+  CHECK(parse_config("control:\n  read_gids:\n", "x.yaml").value().control.read_gids ==
+        defaults.control.read_gids);
+}
+
 TEST_CASE("values of each type are read", "[unit]") {
   auto c = parse_config(R"(
 log:
@@ -38,7 +64,8 @@ redis:
   password: env:REDIS_PW
 control:
   mode: "0600"
-  allow_uids: [0, 1234]
+  admin_uids: [0, 1234]
+  read_gids: [0]
 health:
   enabled: false
   port: 0
@@ -51,7 +78,8 @@ health:
   CHECK(c.redis.command_timeout == std::chrono::milliseconds(250));
   CHECK(c.redis.password == SecretRef{SecretRef::Kind::env, "REDIS_PW"});
   CHECK(c.control.mode == 0600);
-  CHECK(c.control.allow_uids == std::vector<uid_t>{0, 1234});
+  CHECK(c.control.admin_uids == std::vector<uid_t>{0, 1234});
+  CHECK(c.control.read_gids == std::vector<gid_t>{0});
   CHECK_FALSE(c.health.enabled);
   CHECK(c.health.port == 0);
 }
@@ -73,7 +101,10 @@ TEST_CASE("errors name the file, the line and the key", "[unit]") {
       {"health:\n  port: 1\n  port: 2\n", "blazed.yaml:3: key 'health.port' appears twice"},
       {"log: [\n", "blazed.yaml:"},
       {"- a\n- b\n", "blazed.yaml:1: the top level must be a mapping"},
-      {"control:\n  allow_uids: [no-such-user-xyz]\n", "unknown user 'no-such-user-xyz'"},
+      {"control:\n  admin_uids: [no-such-user-xyz]\n", "unknown user 'no-such-user-xyz'"},
+      // Under a user namespace every unmapped peer is 65534: listing it would admit anyone.
+      {"control:\n  read_uids: [65534]\n", "blazed.yaml:2: key 'control.read_uids': '65534' is the overflow id"},
+      {"control:\n  admin_gids: [1, 65534]\n", "blazed.yaml:2: key 'control.admin_gids': '65534' is the overflow id"},
       // List items: the error names the item, its field and the field's (or item's) line.
       {"schedules:\n  - {name: a, cron: '@daily', job: j}\n  - name: b\n    cron: [1]\n    job: j\n",
        "blazed.yaml:4: key 'schedules[1].cron': expected a string, got a list"},
@@ -108,6 +139,12 @@ TEST_CASE("errors name the file, the line and the key", "[unit]") {
       {"sync:\n  intervall: 1h\n", "blazed.yaml:2: unknown key 'sync.intervall' (did you mean 'sync.interval'?)"},
       {"spapi:\n  max_results_per_page: 101\n", "key 'spapi.max_results_per_page': expected an integer from 1 to 100"},
       {"keyring:\n  from_credentials: maybe\n", "blazed.yaml:2: key 'keyring.from_credentials': expected true or false"},
+      // Raw SP-API pages may hold buyer PII: 30 days is the published maximum.
+      {"retention:\n  raw_payloads: 31d\n", "blazed.yaml:2: key 'retention.raw_payloads': at most 30d"},
+      {"retention:\n  raw_payloads: 721h\n", "blazed.yaml:2: key 'retention.raw_payloads': at most 30d"},
+      {"retention:\n  raw_payloads: 0s\n", "key 'retention.raw_payloads': expected a duration greater than 0"},
+      {"retention:\n  holidays: [2026-12-25, 2026-02-30]\n", "blazed.yaml:2: key 'retention.holidays[1]': expected a date"},
+      {"retention:\n  holidays: 2026-12-25\n", "key 'retention.holidays': expected a list of dates"},
   }));
   CAPTURE(c.yaml);
   CHECK_THAT(error_of(c.yaml), Catch::Contains(c.expected));

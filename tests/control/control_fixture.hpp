@@ -24,6 +24,7 @@ struct ControlFixture {
   control::CommandRegistry commands;
   metrics::Registry metrics;
   config::ControlConfig cfg;
+  control::AuditSink audit;  // set before start() to see the audit records
   std::optional<control::ControlServer> server;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::thread thread;
@@ -37,6 +38,7 @@ struct ControlFixture {
     } else {
       server.emplace(io.get_executor(), cfg, commands, &metrics);
     }
+    if (audit) server->set_audit(audit);
     auto st = server->start();
     work.emplace(io.get_executor());
     thread = std::thread([this] { io.run(); });

@@ -44,11 +44,11 @@ struct Daemon : ControlFixture {
     };
     REQUIRE(control::register_builtin_commands(commands, src));
     REQUIRE(commands.register_command(
-        "echo", [](const control::Request& r) -> asio::awaitable<Result<json::value>> {
+        "echo", control::Effect::read_only, [](const control::Request& r) -> asio::awaitable<Result<json::value>> {
           co_return json::value(r.args);
         }, "returns its args"));
     REQUIRE(commands.register_command(
-        "fail", [](const control::Request& r) -> asio::awaitable<Result<json::value>> {
+        "fail", control::Effect::read_only, [](const control::Request& r) -> asio::awaitable<Result<json::value>> {
           auto n = control::args::get_int(r, "n");
           if (!n) co_return n.error();
           co_return make_error("not_found", "no such thing: " + std::to_string(*n));
@@ -235,7 +235,7 @@ TEST_CASE("blazectl exits 3 when the daemon does not answer within --timeout", "
   Daemon d;
   std::optional<asio::steady_timer> never(std::in_place, d.io, asio::steady_timer::time_point::max());
   REQUIRE(d.commands.register_command(
-      "hang", [&](const control::Request&) -> asio::awaitable<Result<json::value>> {
+      "hang", control::Effect::mutating, [&](const control::Request&) -> asio::awaitable<Result<json::value>> {
         co_await never->async_wait(asio::as_tuple(asio::use_awaitable));
         co_return json::value("late");
       }));

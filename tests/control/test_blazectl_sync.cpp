@@ -20,7 +20,7 @@ struct SyncDaemon : testing::ControlFixture {
   int next_job = 41;
 
   SyncDaemon() {
-    REQUIRE(commands.register_command("sellers.list", [this](const control::Request& r) -> asio::awaitable<Result<json::value>> {
+    REQUIRE(commands.register_command("sellers.list", control::Effect::read_only, [this](const control::Request& r) -> asio::awaitable<Result<json::value>> {
       list_calls.push_back(r.args);
       co_return json::parse(R"({"sellers":[
         {"id":1,"region":"na","status":"active","sync":{
@@ -28,7 +28,7 @@ struct SyncDaemon : testing::ControlFixture {
           "transactions":{"last_sync":null,"lag_seconds":null,"in_progress":false,"last_error":"spapi_server_error: HTTP 503"}}},
         {"id":2,"region":"eu","status":"needs_reauth","sync":{}}]})");
     }));
-    REQUIRE(commands.register_command("sync", [this](const control::Request& r) -> asio::awaitable<Result<json::value>> {
+    REQUIRE(commands.register_command("sync", control::Effect::mutating, [this](const control::Request& r) -> asio::awaitable<Result<json::value>> {
       sync_calls.push_back(r.args);
       auto seller = control::args::get_int(r, "seller");
       if (!seller) co_return seller.error();

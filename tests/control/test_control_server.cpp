@@ -4,6 +4,8 @@
 #include "control/args.hpp"
 #include "control/peer.hpp"
 #include "control/socket_file.hpp"
+#include "core/redact.hpp"
+#include "core/secret.hpp"
 #include "control_fixture.hpp"
 #include "ctl/client.hpp"
 #include "harness/catch_result.hpp"
@@ -15,13 +17,18 @@
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <future>
+#include <map>
+#include <mutex>
 #include <tuple>
 
 using namespace blazed;
@@ -51,11 +58,11 @@ std::string error_code_of(const json::object& reply) {
 
 void register_test_commands(ControlFixture& f) {
   REQUIRE(f.commands.register_command(
-      "echo", [](const control::Request& r) -> asio::awaitable<Result<json::value>> {
+      "echo", control::Effect::read_only, [](const control::Request& r) -> asio::awaitable<Result<json::value>> {
         co_return json::value(json::object{{"args", r.args}, {"peer_uid", r.peer.uid}});
       }));
   REQUIRE(f.commands.register_command(
-      "add", [](const control::Request& r) -> asio::awaitable<Result<json::value>> {
+      "add", control::Effect::read_only, [](const control::Request& r) -> asio::awaitable<Result<json::value>> {
         auto a = control::args::get_int(r, "a");
         if (!a) co_return a.error();
         auto b = control::args::get_int(r, "b");
@@ -63,11 +70,11 @@ void register_test_commands(ControlFixture& f) {
         co_return json::value(*a + *b);
       }));
   REQUIRE(f.commands.register_command(
-      "leak", [](const control::Request&) -> asio::awaitable<Result<json::value>> {
+      "leak", control::Effect::read_only, [](const control::Request&) -> asio::awaitable<Result<json::value>> {
         co_return make_error("not_found", "no seller for buyer jane.doe@example.com");
       }));
   REQUIRE(f.commands.register_command(
-      "throw", [](const control::Request&) -> asio::awaitable<Result<json::value>> {
+      "throw", control::Effect::read_only, [](const control::Request&) -> asio::awaitable<Result<json::value>> {
         throw std::runtime_error("boom");
         co_return json::value();
       }));
@@ -156,6 +163,25 @@ TEST_CASE("error messages are redacted", "[unit]") {
   CHECK(line.find("not_found") != std::string::npos);
 }
 
+TEST_CASE("results are redacted too, on the raw strings before escaping", "[unit]") {
+  ControlFixture f;
+  register_test_commands(f);
+  REQUIRE(f.start());
+  const std::string canary = "reply\"canary\\secret-31";
+  blazed::register_secret(blazed::Secret(canary));
+  auto c = connect(f);
+  // What a job's last error or a seller's sync error could hold: a token, an e-mail, a secret.
+  json::object args{{"last_error", "upstream: " + canary},
+                    {"nested", json::array{"Atzr%7CIwEBIA-canary", "buyer jane.doe@example.com"}}};
+  REQUIRE(c.write_all(json::serialize(json::object{{"id", 1}, {"command", "echo"}, {"args", args}}) + "\n"));
+  auto line = c.read_line().value();
+  blazed::forget_registered_secrets();
+  CAPTURE(line);
+  CHECK(line.find("canary") == std::string::npos);
+  CHECK(line.find("jane.doe") == std::string::npos);
+  CHECK(json::parse(line).at("ok") == true);
+}
+
 TEST_CASE("a 1 MB line gets line_too_long and a closed connection; others are unaffected",
           "[unit]") {
   ControlFixture f;
@@ -206,7 +232,7 @@ TEST_CASE("a client that stops reading its reply is closed after the idle timeou
   f.cfg.idle_timeout = std::chrono::milliseconds(100);
   std::promise<void> answered;
   REQUIRE(f.commands.register_command(
-      "big", [&](const control::Request&) -> asio::awaitable<Result<json::value>> {
+      "big", control::Effect::read_only, [&](const control::Request&) -> asio::awaitable<Result<json::value>> {
         answered.set_value();
         co_return json::value(std::string(32u << 20, 'b'));  // far more than socket buffers hold
       }));
@@ -257,11 +283,11 @@ TEST_CASE("clients beyond max_clients are told busy; the daemon keeps serving", 
   CHECK(reply->ok);
 }
 
-TEST_CASE("peers outside the allow-list are refused", "[unit]") {
+TEST_CASE("peers without a role are refused", "[unit]") {
   ControlFixture f;
   register_test_commands(f);
-  // Without root and our own uid in the always-allowed list, an empty allow-list refuses us.
-  REQUIRE(f.start(control::PeerPolicy({}, {getuid() + 1}, {getgid() + 1})));
+  // Without root and our own uid among the always-admin, lists that name others refuse us.
+  REQUIRE(f.start(control::PeerPolicy({}, {{getuid() + 1}, {getgid() + 1}}, {{getuid() + 2}, {getgid() + 2}})));
   auto c = connect(f);
   auto reply = ctl::call(c, "echo", {});
   REQUIRE(reply);
@@ -272,8 +298,8 @@ TEST_CASE("peers outside the allow-list are refused", "[unit]") {
             .value() == 1);
 }
 
-TEST_CASE("peers allowed by uid or by group are served", "[unit]") {
-  for (auto policy : {control::PeerPolicy({}, {getuid()}, {}), control::PeerPolicy({}, {}, {getgid()}),
+TEST_CASE("peers with a role by uid or by group are served", "[unit]") {
+  for (auto policy : {control::PeerPolicy({}, {{getuid()}, {}}, {}), control::PeerPolicy({}, {}, {{}, {getgid()}}),
                       control::PeerPolicy::from_config({})}) {
     ControlFixture f;
     register_test_commands(f);
@@ -285,13 +311,198 @@ TEST_CASE("peers allowed by uid or by group are served", "[unit]") {
   }
 }
 
-TEST_CASE("the policy checks uid, primary gid and supplementary groups", "[unit]") {
-  control::PeerPolicy p({0}, {1000}, {50, 60});
-  CHECK(p.allows({1, 0, 999, {}}));           // always allowed
-  CHECK(p.allows({1, 1000, 999, {}}));        // allow_uids
-  CHECK(p.allows({1, 1001, 50, {}}));         // primary group
-  CHECK(p.allows({1, 1001, 999, {7, 60}}));   // supplementary group
-  CHECK_FALSE(p.allows({1, 1001, 999, {7}}));
+TEST_CASE("the policy gives roles by uid, primary gid and supplementary groups", "[unit]") {
+  using control::Role;
+  control::PeerPolicy p({0}, {{1000}, {50}}, {{2000}, {60, 70}});
+  CHECK(p.role_of({1, 0, 999, {}}) == Role::admin);            // always admin
+  CHECK(p.role_of({1, 1000, 999, {}}) == Role::admin);         // admin uid
+  CHECK(p.role_of({1, 1001, 50, {}}) == Role::admin);          // admin primary group
+  CHECK(p.role_of({1, 1001, 999, {7, 50}}) == Role::admin);    // admin supplementary group
+  CHECK(p.role_of({1, 2000, 999, {}}) == Role::read);          // read uid
+  CHECK(p.role_of({1, 1001, 60, {}}) == Role::read);           // read primary group
+  CHECK(p.role_of({1, 1001, 999, {7, 70}}) == Role::read);     // read supplementary group
+  CHECK(p.role_of({1, 2000, 50, {}}) == Role::admin);          // admin wins over read
+  CHECK(p.role_of({1, 1001, 999, {7}}) == Role::none);
+}
+
+TEST_CASE("the overflow id never gets a role, whatever the lists say", "[unit]") {
+  using control::Role;
+  // Under a user namespace (PrivateUsers=) every peer the namespace does not map is 65534.
+  constexpr uid_t nobody = config::kOverflowId;
+  control::PeerPolicy p({0, nobody}, {{nobody}, {nobody}}, {{nobody}, {nobody}});
+  CHECK(p.role_of({1, nobody, 999, {}}) == Role::none);
+  CHECK(p.role_of({1, 1001, nobody, {}}) == Role::none);
+  CHECK(p.role_of({1, 1001, 999, {nobody}}) == Role::none);
+  CHECK(p.role_of({1, 0, nobody, {}}) == Role::admin);  // root stays root
+}
+
+// What a process running as `uid` reads from the socket after sending one request: forked, so
+// that only system calls run between fork and _exit.
+std::string reply_seen_as(const std::string& socket_path, uid_t uid) {
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
+  const std::string request = "{\"id\":1,\"command\":\"echo\"}\n";
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(out[0]);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    if (::setgroups(0, nullptr) != 0 || ::setgid(uid) != 0 || ::setuid(uid) != 0 || fd < 0 ||
+        ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      ::_exit(1);
+    // The refusal may close the connection first: no SIGPIPE, the reply is read all the same.
+    (void)!::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    char buf[512];
+    ssize_t n = 0;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) (void)!::write(out[1], buf, static_cast<std::size_t>(n));
+    ::_exit(0);
+  }
+  ::close(out[1]);
+  std::string seen;
+  char buf[512];
+  ssize_t n = 0;
+  while ((n = ::read(out[0], buf, sizeof buf)) > 0) seen.append(buf, static_cast<std::size_t>(n));
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  return seen;
+}
+
+TEST_CASE("a peer whose uid is the overflow id is refused at the socket", "[unit]") {
+  if (geteuid() != 0) {
+    WARN("needs root to connect as uid 65534; the policy test above covers the rule");
+    return;
+  }
+  ControlFixture f;
+  register_test_commands(f);
+  f.cfg.mode = 0666;
+  constexpr uid_t nobody = config::kOverflowId;
+  REQUIRE(f.start(control::PeerPolicy({0}, {{nobody}, {nobody}}, {{nobody}, {nobody}})));
+  std::filesystem::permissions(f.dir.path(), std::filesystem::perms(0755));
+  std::filesystem::permissions(std::filesystem::path(f.cfg.socket).parent_path(), std::filesystem::perms(0755));
+  auto reply = json::parse(reply_seen_as(f.cfg.socket, nobody)).as_object();
+  CHECK(error_code_of(reply) == "forbidden");
+}
+
+namespace {
+
+// Mutating commands for the role tests: `pause` takes ids, `connect` takes a secret argument.
+void register_mutating_commands(ControlFixture& f, int& ran) {
+  auto handler = [&ran](const control::Request&) -> asio::awaitable<Result<json::value>> {
+    ++ran;
+    co_return json::value(json::object{{"done", true}});
+  };
+  REQUIRE(f.commands.register_command("pause", control::Effect::mutating, handler, "stop a queue"));
+  REQUIRE(f.commands.register_command("connect", control::Effect::mutating, handler, "plant a token",
+                                      {"refresh_token"}));
+}
+
+// The audit records the server hands its sink, read from the test thread.
+struct AuditLog {
+  std::mutex mutex;
+  std::vector<control::CommandAudit> records;
+  control::AuditSink sink() {
+    return [this](const control::CommandAudit& a) -> asio::awaitable<void> {
+      std::lock_guard lock(mutex);
+      records.push_back(a);
+      co_return;
+    };
+  }
+  std::vector<control::CommandAudit> taken() {
+    std::lock_guard lock(mutex);
+    return records;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a read-only peer runs read-only commands and is refused mutating ones, audited", "[unit]") {
+  ControlFixture f;
+  register_test_commands(f);
+  int ran = 0;
+  register_mutating_commands(f, ran);
+  AuditLog audit;
+  f.audit = audit.sink();
+  REQUIRE(f.start(control::PeerPolicy({}, {}, {{getuid()}, {}})));
+  auto c = connect(f);
+
+  auto read = ctl::call(c, "echo", {});
+  REQUIRE(read);
+  CHECK(read->ok);
+
+  auto refused = ctl::call(c, "pause", {{"queue", "sync"}});
+  REQUIRE(refused);
+  CHECK_FALSE(refused->ok);
+  CHECK(refused->error.code == "role_required");
+  CHECK_THAT(refused->error.message, Catch::Contains("\"pause\"") && Catch::Contains("admin role") &&
+                                         Catch::Contains("control.admin_uids") &&
+                                         Catch::Contains("this peer has the read role"));
+  CHECK(ran == 0);
+  // The connection stays open: the refusal is about one command, not the peer.
+  auto again = ctl::call(c, "echo", {});
+  REQUIRE(again);
+  CHECK(again->ok);
+
+  auto records = audit.taken();
+  REQUIRE(records.size() == 1);  // read-only commands are not audited
+  CHECK(records[0].command == "pause");
+  CHECK(records[0].outcome == control::CommandAudit::Outcome::denied);
+  CHECK(records[0].error_code == "role_required");
+  CHECK(records[0].role == control::Role::read);
+  CHECK(records[0].peer.uid == getuid());
+  CHECK(records[0].peer.pid == getpid());
+  CHECK(records[0].args == json::object{{"queue", "sync"}});
+}
+
+TEST_CASE("an admin's mutating commands are audited with peer and arguments, secrets left out", "[unit]") {
+  ControlFixture f;
+  int ran = 0;
+  register_mutating_commands(f, ran);
+  AuditLog audit;
+  f.audit = audit.sink();
+  REQUIRE(f.start(control::PeerPolicy({}, {{getuid()}, {}}, {})));
+  auto c = connect(f);
+  const std::string token = "Atzr|IwEBIA-secret-refresh-token-value";
+  auto reply = ctl::call(c, "connect", {{"region", "eu"}, {"refresh_token", token},
+                                        {"note", "from " + token}, {"seller_id", 7}});
+  REQUIRE(reply);
+  CHECK(reply->ok);
+  CHECK(ran == 1);
+  auto records = audit.taken();
+  REQUIRE(records.size() == 1);
+  const auto& r = records[0];
+  CHECK(r.command == "connect");
+  CHECK(r.outcome == control::CommandAudit::Outcome::success);
+  CHECK(r.error_code.empty());
+  CHECK(r.role == control::Role::admin);
+  CHECK(r.peer.uid == getuid());
+  CHECK(r.peer.pid == getpid());
+  CHECK(r.args == json::object{{"region", "eu"}, {"refresh_token", "[secret]"},
+                               {"note", "[redacted]"}, {"seller_id", 7}});
+  CHECK(json::serialize(r.args).find("IwEBIA") == std::string::npos);
+}
+
+TEST_CASE("the commands list says which role each command needs", "[unit]") {
+  ControlFixture f;
+  int ran = 0;
+  register_mutating_commands(f, ran);
+  REQUIRE(control::register_builtin_commands(f.commands, {}));
+  REQUIRE(f.start());
+  auto c = connect(f);
+  auto reply = ctl::call(c, "commands", {});
+  REQUIRE(reply);
+  REQUIRE(reply->ok);
+  std::map<std::string, std::string> roles;
+  for (const auto& e : reply->result.at("commands").as_array())
+    roles[std::string(e.at("name").as_string())] = std::string(e.at("role").as_string());
+  CHECK(roles == std::map<std::string, std::string>{
+                     {"commands", "read"}, {"health", "read"}, {"status", "read"}, {"connect", "admin"},
+                     {"pause", "admin"}});
 }
 
 TEST_CASE("the socket file: parent created, mode set, stale removed, live refused", "[unit]") {
@@ -363,7 +574,7 @@ struct Gate {
   void install(ControlFixture& f) {
     timer.emplace(f.io, asio::steady_timer::time_point::max());
     REQUIRE(f.commands.register_command(
-        "slow", [this](const control::Request&) -> asio::awaitable<Result<json::value>> {
+        "slow", control::Effect::mutating, [this](const control::Request&) -> asio::awaitable<Result<json::value>> {
           entered.set_value();
           try {
             co_await timer->async_wait(asio::use_awaitable);

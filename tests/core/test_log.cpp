@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 namespace blog = blazed::log;
 
 namespace {
@@ -67,4 +69,33 @@ TEST_CASE("text format is one readable line", "[unit]") {
   blog::configure(s);
   blog::Logger("server").info("ready", {{"port", 9464}});
   CHECK(cap.lines.find("INFO  server: ready port=9464") != std::string::npos);
+}
+
+TEST_CASE("a secret with quotes and backslashes is redacted before escaping, in both formats", "[unit]") {
+  const std::string canary = "canary\"quote\\slash-77";
+  for (auto format : {blog::Format::json, blog::Format::text}) {
+    Capture cap;
+    blog::Settings s;
+    s.format = format;
+    blog::configure(s);
+    blazed::register_secret(blazed::Secret(canary));
+    blog::Logger("x").warn("upstream said " + canary, {{"body", "{\"t\":\"" + canary + "\"}"}});
+    blazed::forget_registered_secrets();
+    CAPTURE(cap.lines);
+    CHECK(cap.lines.find("canary") == std::string::npos);
+    CHECK(cap.lines.find("quote") == std::string::npos);
+  }
+}
+
+TEST_CASE("text lines escape control characters: a value cannot forge a line", "[unit]") {
+  Capture cap;
+  blog::Settings s;
+  s.format = blog::Format::text;
+  blog::configure(s);
+  blog::Logger("x").info("first\nFORGED  x: fake entry", {{"v", "a\r\nb\x1b[31m"}});
+  CAPTURE(cap.lines);
+  CHECK(std::count(cap.lines.begin(), cap.lines.end(), '\n') == 1);  // the line's own end only
+  CHECK(cap.lines.find("first\\nFORGED") != std::string::npos);
+  CHECK(cap.lines.find("v=a\\r\\nb\\x1b[31m") != std::string::npos);
+  CHECK(cap.lines.find('\x1b') == std::string::npos);
 }

@@ -47,3 +47,21 @@ TEST_CASE("e-mail addresses are masked, other @ uses are not", "[unit]") {
   }));
   CHECK(redact(c.in) == c.out);
 }
+
+TEST_CASE("a registered secret is masked percent-encoded and JSON-escaped too", "[unit]") {
+  // A canary with a quote, a backslash, a space and a slash: each encoded differently.
+  const std::string canary = "pa\"ss\\wo rd/canary-42";
+  blazed::register_secret(blazed::Secret(canary));
+  CHECK(redact("raw " + canary) == "raw [redacted]");
+  CHECK(redact("form password=pa%22ss%5Cwo%20rd%2Fcanary-42&x=1") == "form password=[redacted]&x=1");
+  CHECK(redact("query pa%22ss%5cwo%20rd%2fcanary-42") == "query [redacted]");
+  CHECK(redact(R"({"p":"pa\"ss\\wo rd/canary-42"})") == R"({"p":"[redacted]"})");
+  blazed::forget_registered_secrets();
+  CHECK(redact("pa%22ss%5Cwo%20rd%2Fcanary-42").find("canary") != std::string::npos);
+}
+
+TEST_CASE("percent-encoded LWA tokens are masked", "[unit]") {
+  CHECK(redact("refresh_token=Atzr%7CIwEBIA-abc%2Bdef&grant_type=refresh_token") ==
+        "refresh_token=[redacted]&grant_type=refresh_token");
+  CHECK(redact("t=Atza%7cIwEBIA-xyz") == "t=[redacted]");
+}

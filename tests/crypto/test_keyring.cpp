@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -200,15 +201,31 @@ TEST_CASE("a key directory writable by group or others is refused", "[unit]") {
   CHECK(dir.try_load("k1").has_value());
 }
 
-TEST_CASE("a symlink to a key file is followed and its target checked", "[unit]") {
+TEST_CASE("a symlink in place of a key file is refused, not followed", "[unit]") {
   KeyDir dir;
   dir.write(".real", kOtherHex, 0400);
   std::filesystem::create_symlink(dir.path() / ".real", dir.path() / "k1");
-  CHECK(dir.try_load("k1").has_value());
-  REQUIRE(::chmod((dir.path() / ".real").c_str(), 0444) == 0);
   auto ring = dir.try_load("k1");
   REQUIRE_FALSE(ring.has_value());
   CHECK(ring.error().code == "keyring_insecure_file");
+  CHECK(ring.error().message.find("symlink") != std::string::npos);
+  check_no_key_material(ring.error());
+}
+
+TEST_CASE("a key file owned by another user is refused", "[unit]") {
+  if (::geteuid() != 0) {
+    WARN("needs root to give a file to another owner");
+    return;
+  }
+  KeyDir dir;
+  dir.write_hex_key("k1", kCanaryHex);
+  CHECK(dir.try_load("k1").has_value());  // ours (root's)
+  REQUIRE(::chown((dir.path() / "k1").c_str(), 4242, 4242) == 0);
+  auto ring = dir.try_load("k1");
+  REQUIRE_FALSE(ring.has_value());
+  CHECK(ring.error().code == "keyring_insecure_file");
+  CHECK(ring.error().message.find("owned by uid 4242") != std::string::npos);
+  check_no_key_material(ring.error());
 }
 
 TEST_CASE("a missing active or legacy key stops the load and names the file", "[unit]") {
@@ -233,6 +250,16 @@ TEST_CASE("a missing active or legacy key stops the load and names the file", "[
   REQUIRE(both.legacy() != nullptr);
   CHECK(both.legacy()->id() == "node-legacy");
   CHECK(both.active().id() == "k1");
+}
+
+TEST_CASE("the legacy key cannot be the active key", "[unit]") {
+  KeyDir dir;
+  dir.write_hex_key("k1", kCanaryHex);
+  auto same = dir.try_load("k1", "k1");
+  REQUIRE_FALSE(same.has_value());
+  CHECK(same.error().code == "keyring_legacy_is_active");
+  CHECK(same.error().message.find("'k1'") != std::string::npos);
+  check_no_key_material(same.error());
 }
 
 TEST_CASE("file names that are not key ids are refused; dot files are skipped", "[unit]") {

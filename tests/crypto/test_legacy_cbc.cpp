@@ -1,6 +1,8 @@
 // Tests the reader of the Node.js web app's AES-256-CBC rows against the independent vectors of
 // docs/formats.md, its failures, and that such rows are marked for upgrade and rewrapped.
 #include "crypto/ciphertext.hpp"
+#include "crypto/envelope.hpp"
+#include "crypto/nonce.hpp"
 #include "crypto/hex.hpp"
 #include "crypto/legacy_cbc.hpp"
 #include "doc_vectors.hpp"
@@ -39,6 +41,22 @@ struct Legacy {
 };
 
 const Aad kRow42{kPurposeSellerToken, "seller_tokens", "42"};
+const RowKeyId kLegacyRow = std::nullopt;  // key_id NULL: a row the web app wrote
+
+// What a wrong GCM tag answers: every other failure to open must answer exactly this.
+Error wrong_tag_error(const Keyring& ring) {
+  Bytes sealed = seal(ring, random_nonces(), kRow42, "Atzr|some-token-sealed-for-row-42-abcdef").value();
+  sealed.back() ^= 0x01;
+  auto r = open_stored(ring, kRow42, ring.active().id(), sealed);
+  REQUIRE_FALSE(r.has_value());
+  return r.error();
+}
+
+void check_same_failure(const Error& e, const Error& expected) {
+  CAPTURE(e.code, e.message);
+  CHECK(e.code == expected.code);
+  CHECK(e.message == expected.message);
+}
 
 void check_clean(const Error& e, const std::string& plaintext) {
   CAPTURE(e.code, e.message);
@@ -56,7 +74,8 @@ TEST_CASE("legacy vectors from docs/formats.md decrypt byte for byte", "[unit]")
     CAPTURE(v["vector"]);
     KeyDir dir;
     dir.write_hex_key("node-legacy", v["key"]);
-    auto ring = dir.load("node-legacy", "node-legacy");
+    dir.write_hex_key("k-active", "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e");
+    auto ring = dir.load("k-active", "node-legacy");
     const Bytes stored = bytes_of(v["stored"]);
     CHECK(is_legacy_cbc(stored));
     auto plain = open_legacy_cbc(*ring.legacy(), stored);
@@ -81,17 +100,17 @@ TEST_CASE("legacy rows are recognised, marked for upgrade and rewrapped", "[unit
   CHECK(info->key_id == "node-legacy");
   CHECK(needs_upgrade(l.ring, *info));
 
-  CHECK(open_stored(l.ring, kRow42, stored).value() == l.plaintext());
+  CHECK(open_stored(l.ring, kRow42, kLegacyRow, stored).value() == l.plaintext());
 
-  auto envelope = rewrap(l.ring, random_nonces(), kRow42, stored);
+  auto envelope = rewrap(l.ring, random_nonces(), kRow42, kLegacyRow, stored);
   REQUIRE(envelope.has_value());
   auto after = inspect(l.ring, *envelope).value();
   CHECK(after.format == CiphertextFormat::envelope_v1);
   CHECK(after.key_id == "k-active");
   CHECK_FALSE(needs_upgrade(l.ring, after));
-  CHECK(open_stored(l.ring, kRow42, *envelope).value() == l.plaintext());
+  CHECK(open_stored(l.ring, kRow42, "k-active", *envelope).value() == l.plaintext());
   // Once upgraded, the value is bound to its row.
-  CHECK(open_stored(l.ring, Aad{kPurposeSellerToken, "seller_tokens", "43"}, *envelope).error().code ==
+  CHECK(open_stored(l.ring, Aad{kPurposeSellerToken, "seller_tokens", "43"}, "k-active", *envelope).error().code ==
         "crypto_tampered");
 }
 
@@ -101,7 +120,7 @@ TEST_CASE("legacy rows without a configured legacy key are a clear error", "[uni
   dir.write_hex_key("k-active", "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e");
   auto ring = dir.load("k-active");
   const Bytes stored = bytes_of(l.token.at("stored"));
-  auto r = open_stored(ring, kRow42, stored);
+  auto r = open_stored(ring, kRow42, kLegacyRow, stored);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == "crypto_no_legacy_key");
   auto info = inspect(ring, stored).value();
@@ -112,6 +131,7 @@ TEST_CASE("legacy rows without a configured legacy key are a clear error", "[uni
 
 TEST_CASE("legacy values with a broken padding or the wrong key fail as tampered", "[unit]") {
   Legacy l;
+  const Error expected = wrong_tag_error(l.ring);
   const std::string stored = l.token.at("stored");
   // Flip a bit of the second-to-last block: it lands in the last block's padding.
   const std::size_t last_block = stored.size() - 32;
@@ -133,6 +153,7 @@ TEST_CASE("legacy values with a broken padding or the wrong key fail as tampered
   REQUIRE_FALSE(wrong.has_value());
   CHECK(wrong.error().code == "crypto_tampered");
   check_clean(wrong.error(), l.plaintext());
+  for (const auto& e : {r.error(), t.error(), wrong.error()}) check_same_failure(e, expected);
 }
 
 TEST_CASE("a flipped IV bit goes unnoticed: why legacy rows are upgraded", "[unit]") {
@@ -142,10 +163,18 @@ TEST_CASE("a flipped IV bit goes unnoticed: why legacy rows are upgraded", "[uni
   auto r = open_legacy_cbc(*l.ring.legacy(), bytes_of(stored));
   REQUIRE(r.has_value());  // CBC has no integrity
   CHECK(*r != l.plaintext());
+  // Where it is read, the plaintext must still look like a token. That holds here ('A' became
+  // 'Q'): the first block stays malleable through the IV, the residue docs/formats.md names.
+  CHECK(open_stored(l.ring, kRow42, kLegacyRow, bytes_of(stored)).has_value());
+  // A flip that makes the first byte a control character is refused like any tampered value.
+  std::string control = l.token.at("stored");
+  control[0] = '4';  // IV byte 0x00 -> 0x40: 'A' -> 0x01
+  check_same_failure(open_stored(l.ring, kRow42, kLegacyRow, bytes_of(control)).error(), wrong_tag_error(l.ring));
 }
 
 TEST_CASE("malformed legacy values are refused", "[unit]") {
   Legacy l;
+  const Error expected = wrong_tag_error(l.ring);
   const std::string stored = l.token.at("stored");
   const std::vector<std::string> bad = {
       "",
@@ -162,6 +191,57 @@ TEST_CASE("malformed legacy values are refused", "[unit]") {
     CAPTURE(s);
     auto r = open_legacy_cbc(*l.ring.legacy(), bytes_of(s));
     REQUIRE_FALSE(r.has_value());
-    CHECK(r.error().code == "crypto_malformed");
+    check_same_failure(r.error(), expected);
+    check_same_failure(open_stored(l.ring, kRow42, kLegacyRow, bytes_of(s)).error(), expected);
+  }
+}
+
+TEST_CASE("a legacy value on a row with a key id is refused with the same error as a wrong tag", "[unit]") {
+  Legacy l;
+  const Error expected = wrong_tag_error(l.ring);
+  const Bytes stored = bytes_of(l.token.at("stored"));
+  // The genuine legacy value, copied onto a row that the daemon sealed (key_id set).
+  for (const RowKeyId key : {RowKeyId("k-active"), RowKeyId("node-legacy")}) {
+    check_same_failure(open_stored(l.ring, kRow42, key, stored).error(), expected);
+    check_same_failure(rewrap(l.ring, random_nonces(), kRow42, key, stored).error(), expected);
+  }
+  // Where it belongs it opens.
+  CHECK(open_stored(l.ring, kRow42, kLegacyRow, stored).value() == l.plaintext());
+}
+
+TEST_CASE("a padding oracle gets one answer for good and bad padding", "[unit]") {
+  Legacy l;
+  const Error expected = wrong_tag_error(l.ring);
+  const std::string genuine = l.token.at("stored");
+  const std::size_t blocks = (genuine.size() - 33) / 32;
+  REQUIRE(blocks >= 3);
+  // The classic attack: vary the last byte of the block before the last one until the padding
+  // checks out. Also on a value cut to the IV and its first block (the IV is the "block before").
+  struct Attack {
+    std::string base;
+    std::size_t byte_hex;  // where the varied byte sits in the hex text
+  };
+  const std::vector<Attack> attacks = {
+      {genuine, genuine.size() - 32 - 2},
+      {genuine.substr(0, 33 + 32), 30},
+  };
+  for (const auto& a : attacks) {
+    CAPTURE(a.base.size());
+    int padding_ok = 0;
+    for (int v = 0; v < 256; ++v) {
+      std::string crafted = a.base;
+      const char digits[] = "0123456789abcdef";
+      crafted[a.byte_hex] = digits[v >> 4];
+      crafted[a.byte_hex + 1] = digits[v & 15];
+      if (crafted == a.base) continue;
+      CAPTURE(v);
+      // Under the hood some of these pad correctly...
+      if (open_legacy_cbc(*l.ring.legacy(), bytes_of(crafted))) ++padding_ok;
+      // ...but the daemon's answer never says which.
+      auto r = open_stored(l.ring, kRow42, kLegacyRow, bytes_of(crafted));
+      REQUIRE_FALSE(r.has_value());
+      check_same_failure(r.error(), expected);
+    }
+    CHECK(padding_ok >= 1);
   }
 }

@@ -2,6 +2,7 @@
 // 404/405/400/431, keep-alive, header timeout, connection limit, ephemeral port, config errors.
 #include "harness/catch_result.hpp"
 #include "health/http_server.hpp"
+#include "health/routes.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -85,6 +86,13 @@ std::string get(std::uint16_t port, const std::string& target, const std::string
   return c.read_to_end();
 }
 
+// How many "200 OK" answers a connection's whole output holds.
+std::size_t ok_answers(const std::string& all) {
+  std::size_t count = 0;
+  for (auto p = all.find("HTTP/1.1 200 OK"); p != std::string::npos; p = all.find("HTTP/1.1 200 OK", p + 1)) ++count;
+  return count;
+}
+
 std::string body_of(const std::string& response) {
   auto p = response.find("\r\n\r\n");
   return p == std::string::npos ? std::string() : response.substr(p + 4);
@@ -157,7 +165,7 @@ TEST_CASE("unknown paths 404, other methods 405, garbage 400, huge headers 431",
   }
   {
     Client c(port);
-    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
+    c.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
     CHECK(c.read_to_end().starts_with("HTTP/1.1 431"));
   }
   CHECK(get(port, "/healthz").starts_with("HTTP/1.1 200"));
@@ -167,15 +175,9 @@ TEST_CASE("keep-alive serves several requests on one connection", "[unit]") {
   HealthFixture f;
   REQUIRE(f.start());
   Client c(f.server->port());
-  c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"
-         "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  auto all = c.read_to_end();
-  std::size_t count = 0;
-  for (auto p = all.find("HTTP/1.1 200 OK"); p != std::string::npos;
-       p = all.find("HTTP/1.1 200 OK", p + 1)) {
-    ++count;
-  }
-  CHECK(count == 3);
+  c.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+         "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  CHECK(ok_answers(c.read_to_end()) == 3);
 }
 
 TEST_CASE("half a request then silence is closed after the header timeout", "[unit]") {
@@ -197,7 +199,7 @@ TEST_CASE("connections beyond the limit are closed; held ones still work", "[uni
   Client b(f.server->port());
   // Make sure both are accepted before the third arrives: each answers one keep-alive request.
   for (auto* c : {&a, &b}) {
-    c->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    c->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
     char buf[256];
     pollfd p{c->fd, POLLIN, 0};
     REQUIRE(::poll(&p, 1, 20'000) == 1);
@@ -205,8 +207,45 @@ TEST_CASE("connections beyond the limit are closed; held ones still work", "[uni
   }
   Client third(f.server->port());
   CHECK(third.read_to_end().empty());
-  a.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  a.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   CHECK(a.read_to_end().starts_with("HTTP/1.1 200"));
+}
+
+TEST_CASE("a Host that is not a loopback name, the listen address or an allowed name gets 403", "[unit]") {
+  HealthFixture f;
+  f.cfg.allowed_hosts = {"metrics.internal"};
+  REQUIRE(f.start());
+  auto with_host = [&](const std::string& host) {
+    Client c(f.server->port());
+    c.send("GET /metrics HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+    return c.read_to_end();
+  };
+  for (const std::string host : {"localhost", "LOCALHOST:9464", "127.0.0.1", "127.0.0.1:80", "[::1]:9464",
+                                 "metrics.internal", "Metrics.Internal:1"}) {
+    CAPTURE(host);
+    CHECK(with_host(host).starts_with("HTTP/1.1 200"));
+  }
+  // A DNS-rebinding page: its own name, resolving to 127.0.0.1.
+  for (const std::string host : {"evil.example", "evil.example:9464", "localhost.evil.example", "[::2]", "[::1"}) {
+    CAPTURE(host);
+    auto r = with_host(host);
+    CHECK(r.starts_with("HTTP/1.1 403"));
+    CHECK(r.find("blazed_") == std::string::npos);
+  }
+  CHECK(health::host_allowed("10.1.2.3:9464", "10.1.2.3", {}));
+}
+
+TEST_CASE("a keep-alive connection is closed after its request limit", "[unit]") {
+  HealthFixture f;
+  f.limits.max_requests_per_connection = 2;
+  REQUIRE(f.start());
+  Client c(f.server->port());
+  c.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+         "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  // Two answers, the second saying close; the third request is never read.
+  auto all = c.read_to_end();
+  CHECK(ok_answers(all) == 2);
+  CHECK(all.find("Connection: close") != std::string::npos);
 }
 
 TEST_CASE("a bad listen address or a taken port is an error; disabled does not listen", "[unit]") {

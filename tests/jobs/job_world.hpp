@@ -1,8 +1,9 @@
 // Owns the test world of a job or operator command: a real PostgreSQL database (migrated) and
 // redis-server, a key directory, and a JobContext over them with a ManualClock, all on one
-// io_context that the test drives.
+// io_context that the test drives; operator commands are called through it as blazectl would.
 #pragma once
 
+#include "control/registry.hpp"
 #include "crypto/key_file.hpp"
 #include "crypto/keyring.hpp"
 #include "crypto/nonce.hpp"
@@ -77,6 +78,19 @@ struct JobWorld {
   ~JobWorld() {
     redis->stop();
     pool->stop();
+  }
+
+  // Runs a registered operator command as blazectl would, from uid 1234.
+  Result<boost::json::value> call(control::CommandRegistry& registry, const std::string& name,
+                                  boost::json::object args = {}) {
+    control::Request req;
+    req.id = 1;
+    req.command = name;
+    req.args = std::move(args);
+    req.peer.uid = 1234;
+    auto entry = registry.find(name);
+    REQUIRE(entry.has_value());
+    return run_coro(io, entry->handler(req));
   }
 
   // Switches the active key in place (what a reload with a new keyring.active_key does).

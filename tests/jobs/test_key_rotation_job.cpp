@@ -55,7 +55,7 @@ long wrong_rows(JobWorld& w, const jobs::RotationTable& t, const std::string& ke
   for (const auto& r : w.db.exec("SELECT " + t.id_column + ", encode(ciphertext, 'hex'), key_id FROM " + t.table)) {
     const auto bytes = crypto::from_hex(*r[1]).value();
     auto info = crypto::inspect(*w.keyring, bytes);
-    auto plain = crypto::open_stored(*w.keyring, crypto::Aad{t.purpose, t.table, *r[0]}, bytes);
+    auto plain = crypto::open_stored(*w.keyring, crypto::Aad{t.purpose, t.table, *r[0]}, r[2], bytes);
     if (!info || info->key_id != key || r[2] != std::optional<std::string>(key) || !plain ||
         *plain != expected(std::stol(*r[0])))
       ++bad;

@@ -6,6 +6,7 @@
 
 #include "crypto/ciphertext.hpp"
 #include "crypto/hex.hpp"
+#include "jobs/sync/sync_store.hpp"
 #include "core/log.hpp"
 #include "harness/daemon_process.hpp"
 
@@ -71,9 +72,9 @@ TEST_CASE("a generated seller syncs every order and transaction page by page, id
   CHECK(*audit[1][0] == "sync.transactions");
   CHECK(*audit[1][2] == "60");
   // Raw pages open with the keyring and their row's AAD, and hold the page as received.
-  auto raw = w.db.exec("SELECT id, encode(ciphertext, 'hex') FROM raw_payloads WHERE data_type = 'orders' LIMIT 1");
+  auto raw = w.db.exec("SELECT id, encode(ciphertext, 'hex'), key_id FROM raw_payloads WHERE data_type = 'orders' LIMIT 1");
   auto plain = crypto::open_stored(*w.ring, crypto::Aad{crypto::kPurposeRawPayload, "raw_payloads", *raw[0][0]},
-                                   crypto::from_hex(*raw[0][1]).value());
+                                   raw[0][2], crypto::from_hex(*raw[0][1]).value());
   REQUIRE(plain.has_value());
   CHECK(plain->find("\"orders\"") != std::string::npos);
   // Metrics.
@@ -195,6 +196,21 @@ TEST_CASE("a revoked refresh token marks the seller as needing re-authorization"
   CHECK(w.served("GEN1", "lwa", "400") == 1);
 }
 
+TEST_CASE("an error recorded in sync_state.last_error is redacted first", "[spapi][pg]") {
+  SyncWorld w(kGenerated, generous());
+  const auto seller = w.add_seller("Atzr|gen-1");
+  jobs::sync::SyncStore store(*w.pool, SystemClock::instance(), *w.ring, crypto::random_nonces());
+  const Error echoed = make_error("spapi_bad_request",
+                                  "400: {\"token\":\"Atzr|IwEBIcanary-5\",\"to\":\"jane.doe@example.com\","
+                                  "\"form\":\"refresh_token=Atzr%7CIwEBIcanary-6\"}");
+  REQUIRE(run_coro(w.io, store.record_error(seller, jobs::sync::DataType::orders, echoed)));
+  const auto stored = *w.db.exec("SELECT last_error FROM sync_state").at(0).at(0);
+  CAPTURE(stored);
+  CHECK(stored.starts_with("spapi_bad_request: 400: "));
+  CHECK(stored.find("canary") == std::string::npos);
+  CHECK(stored.find("jane.doe") == std::string::npos);
+}
+
 TEST_CASE("a wrong client secret raises the global alert", "[spapi][pg]") {
   SyncWorld w(kGenerated, generous());
   const auto seller = w.add_seller("Atzr|gen-1");
@@ -274,9 +290,9 @@ TEST_CASE("canary PII from RECIPIENT and BUYER data lands nowhere but the encryp
     for (const auto& canary : canaries) CHECK(all.find(canary) == std::string::npos);
   }
   // The raw pages do hold the canary, encrypted: that is what the 30-day purge is for.
-  auto raw = w.db.exec("SELECT id, encode(ciphertext, 'hex') FROM raw_payloads WHERE data_type = 'orders' LIMIT 1");
+  auto raw = w.db.exec("SELECT id, encode(ciphertext, 'hex'), key_id FROM raw_payloads WHERE data_type = 'orders' LIMIT 1");
   auto plain = crypto::open_stored(*w.ring, crypto::Aad{crypto::kPurposeRawPayload, "raw_payloads", *raw[0][0]},
-                                   crypto::from_hex(*raw[0][1]).value());
+                                   raw[0][2], crypto::from_hex(*raw[0][1]).value());
   REQUIRE(plain);
   CHECK(plain->find("zyxcanary@example.net") != std::string::npos);
 }

@@ -86,6 +86,26 @@ TEST_CASE("a failed attempt goes to retry with backoff, then runs again", "[redi
   f.run(p->stop(1s));
 }
 
+TEST_CASE("a failed attempt's error is redacted before Redis stores it", "[redis]") {
+  QueueFixture f;
+  Handlers h;
+  // What an upstream error may echo back: a token (also percent-encoded) and an e-mail address.
+  h.add("leaky", {failing("upstream", "rejected Atzr|IwEBIcanary-7 and Atza%7Ccanary-8 for jane.doe@example.com",
+                          nullptr),
+                  1, 60s, 1s, 1s});
+  auto id = f.enqueue("leaky", "{}");
+  auto p = f.processor(std::move(h));
+  f.wait_reports(1);
+  auto dead = f.run(f.inspector.dead_jobs(10)).value();
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0].id == id);
+  CAPTURE(dead[0].last_error);
+  CHECK(dead[0].last_error.starts_with("upstream: rejected "));
+  CHECK(dead[0].last_error.find("canary") == std::string::npos);
+  CHECK(dead[0].last_error.find("jane.doe") == std::string::npos);
+  f.run(p->stop(1s));
+}
+
 TEST_CASE("the last failed attempt goes to dead with the reason and last error", "[redis]") {
   QueueFixture f;
   std::vector<int> attempts;

@@ -185,7 +185,7 @@ TEST_CASE("the Lua script and the C++ arithmetic agree on the same sequences", "
     if (action == 0) {
       const double rate = std::uniform_real_distribution<double>(0.001, 5.0)(rng);
       REQUIRE(run_coro(f.io, limiter.set_rate(1, op, rate)));
-      state = bucket::set_rate(state, plan, bucket::rate_to_micro(rate), now);
+      state = bucket::set_rate(state, plan, std::min(bucket::rate_to_micro(rate), plan.rate_micro), now);
     } else if (action == 1) {
       REQUIRE(run_coro(f.io, limiter.slow_down(1, op)));
       state = bucket::slow_down(state, plan, 370'000, 200, now);
@@ -240,14 +240,17 @@ TEST_CASE("set_rate and slow_down change a live bucket", "[redis]") {
   RedisFixture f;
   RateLimiter limiter(f.client, f.clock, UsagePlans::make().value());
   for (int i = 0; i < 10; ++i) REQUIRE(run_coro(f.io, limiter.try_acquire(1, "listTransactions"))->granted);
-  // A response header says the real rate is 2/s: the next token is due in 500 ms, not 2 s.
-  REQUIRE(run_coro(f.io, limiter.set_rate(1, "listTransactions", 2.0)));
-  CHECK(run_coro(f.io, limiter.try_acquire(1, "listTransactions"))->retry_at == f.clock.now() + 500ms);
+  // A response header says the real rate is 0.25/s: the next token is due in 4 s, not 2 s.
+  REQUIRE(run_coro(f.io, limiter.set_rate(1, "listTransactions", 0.25)));
+  CHECK(run_coro(f.io, limiter.try_acquire(1, "listTransactions"))->retry_at == f.clock.now() + 4s);
+  // One that says 1000/s is clamped to the plan's 0.5/s: 2 s.
+  REQUIRE(run_coro(f.io, limiter.set_rate(1, "listTransactions", 1000.0)));
+  CHECK(run_coro(f.io, limiter.try_acquire(1, "listTransactions"))->retry_at == f.clock.now() + 2s);
 
-  // A 429: the bucket empties and the rate halves, so the next token is 1 s away.
+  // A 429: the bucket empties and the rate halves (0.25/s), so the next token is 4 s away.
   f.clock.advance(10s);
   REQUIRE(run_coro(f.io, limiter.slow_down(1, "listTransactions")));
-  CHECK(run_coro(f.io, limiter.try_acquire(1, "listTransactions"))->retry_at == f.clock.now() + 1s);
+  CHECK(run_coro(f.io, limiter.try_acquire(1, "listTransactions"))->retry_at == f.clock.now() + 4s);
 
   CHECK(run_coro(f.io, limiter.try_acquire(1, "listTransactions", 11)).error().code == "bad_request");
   CHECK(run_coro(f.io, limiter.try_acquire(1, "nope")).error().code == "unknown_operation");
