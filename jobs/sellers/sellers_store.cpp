@@ -6,6 +6,9 @@
 #include "pg/errc.hpp"
 #include "pg/executor.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace asio = boost::asio;
 
 namespace blazed::jobs::sellers {
@@ -61,29 +64,27 @@ constexpr const char* kOverview = R"(
   FROM picked p LEFT JOIN sync_state st ON st.seller_id = p.id
   ORDER BY p.rank, st.data_type)";
 
-// The fleet summary: one row per status, then one per data type with the lag of the active
-// sellers' cursors ($1 = now); the `at most` counts are appended per bound (fleet_summary_sql).
-constexpr const char* kFleetLag = R"(
-  WITH lag AS (
-    SELECT st.data_type, extract(epoch FROM $1::timestamptz - st.cursor)::float8 AS seconds
-    FROM sync_state st JOIN sellers s ON s.id = st.seller_id
-    WHERE s.status = 'active' AND st.cursor IS NOT NULL)
-  SELECT 'lag', data_type, count(*), coalesce(max(seconds), 0)@BUCKETS@ FROM lag GROUP BY data_type
+// The fleet summary: one row per status, and per data type one row per lag bucket of the active
+// sellers' cursors. $1 = now, $2 = the bounds in seconds; the edges are now - bound, ascending, so
+// width_bucket(cursor, edges) counts the bounds a cursor's lag is within (one comparison search
+// per row, no arithmetic per row: the query costs about the join itself).
+constexpr const char* kFleetSummary = R"(
+  WITH edges AS (
+    SELECT array_agg($1::timestamptz - make_interval(secs => b) ORDER BY b DESC) AS at
+    FROM unnest($2::float8[]) AS b)
+  SELECT 'lag', st.data_type, width_bucket(st.cursor, (SELECT at FROM edges)), count(*),
+         extract(epoch FROM $1::timestamptz - min(st.cursor))::float8
+  FROM sync_state st JOIN sellers s ON s.id = st.seller_id
+  WHERE s.status = 'active' AND st.cursor IS NOT NULL
+  GROUP BY 2, 3
   UNION ALL
-  SELECT 'status', status, count(*), 0@NULLS@ FROM sellers GROUP BY status)";
+  SELECT 'status', status, 0, count(*), 0 FROM sellers GROUP BY status)";
 
-// The summary's SQL for `bounds` (program constants, never input): one FILTER count per bound.
-std::string fleet_summary_sql(const std::vector<double>& bounds) {
-  std::string buckets;
-  std::string nulls;
-  for (double b : bounds) {
-    buckets += ", count(*) FILTER (WHERE seconds <= " + std::to_string(b) + ")";
-    nulls += ", NULL::bigint";
-  }
-  std::string sql(kFleetLag);
-  sql.replace(sql.find("@BUCKETS@"), 9, buckets);
-  sql.replace(sql.find("@NULLS@"), 7, nulls);
-  return sql;
+// `bounds` as a float8[] literal.
+std::string bounds_literal(const std::vector<double>& bounds) {
+  std::string out = "{";
+  for (double b : bounds) out += (out.size() > 1 ? "," : "") + std::to_string(b);
+  return out + "}";
 }
 
 std::vector<std::string> split_csv(std::string_view s) {
@@ -237,26 +238,31 @@ asio::awaitable<Result<SellerOverview>> seller_overview(pg::Executor& db, std::i
 
 asio::awaitable<Result<FleetSummary>> fleet_summary(pg::Executor& db, Clock::time_point now,
                                                    const std::vector<double>& bounds) {
-  auto rows = co_await db.query(fleet_summary_sql(bounds), now);
+  auto rows = co_await db.query(kFleetSummary, now, bounds_literal(bounds));
   if (!rows) co_return rows.error();
   FleetSummary out;
   for (const auto& row : *rows) {
     auto kind = row.get<std::string>(0);
     auto name = row.get<std::string>(1);
-    auto count = row.get<std::int64_t>(2);
-    auto oldest = row.get<double>(3);
-    if (!kind || !name || !count || !oldest) co_return make_error(pg::errc::pg_decode, "fleet summary row");
+    auto within = row.get<std::int64_t>(2);  // how many bounds the lag is within
+    auto count = row.get<std::int64_t>(3);
+    auto oldest = row.get<double>(4);
+    if (!kind || !name || !within || !count || !oldest) co_return make_error(pg::errc::pg_decode, "fleet summary row");
     if (*kind == "status") {
       out.by_status.emplace_back(std::move(*name), *count);
       continue;
     }
-    FleetSummary::Lag lag{std::move(*name), *count, *oldest, {}};
-    for (std::size_t i = 0; i < bounds.size(); ++i) {
-      auto n = row.get<std::int64_t>(4 + i);
-      if (!n) co_return make_error(pg::errc::pg_decode, "fleet summary bucket");
-      lag.at_most.push_back(*n);
+    auto lag = std::find_if(out.lags.begin(), out.lags.end(), [&](const auto& l) { return l.data_type == *name; });
+    if (lag == out.lags.end()) {
+      out.lags.push_back(FleetSummary::Lag{*name, 0, 0, std::vector<std::int64_t>(bounds.size(), 0)});
+      lag = std::prev(out.lags.end());
     }
-    out.lags.push_back(std::move(lag));
+    lag->synced += *count;
+    lag->oldest_seconds = std::max(lag->oldest_seconds, *oldest);
+    // Within the `within` largest bounds: counted in each of them (the distribution is cumulative).
+    for (std::size_t i = bounds.size() - std::min<std::size_t>(static_cast<std::size_t>(*within), bounds.size());
+         i < bounds.size(); ++i)
+      lag->at_most[i] += *count;
   }
   co_return out;
 }

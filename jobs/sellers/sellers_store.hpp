@@ -112,7 +112,7 @@ struct FleetSummary {
   std::vector<Lag> lags;                                         // only the data types present
 };
 // One aggregate query (one scan of sellers and of sync_state, whatever the number of sellers);
-// lag = now - cursor, in seconds. `bounds` must be sorted ascending.
+// lag = now - cursor, in seconds. `bounds` must be sorted ascending and not empty.
 boost::asio::awaitable<Result<FleetSummary>> fleet_summary(pg::Executor& db, Clock::time_point now,
                                                           const std::vector<double>& bounds);
 
