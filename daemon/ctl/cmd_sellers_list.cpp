@@ -1,9 +1,10 @@
-// Owns `blazectl sellers list`: every seller with its status and, per data type, last sync,
-// cursor lag and last error.
+// Owns `blazectl sellers list [--sort id|lag] [--limit N]`: sellers with their status and, per
+// data type, last sync, cursor lag and last error.
 #include "ctl/cli.hpp"
 
 #include <boost/json/serialize.hpp>
 
+#include <charconv>
 #include <iomanip>
 #include <ostream>
 
@@ -31,9 +32,27 @@ std::string lag(const json::object& o) {
   return std::to_string(s) + "s";
 }
 
+constexpr const char* kUsage = "sellers list [--sort id|lag] [--limit N]";
+
 int run(Context& ctx, const std::vector<std::string>& args) {
-  if (!args.empty()) return ctx.usage_error("sellers list takes no arguments", "sellers list");
-  return ctx.finish(ctx.call("sellers.list"), [&](const json::value& r) {
+  json::object call_args;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if ((a != "--sort" && a != "--limit") || i + 1 == args.size())
+      return ctx.usage_error("unexpected argument \"" + a + "\"", kUsage);
+    const auto& v = args[++i];
+    if (a == "--sort") {
+      if (v != "id" && v != "lag") return ctx.usage_error("--sort takes id or lag", kUsage);
+      call_args["sort"] = v;
+      continue;
+    }
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc{} || end != v.data() + v.size() || n < 1)
+      return ctx.usage_error("--limit takes a number of sellers (at least 1)", kUsage);
+    call_args["limit"] = n;
+  }
+  return ctx.finish(ctx.call("sellers.list", call_args), [&](const json::value& r) {
     ctx.out << std::left << std::setw(8) << "SELLER" << std::setw(14) << "STATUS" << std::setw(14) << "DATA"
             << std::setw(22) << "LAST SYNC" << std::setw(8) << "LAG" << "LAST ERROR\n";
     for (const auto& s : r.at("sellers").as_array()) {
@@ -55,8 +74,10 @@ int run(Context& ctx, const std::vector<std::string>& args) {
   });
 }
 
-const Registrar reg{{"sellers list", "sellers with status, last sync, cursor lag and last error (* = run in progress)",
-                     "sellers list", run}};
+const Registrar reg{{"sellers list",
+                     "sellers with status, last sync, cursor lag and last error (* = run in progress; "
+                     "--sort lag: the most behind first)",
+                     kUsage, run}};
 
 }  // namespace
 }  // namespace blazed::ctl

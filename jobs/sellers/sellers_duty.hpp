@@ -5,7 +5,8 @@
 
 namespace blazed::jobs::sellers {
 
-// The sellers.connect and sellers.disconnect commands (the store is shared with every duty).
+// The sellers.connect and sellers.disconnect commands (the store is shared with every duty), and
+// the seller metrics refreshed in the background.
 Duty sellers_duty();
 
 }  // namespace blazed::jobs::sellers

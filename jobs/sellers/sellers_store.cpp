@@ -6,6 +6,9 @@
 #include "pg/errc.hpp"
 #include "pg/executor.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace asio = boost::asio;
 
 namespace blazed::jobs::sellers {
@@ -45,11 +48,44 @@ constexpr const char* kActiveSellers = R"(
   WHERE s.status = 'active'
   GROUP BY s.id)";
 
-constexpr const char* kOverview =
-    "SELECT s.id, s.region, s.status, st.data_type, st.cursor, st.last_success_at, st.last_attempt_at, "
-    "st.last_error, st.run_after IS NOT NULL, coalesce(st.last_pages, 0), coalesce(st.last_rows, 0) "
-    "FROM sellers s LEFT JOIN sync_state st ON st.seller_id = s.id "
-    "WHERE $1::bigint IS NULL OR s.id = $1 ORDER BY s.id, st.data_type";
+// $1: one seller or NULL for all; $2: order by lag; $3: at most that many sellers (NULL: all).
+// The sellers are picked, ordered and cut first, then joined with their sync rows.
+constexpr const char* kOverview = R"(
+  WITH picked AS (
+    SELECT s.id, s.region, s.status,
+           row_number() OVER (ORDER BY CASE WHEN $2::bool THEN min(st.cursor) END ASC NULLS FIRST, s.id) AS rank
+    FROM sellers s LEFT JOIN sync_state st ON st.seller_id = s.id
+    WHERE $1::bigint IS NULL OR s.id = $1
+    GROUP BY s.id
+    ORDER BY rank
+    LIMIT $3::bigint)
+  SELECT p.id, p.region, p.status, st.data_type, st.cursor, st.last_success_at, st.last_attempt_at,
+         st.last_error, st.run_after IS NOT NULL, coalesce(st.last_pages, 0), coalesce(st.last_rows, 0)
+  FROM picked p LEFT JOIN sync_state st ON st.seller_id = p.id
+  ORDER BY p.rank, st.data_type)";
+
+// The fleet summary: one row per status, and per data type one row per lag bucket of the active
+// sellers' cursors. $1 = now, $2 = the bounds in seconds; the edges are now - bound, ascending, so
+// width_bucket(cursor, edges) counts the bounds a cursor's lag is within (one comparison search
+// per row, no arithmetic per row: the query costs about the join itself).
+constexpr const char* kFleetSummary = R"(
+  WITH edges AS (
+    SELECT array_agg($1::timestamptz - make_interval(secs => b) ORDER BY b DESC) AS at
+    FROM unnest($2::float8[]) AS b)
+  SELECT 'lag', st.data_type, width_bucket(st.cursor, (SELECT at FROM edges)), count(*),
+         extract(epoch FROM $1::timestamptz - min(st.cursor))::float8
+  FROM sync_state st JOIN sellers s ON s.id = st.seller_id
+  WHERE s.status = 'active' AND st.cursor IS NOT NULL
+  GROUP BY 2, 3
+  UNION ALL
+  SELECT 'status', status, 0, count(*), 0 FROM sellers GROUP BY status)";
+
+// `bounds` as a float8[] literal.
+std::string bounds_literal(const std::vector<double>& bounds) {
+  std::string out = "{";
+  for (double b : bounds) out += (out.size() > 1 ? "," : "") + std::to_string(b);
+  return out + "}";
+}
 
 std::vector<std::string> split_csv(std::string_view s) {
   std::vector<std::string> out;
@@ -62,8 +98,9 @@ std::vector<std::string> split_csv(std::string_view s) {
   return out;
 }
 
-asio::awaitable<Result<std::vector<SellerOverview>>> overview(pg::Executor& db, std::optional<std::int64_t> id) {
-  auto rows = co_await db.query(kOverview, id);
+asio::awaitable<Result<std::vector<SellerOverview>>> overview(pg::Executor& db, std::optional<std::int64_t> id,
+                                                              OverviewOrder order, std::optional<std::int64_t> limit) {
+  auto rows = co_await db.query(kOverview, id, order == OverviewOrder::lag, limit);
   if (!rows) co_return rows.error();
   std::vector<SellerOverview> out;
   for (const auto& row : *rows) {
@@ -187,15 +224,47 @@ asio::awaitable<Result<std::vector<ActiveSeller>>> active_sellers(pg::Executor& 
   co_return out;
 }
 
-asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(pg::Executor& db) {
-  co_return co_await overview(db, std::nullopt);
+asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(pg::Executor& db, OverviewOrder order,
+                                                                       std::optional<std::int64_t> limit) {
+  co_return co_await overview(db, std::nullopt, order, limit);
 }
 
 asio::awaitable<Result<SellerOverview>> seller_overview(pg::Executor& db, std::int64_t seller_id) {
-  auto all = co_await overview(db, seller_id);
+  auto all = co_await overview(db, seller_id, OverviewOrder::id, std::nullopt);
   if (!all) co_return all.error();
   if (all->empty()) co_return make_error(errc::seller_not_found, "no seller " + std::to_string(seller_id));
   co_return std::move(all->front());
+}
+
+asio::awaitable<Result<FleetSummary>> fleet_summary(pg::Executor& db, Clock::time_point now,
+                                                   const std::vector<double>& bounds) {
+  auto rows = co_await db.query(kFleetSummary, now, bounds_literal(bounds));
+  if (!rows) co_return rows.error();
+  FleetSummary out;
+  for (const auto& row : *rows) {
+    auto kind = row.get<std::string>(0);
+    auto name = row.get<std::string>(1);
+    auto within = row.get<std::int64_t>(2);  // how many bounds the lag is within
+    auto count = row.get<std::int64_t>(3);
+    auto oldest = row.get<double>(4);
+    if (!kind || !name || !within || !count || !oldest) co_return make_error(pg::errc::pg_decode, "fleet summary row");
+    if (*kind == "status") {
+      out.by_status.emplace_back(std::move(*name), *count);
+      continue;
+    }
+    auto lag = std::find_if(out.lags.begin(), out.lags.end(), [&](const auto& l) { return l.data_type == *name; });
+    if (lag == out.lags.end()) {
+      out.lags.push_back(FleetSummary::Lag{*name, 0, 0, std::vector<std::int64_t>(bounds.size(), 0)});
+      lag = std::prev(out.lags.end());
+    }
+    lag->synced += *count;
+    lag->oldest_seconds = std::max(lag->oldest_seconds, *oldest);
+    // Within the `within` largest bounds: counted in each of them (the distribution is cumulative).
+    for (std::size_t i = bounds.size() - std::min<std::size_t>(static_cast<std::size_t>(*within), bounds.size());
+         i < bounds.size(); ++i)
+      lag->at_most[i] += *count;
+  }
+  co_return out;
 }
 
 }  // namespace blazed::jobs::sellers

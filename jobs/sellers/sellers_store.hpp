@@ -1,5 +1,6 @@
 // Owns every SQL statement on `sellers` and `seller_tokens`: a seller and its sealed refresh
-// token, connect and disconnect, the status changes, the cadence's list and the operator's overview.
+// token, connect and disconnect, the status changes, the cadence's list, the operator's overview
+// and the fleet summary the seller metrics are made of.
 #pragma once
 
 #include "core/clock.hpp"
@@ -89,9 +90,30 @@ struct SellerOverview {
   std::vector<DataTypeStatus> types;  // the data types synced at least once
 };
 
-// Every seller by id.
-boost::asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(pg::Executor& db);
+// How `list_seller_overview` orders sellers: by id, or by lag (the oldest cursor of any data type
+// first; sellers with no cursor at all before every other, ties by id).
+enum class OverviewOrder { id, lag };
+// Sellers in `order`, at most `limit` of them (nullopt: all); sorted and cut in the database.
+boost::asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(
+    pg::Executor& db, OverviewOrder order = OverviewOrder::id, std::optional<std::int64_t> limit = std::nullopt);
 // One seller; "seller_not_found" when absent.
 boost::asio::awaitable<Result<SellerOverview>> seller_overview(pg::Executor& db, std::int64_t seller_id);
+
+// Every seller summed up in a size that does not depend on how many there are: sellers per status,
+// and per data type the cursor lag of the active sellers as a cumulative distribution.
+struct FleetSummary {
+  struct Lag {
+    std::string data_type;
+    std::int64_t synced = 0;         // active sellers with a cursor of this data type
+    double oldest_seconds = 0;       // the largest lag among them (0 when none)
+    std::vector<std::int64_t> at_most;  // per bound of `bounds`: sellers whose lag is <= it
+  };
+  std::vector<std::pair<std::string, std::int64_t>> by_status;  // only the statuses present
+  std::vector<Lag> lags;                                         // only the data types present
+};
+// One aggregate query (one scan of sellers and of sync_state, whatever the number of sellers);
+// lag = now - cursor, in seconds. `bounds` must be sorted ascending and not empty.
+boost::asio::awaitable<Result<FleetSummary>> fleet_summary(pg::Executor& db, Clock::time_point now,
+                                                          const std::vector<double>& bounds);
 
 }  // namespace blazed::jobs::sellers

@@ -105,8 +105,6 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const Fe
     const queue::Defer* deferred = st.deferral();
     if (!st.is_done()) outcome = deferred ? "deferred" : st.error()->code == spapi::errc::lwa_invalid_grant ? "needs_reauth" : "failure";
     ports.metrics.run(type, outcome);
-    if (report.cursor)
-      ports.metrics.lag(id, type, std::chrono::duration<double>(ports.clock.now() - *report.cursor).count());
     const std::optional<Error> error = st.is_done() ? std::nullopt
                                        : deferred   ? make_error(errc::defer, deferred->reason)
                                                     : std::optional<Error>(*st.error());

@@ -50,11 +50,29 @@ json::object seller_json(const jobs::sellers::SellerOverview& s, Clock::time_poi
   return json::object{{"id", s.id}, {"region", s.region}, {"status", s.status}, {"sync", std::move(types)}};
 }
 
+// sellers.list's arguments: sort = id|lag (default id), limit >= 1 (default: every seller).
+struct ListArgs {
+  jobs::sellers::OverviewOrder order = jobs::sellers::OverviewOrder::id;
+  std::optional<std::int64_t> limit;
+};
+
+Result<ListArgs> list_args(const control::Request& req) {
+  auto sort = control::args::find_string(req, "sort");
+  auto limit = control::args::find_int(req, "limit");
+  if (!sort || !limit) return !sort ? sort.error() : limit.error();
+  const std::string by = sort->value_or("id");
+  if (by != "id" && by != "lag") return make_error(control::codes::bad_args, "sort must be id or lag");
+  if (*limit && **limit < 1) return make_error(control::codes::bad_args, "limit must be at least 1");
+  return ListArgs{by == "lag" ? jobs::sellers::OverviewOrder::lag : jobs::sellers::OverviewOrder::id, *limit};
+}
+
 }  // namespace
 
 Status register_sync_commands(control::CommandRegistry& registry, jobs::JobContext& ctx) {
-  auto list = [&ctx](const control::Request&) -> HandlerResult {
-    auto sellers = co_await jobs::sellers::list_seller_overview(ctx.db);
+  auto list = [&ctx](const control::Request& req) -> HandlerResult {
+    auto args = list_args(req);
+    if (!args) co_return args.error();
+    auto sellers = co_await jobs::sellers::list_seller_overview(ctx.db, args->order, args->limit);
     if (!sellers) co_return sellers.error();
     json::array out;
     const auto now = ctx.clock.now();
@@ -89,7 +107,7 @@ Status register_sync_commands(control::CommandRegistry& registry, jobs::JobConte
 
   using control::Effect;
   return registry.register_all({
-      {"sellers.list", "sellers with status, last sync, cursor lag and last error", Effect::read_only, list},
+      {"sellers.list", "sellers with status, last sync, cursor lag and last error (args: sort = id|lag, limit)", Effect::read_only, list},
       {"sync", "enqueue a seller sync now (args: seller, data)", Effect::mutating, sync},
   });
 }

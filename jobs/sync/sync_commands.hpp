@@ -7,7 +7,8 @@
 
 namespace blazed::jobs::sync {
 
-// `sellers.list` (every seller: status, per data type last sync, cursor lag, last error) and
+// `sellers.list` (args sort = id|lag, default id, and limit: the sellers, per data type last sync,
+// cursor lag, last error; by lag = the oldest cursor first, never-synced sellers before all) and
 // `sync` (args seller, data = orders|transactions|all: enqueue a seller_sync now; a second
 // request while one is queued reports already_queued). `ctx` must outlive the control server.
 Status register_sync_commands(control::CommandRegistry& registry, JobContext& ctx);

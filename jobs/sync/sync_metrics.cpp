@@ -12,8 +12,6 @@ SyncMetrics::SyncMetrics(metrics::Registry& r)
                       {"data_type", "outcome"})),
       rows_(r.counter("blazed_sync_rows_total", "Rows upserted by the seller sync", {"data_type"})),
       pages_(r.counter("blazed_sync_pages_total", "SP-API pages stored by the seller sync", {"data_type"})),
-      lag_(r.gauge("blazed_sync_lag_seconds", "Age of a seller's sync cursor at its last run",
-                   {"seller", "data_type"})),
       reauth_(r.counter("blazed_sync_needs_reauth_total",
                         "Sellers whose refresh token LWA refused (invalid_grant)")),
       invalid_client_(r.counter("blazed_spapi_invalid_client_total",
@@ -26,10 +24,6 @@ void SyncMetrics::run(DataType type, std::string_view outcome) {
 void SyncMetrics::page(DataType type, std::int64_t rows) {
   pages_.with({std::string(data_type_name(type))}).inc();
   rows_.with({std::string(data_type_name(type))}).inc(static_cast<double>(rows));
-}
-
-void SyncMetrics::lag(std::int64_t seller_id, DataType type, double seconds) {
-  lag_.with({std::to_string(seller_id), std::string(data_type_name(type))}).set(seconds);
 }
 
 void SyncMetrics::needs_reauth() { reauth_.get().inc(); }

@@ -1,5 +1,6 @@
-// Owns the sync job's metrics: runs by data type and outcome, rows and pages stored, the cursor
-// lag per seller, re-authorizations needed and LWA client alerts.
+// Owns the sync job's metrics: runs by data type and outcome, rows and pages stored,
+// re-authorizations needed and LWA client alerts. No series per seller: the sellers' lag is
+// summed up in jobs/sellers/seller_metrics.hpp.
 #pragma once
 
 #include "jobs/sync/sync_store.hpp"
@@ -17,8 +18,6 @@ class SyncMetrics {
 
   void run(DataType type, std::string_view outcome);
   void page(DataType type, std::int64_t rows);
-  // Seconds between now and the seller's cursor (how stale the stored data may be).
-  void lag(std::int64_t seller_id, DataType type, double seconds);
   void needs_reauth();
   void invalid_client();
 
@@ -26,7 +25,6 @@ class SyncMetrics {
   metrics::Family<metrics::Counter>& runs_;
   metrics::Family<metrics::Counter>& rows_;
   metrics::Family<metrics::Counter>& pages_;
-  metrics::Family<metrics::Gauge>& lag_;
   metrics::Family<metrics::Counter>& reauth_;
   metrics::Family<metrics::Counter>& invalid_client_;
 };

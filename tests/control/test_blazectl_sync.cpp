@@ -15,11 +15,13 @@ namespace asio = boost::asio;
 namespace {
 
 struct SyncDaemon : testing::ControlFixture {
+  std::vector<json::object> list_calls;
   std::vector<json::object> sync_calls;
   int next_job = 41;
 
   SyncDaemon() {
-    REQUIRE(commands.register_command("sellers.list", control::Effect::read_only, [](const control::Request&) -> asio::awaitable<Result<json::value>> {
+    REQUIRE(commands.register_command("sellers.list", control::Effect::read_only, [this](const control::Request& r) -> asio::awaitable<Result<json::value>> {
+      list_calls.push_back(r.args);
       co_return json::parse(R"({"sellers":[
         {"id":1,"region":"na","status":"active","sync":{
           "orders":{"last_sync":"2026-11-29T21:40:00Z","lag_seconds":7300,"in_progress":true,"last_error":null},
@@ -58,6 +60,23 @@ TEST_CASE("blazectl sellers list prints one line per seller and data type", "[un
   REQUIRE(j.exit_code == 0);
   CHECK(json::parse(j.out).at("sellers").as_array().size() == 2);
   CHECK(d.ctl({"sellers", "list", "extra"}).exit_code == 2);
+  CHECK(d.list_calls.size() == 2);
+  CHECK(d.list_calls[0].empty());
+}
+
+TEST_CASE("blazectl sellers list sends the sort and the limit, and refuses bad ones", "[unit]") {
+  SyncDaemon d;
+  REQUIRE(d.ctl({"sellers", "list", "--sort", "lag", "--limit", "20"}).exit_code == 0);
+  REQUIRE(d.ctl({"sellers", "list", "--limit", "5"}).exit_code == 0);
+  REQUIRE(d.list_calls.size() == 2);
+  CHECK(d.list_calls[0] == json::object{{"sort", "lag"}, {"limit", 20}});
+  CHECK(d.list_calls[1] == json::object{{"limit", 5}});
+
+  CHECK(d.ctl({"sellers", "list", "--sort", "name"}).exit_code == 2);
+  CHECK(d.ctl({"sellers", "list", "--sort"}).exit_code == 2);
+  CHECK(d.ctl({"sellers", "list", "--limit", "0"}).exit_code == 2);
+  CHECK(d.ctl({"sellers", "list", "--limit", "5x"}).exit_code == 2);
+  CHECK(d.list_calls.size() == 2);
 }
 
 TEST_CASE("blazectl sync sends the seller and data type, and says when one is already queued", "[unit]") {
