@@ -58,8 +58,8 @@ asio::awaitable<Status> MultipartUpload::fail(Error e) {
 asio::awaitable<void> MultipartUpload::abort() {
   if (!error_) error_ = make_error(errc::s3_aborted, "the multipart upload was aborted");
   done_ = true;
-  // A part still out could land after the abort; let it finish first (its outcome is moot).
-  static_cast<void>(co_await settle());
+  // A part still out could land after the abort; let them finish first (their outcome is moot).
+  static_cast<void>(co_await settle_all());
   if (upload_id_.empty()) co_return;
   auto st = co_await client_.abort_multipart_upload(key_, upload_id_);
   abort_acknowledged_ = st.has_value();
@@ -71,9 +71,14 @@ asio::awaitable<void> MultipartUpload::abort() {
   co_return;
 }
 
-asio::awaitable<Status> MultipartUpload::settle() {
-  if (!in_flight_) co_return Status{};
-  const std::shared_ptr<PartInFlight> part = std::move(in_flight_);
+int MultipartUpload::next_part_number() const {
+  return static_cast<int>(parts_.size() + in_flight_.size()) + 1;
+}
+
+asio::awaitable<Status> MultipartUpload::settle_oldest() {
+  if (in_flight_.empty()) co_return Status{};
+  const std::shared_ptr<PartInFlight> part = std::move(in_flight_.front());
+  in_flight_.pop_front();
   while (!part->result) {
     part->wake.expires_at(asio::steady_timer::time_point::max());
     co_await part->wake.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -82,13 +87,25 @@ asio::awaitable<Status> MultipartUpload::settle() {
     if (error_) co_return *error_;  // already failing (abort): the first failure stands
     co_return co_await fail(part->result->error());
   }
+  // Parts settle in the order they were sent, so parts_ stays ordered by number.
   parts_.push_back(std::move(**part->result));
   co_return Status{};
 }
 
+asio::awaitable<Status> MultipartUpload::settle_all() {
+  Status first;
+  while (!in_flight_.empty()) {
+    auto st = co_await settle_oldest();
+    if (!st && first) first = st;
+  }
+  co_return first;
+}
+
 asio::awaitable<Status> MultipartUpload::send_part() {
-  if (auto st = co_await settle(); !st) co_return st;
-  const int number = static_cast<int>(parts_.size()) + 1;
+  while (static_cast<int>(in_flight_.size()) >= std::max(1, options_.parts_in_flight)) {
+    if (auto st = co_await settle_oldest(); !st) co_return st;
+  }
+  const int number = next_part_number();
   if (number > kMaxParts)
     co_return co_await fail(make_error(errc::s3_limit, "the upload needs more than 10,000 parts"));
   if (upload_id_.empty()) {
@@ -101,7 +118,7 @@ asio::awaitable<Status> MultipartUpload::send_part() {
   part->body = std::move(buffer_);
   buffer_ = {};
   bytes_sent_ += part->body.size();
-  in_flight_ = part;
+  in_flight_.push_back(part);
   asio::co_spawn(
       ex,
       [&client = client_, key = key_, id = upload_id_, number, part]() -> asio::awaitable<void> {
@@ -118,7 +135,7 @@ asio::awaitable<Status> MultipartUpload::write(std::span<const std::uint8_t> dat
   if (error_) co_return *error_;
   if (done_) co_return make_error(errc::s3_finished, "write after finish");
   while (!data.empty()) {
-    const std::uint64_t target = part_size_for(static_cast<int>(parts_.size()) + 1, base_);
+    const std::uint64_t target = part_size_for(next_part_number(), base_);
     if (bytes_sent_ + buffer_.size() + data.size() > kMaxObjectSize)
       co_return co_await fail(make_error(errc::s3_limit, "the object would exceed S3's 5 TiB limit"));
     if (buffer_.capacity() < target) buffer_.reserve(static_cast<std::size_t>(target));
@@ -137,10 +154,10 @@ asio::awaitable<Status> MultipartUpload::write(std::span<const std::uint8_t> dat
 asio::awaitable<Result<ObjectInfo>> MultipartUpload::finish() {
   if (error_) co_return *error_;
   if (done_) co_return make_error(errc::s3_finished, "finish called twice");
-  if (!buffer_.empty() || (parts_.empty() && !in_flight_)) {
+  if (!buffer_.empty() || (parts_.empty() && in_flight_.empty())) {
     if (auto st = co_await send_part(); !st) co_return st.error();
   }
-  if (auto st = co_await settle(); !st) co_return st.error();
+  if (auto st = co_await settle_all(); !st) co_return st.error();
   auto done = co_await client_.complete_multipart_upload(key_, upload_id_, parts_);
   if (!done) {
     auto st = co_await fail(done.error());

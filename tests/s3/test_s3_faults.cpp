@@ -152,7 +152,10 @@ TEST_CASE("a failed part aborts the multipart upload", "[unit][s3]") {
   f.server.script({FaultStep::ok("<InitiateMultipartUploadResult><UploadId>UP-9</UploadId></InitiateMultipartUploadResult>"),
                    FaultStep{FaultStep::respond, 200, {}, {{"ETag", "\"p1\""}}},
                    FaultStep::s3_error(400, "InvalidPart", "nope")});
-  s3::MultipartUpload up(*f.client, "dump.bin");
+  // One part out at a time keeps the request order of this script exact.
+  s3::MultipartOptions one_at_a_time;
+  one_at_a_time.parts_in_flight = 1;
+  s3::MultipartUpload up(*f.client, "dump.bin", one_at_a_time);
   const std::string chunk(1024 * 1024, 'x');
   run_coro(f.io, [&]() -> boost::asio::awaitable<void> {
     Status st;
@@ -177,6 +180,39 @@ TEST_CASE("a failed part aborts the multipart upload", "[unit][s3]") {
   CHECK(reqs[3].method == "DELETE");
   CHECK(reqs[3].target == "/bucket1/dump.bin?uploadId=UP-9");
   CHECK(up.abort_acknowledged());
+}
+
+TEST_CASE("a slow part does not hold the next ones back; parts complete in order", "[unit][s3]") {
+  // The second request's answer stalls until the read deadline (part 1 or 2: both go out at
+  // once). The other part is sent meanwhile, not after the stall; the completion lists the parts
+  // by number whatever order their answers came in.
+  Fixture f([](s3::ClientOptions& o) { o.transport.stall_timeout = std::chrono::seconds(2); });
+  f.server.script({FaultStep::ok("<InitiateMultipartUploadResult><UploadId>UP-2</UploadId></InitiateMultipartUploadResult>"),
+                   FaultStep::stalled()});
+  s3::MultipartOptions two;
+  two.parts_in_flight = 2;
+  s3::MultipartUpload up(*f.client, "dump.bin", two);
+  const std::string data(3 * s3::kMinPartSize + 10, 'z');
+  auto done = run_coro(f.io, [&]() -> boost::asio::awaitable<Result<s3::ObjectInfo>> {
+    const Status st = co_await up.write(as_bytes(data));
+    REQUIRE(st);
+    co_return co_await up.finish();
+  }());
+  REQUIRE(done);
+  CHECK(done->size == data.size());
+  const auto& reqs = f.server.requests();
+  REQUIRE(reqs.size() == 7);  // create, 4 parts, the stalled one again, complete
+  const std::string part1 = "/bucket1/dump.bin?partNumber=1&uploadId=UP-2";
+  const std::string part2 = "/bucket1/dump.bin?partNumber=2&uploadId=UP-2";
+  CHECK(((reqs[1].target == part1 && reqs[2].target == part2) || (reqs[1].target == part2 && reqs[2].target == part1)));
+  int sent_again = 0;
+  for (std::size_t i = 3; i < 6; ++i) sent_again += reqs[i].target == reqs[1].target ? 1 : 0;
+  CHECK(sent_again == 1);
+  REQUIRE(up.parts().size() == 4);
+  for (int i = 0; i < 4; ++i) CHECK(up.parts()[static_cast<std::size_t>(i)].number == i + 1);
+  const std::string& complete = reqs.back().body;
+  CHECK(complete.find("<PartNumber>1</PartNumber>") < complete.find("<PartNumber>2</PartNumber>"));
+  CHECK(complete.find("<PartNumber>3</PartNumber>") < complete.find("<PartNumber>4</PartNumber>"));
 }
 
 TEST_CASE("a producer failure aborts; a complete upload sends every part with its checksum", "[unit][s3]") {
