@@ -46,7 +46,7 @@ const TableDelete kDeletes[] = {
     {"orders", "DELETE FROM orders WHERE ctid = ANY(ARRAY(SELECT ctid FROM orders WHERE seller_id = $1 LIMIT $2))"},
     {"transactions", "DELETE FROM transactions WHERE ctid = ANY(ARRAY("
                      "SELECT ctid FROM transactions WHERE seller_id = $1 LIMIT $2))"},
-    {"raw_payloads", "DELETE FROM raw_payloads WHERE (id, received_at) IN ("
+    {kRawPayloadsTable, "DELETE FROM raw_payloads WHERE (id, received_at) IN ("
                      "SELECT id, received_at FROM raw_payloads WHERE seller_id = $1 LIMIT $2)"},
     {"sync_state", "DELETE FROM sync_state WHERE ctid = ANY(ARRAY("
                    "SELECT ctid FROM sync_state WHERE seller_id = $1 LIMIT $2))"},
