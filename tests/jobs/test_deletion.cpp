@@ -203,6 +203,12 @@ TEST_CASE("a seller's account is deleted: every row and Redis key of it, nobody 
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == "seller_not_found");
   CHECK(t.count("SELECT count(*) FROM deletion_requests") == 1);
+  CHECK_THAT(twice.error().message, Catch::Contains("seller 1") && Catch::Contains("already"));
+  CHECK_THAT(unknown.error().message, Catch::Contains("999"));
+  // Nothing lost by the refusals: seller 1 still has all but its token, seller 2 everything.
+  CHECK(t.rows_of("1") == 4 * kRows + 2 + 1);
+  CHECK(t.rows_of("2") == 1 + 4 * 100 + 2 + 1);
+  CHECK(*t.w.db.exec("SELECT status FROM sellers WHERE id = 2").at(0).at(0) == "active");
 
   auto done = run_coro(t.w.io, jobs::deletion::run_deletion(*t.w.ctx, request_id, asked->at("job_id").as_int64()));
   REQUIRE(done.has_value());
