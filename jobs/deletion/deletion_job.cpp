@@ -46,6 +46,15 @@ asio::awaitable<Status> delete_table(JobContext& ctx, std::int64_t request_id, s
   }
 }
 
+// After the seller row's delete, in its transaction: every raw payload of the seller left.
+asio::awaitable<Status> delete_late_raw_payloads(pg::Tx& tx, std::int64_t request_id, std::int64_t seller_id) {
+  while (true) {
+    auto deleted = co_await delete_seller_rows(tx, request_id, kRawPayloadsTable, seller_id, kDeletionBatch);
+    if (!deleted) co_return deleted.error();
+    if (*deleted < kDeletionBatch) co_return Status{};
+  }
+}
+
 Result<std::pair<std::int64_t, std::int64_t>> parse_payload(const std::string& payload) {
   boost::system::error_code ec;
   auto v = json::parse(payload, ec);
@@ -100,6 +109,10 @@ asio::awaitable<Result<DeletionRequest>> run_deletion(JobContext& ctx, std::int6
     if (*gone > 0) {
       if (auto added = co_await add_rows(tx, request_id, "sellers", *gone); !added) co_return added;
     }
+    // A sync still committing pages wrote rows after their table's pass: the seller's delete
+    // cascades to every table but raw_payloads (no foreign key), so its rows go again here. From
+    // now on no page of this seller can commit (its sync_state row is gone and cannot come back).
+    if (auto late = co_await delete_late_raw_payloads(tx, request_id, seller); !late) co_return late;
     completed = co_await complete_request(tx, request_id, ctx.clock.now(), *keys);
     if (!completed) co_return completed.error();
     pg::AuditEvent e;

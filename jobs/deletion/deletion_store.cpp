@@ -34,8 +34,7 @@ constexpr const char* kAddRows =
 constexpr const char* kComplete =
     "UPDATE deletion_requests SET completed_at = coalesce(completed_at, $2), redis_keys_deleted = $3 WHERE id = $1";
 
-// One bounded statement per table. raw_payloads is partitioned (a ctid is not unique across
-// partitions): its rows go by primary key.
+// One bounded statement per table; raw_payloads (sql null) goes a day table at a time.
 struct TableDelete {
   std::string_view table;
   const char* sql;
@@ -46,11 +45,37 @@ const TableDelete kDeletes[] = {
     {"orders", "DELETE FROM orders WHERE ctid = ANY(ARRAY(SELECT ctid FROM orders WHERE seller_id = $1 LIMIT $2))"},
     {"transactions", "DELETE FROM transactions WHERE ctid = ANY(ARRAY("
                      "SELECT ctid FROM transactions WHERE seller_id = $1 LIMIT $2))"},
-    {"raw_payloads", "DELETE FROM raw_payloads WHERE (id, received_at) IN ("
-                     "SELECT id, received_at FROM raw_payloads WHERE seller_id = $1 LIMIT $2)"},
+    {kRawPayloadsTable, nullptr},
     {"sync_state", "DELETE FROM sync_state WHERE ctid = ANY(ARRAY("
                    "SELECT ctid FROM sync_state WHERE seller_id = $1 LIMIT $2))"},
 };
+
+// raw_payloads by its day tables, detached ones (a killed purge's) included, each by ctid through
+// its seller_id index. Through the partitioned parent (a ctid is not unique across partitions, so
+// by primary key), a batch's DELETE joined its keys against every partition: a scan of the whole
+// table per batch (EXPLAIN: 1.5 s per 5,000 rows of 1 million).
+constexpr const char* kRawDayTables =
+    "SELECT quote_ident(relname) FROM pg_class WHERE relkind = 'r' AND relname ~ '^raw_payloads_p[0-9]{8}$' "
+    "AND pg_table_is_visible(oid) ORDER BY relname";
+constexpr const char* kDeleteRawBatch =
+    "DELETE FROM {day} WHERE ctid = ANY(ARRAY(SELECT ctid FROM {day} WHERE seller_id = $1 LIMIT $2))";
+
+asio::awaitable<Result<std::int64_t>> delete_raw_payloads(pg::Executor& tx, std::int64_t seller_id,
+                                                          std::int64_t batch) {
+  auto days = co_await tx.query(kRawDayTables);
+  if (!days) co_return days.error();
+  std::int64_t deleted = 0;
+  for (std::size_t i = 0; i < days->size() && deleted < batch; ++i) {
+    auto day = (*days)[i].get<std::string>(0);
+    if (!day) co_return day.error();
+    std::string sql = kDeleteRawBatch;
+    for (auto at = sql.find("{day}"); at != std::string::npos; at = sql.find("{day}")) sql.replace(at, 5, *day);
+    auto rows = co_await tx.query(sql, seller_id, batch - deleted);
+    if (!rows) co_return rows.error();
+    deleted += static_cast<std::int64_t>(rows->affected());
+  }
+  co_return deleted;
+}
 
 Result<DeletionRequest> request_of(const pg::Row& row) {
   DeletionRequest r;
@@ -156,9 +181,16 @@ asio::awaitable<Result<std::int64_t>> delete_seller_rows(pg::Executor& tx, std::
                                                          std::int64_t batch) {
   const auto* d = std::find_if(std::begin(kDeletes), std::end(kDeletes), [&](const auto& t) { return t.table == table; });
   if (d == std::end(kDeletes)) co_return make_error(pg::errc::pg_decode, "no such seller table");
-  auto rows = co_await tx.query(d->sql, seller_id, batch);
-  if (!rows) co_return rows.error().context("deleting from " + std::string(table));
-  const std::int64_t n = rows->affected();
+  std::int64_t n = 0;
+  if (d->sql == nullptr) {
+    auto deleted = co_await delete_raw_payloads(tx, seller_id, batch);
+    if (!deleted) co_return deleted.error().context("deleting from " + std::string(table));
+    n = *deleted;
+  } else {
+    auto rows = co_await tx.query(d->sql, seller_id, batch);
+    if (!rows) co_return rows.error().context("deleting from " + std::string(table));
+    n = rows->affected();
+  }
   if (n > 0) {
     if (auto st = co_await add_rows(tx, request_id, table, n); !st) co_return st.error();
   }

@@ -49,6 +49,8 @@ boost::asio::awaitable<Result<std::optional<DeletionRequest>>> request_by_id(pg:
 // Open requests and the `recent` last completed ones, newest first.
 boost::asio::awaitable<Result<std::vector<DeletionRequest>>> list_requests(pg::Executor& db, int recent);
 
+inline constexpr std::string_view kRawPayloadsTable = "raw_payloads";
+
 // The tables a seller's rows are deleted from, in that order.
 const std::vector<std::string_view>& seller_tables();
 // Deletes at most `batch` of the seller's rows of `table` (one of seller_tables()) and adds them to

@@ -5,6 +5,8 @@
 #include "jobs/purge/purge_store.hpp"
 #include "pg/pool.hpp"
 
+#include <algorithm>
+
 namespace blazed::jobs::purge {
 
 namespace asio = boost::asio;
@@ -48,10 +50,13 @@ asio::awaitable<Result<PurgeReport>> purge_locked(pg::Session& s, const Clock& c
     report_step(o, report);
   }
 
-  // The boundary day: its expired rows, a bounded batch per transaction.
-  const Clock::time_point day_start = day_of(report.cutoff);
-  while (true) {
-    auto n = co_await delete_expired_batch(s, report.run_id, day_start, report.cutoff, o.batch_size, clock.now());
+  // The boundary day: its expired rows, a bounded batch per transaction, from its own partition
+  // (none: no row was received that day).
+  const Day boundary = day_of(report.cutoff);
+  const auto day = std::find_if(parts->begin(), parts->end(),
+                                [&](const DayPartition& p) { return p.day == boundary && p.attached; });
+  while (day != parts->end()) {
+    auto n = co_await delete_expired_batch(s, report.run_id, day->name, report.cutoff, o.batch_size, clock.now());
     if (!n) co_return n.error();
     if (*n == 0) break;
     report.deleted_rows += *n;

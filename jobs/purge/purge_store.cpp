@@ -37,12 +37,12 @@ constexpr const char* kAddDropped =
     "UPDATE purge_runs SET dropped_partitions = dropped_partitions + 1, dropped_rows = dropped_rows + $2, "
     "updated_at = $3 WHERE id = $1";
 
-// Bounded: a batch at a time, oldest first, by the received_at index of the boundary day only.
+// Bounded: a batch at a time, oldest first, from the boundary day's own partition (by its
+// received_at index, rows by ctid). Through the parent, the DELETE side joined the batch's keys
+// against every partition: ~4 s per 5,000 rows with 50 days of 100,000 rows (bench/purge).
 constexpr const char* kDeleteBatch =
-    "WITH gone AS (DELETE FROM raw_payloads WHERE (id, received_at) IN ("
-    "  SELECT id, received_at FROM raw_payloads WHERE received_at >= $1 AND received_at < $2 "
-    "  ORDER BY received_at LIMIT $3) RETURNING 1) "
-    "SELECT count(*) FROM gone";
+    "DELETE FROM {part} WHERE ctid = ANY(ARRAY("
+    "  SELECT ctid FROM {part} WHERE received_at < $1 ORDER BY received_at LIMIT $2))";
 
 constexpr const char* kAddDeleted =
     "UPDATE purge_runs SET deleted_rows = deleted_rows + $2, updated_at = $3 WHERE id = $1";
@@ -173,15 +173,19 @@ asio::awaitable<Result<std::int64_t>> drop_detached(pg::Session& s, std::int64_t
 }
 
 asio::awaitable<Result<std::int64_t>> delete_expired_batch(pg::Session& s, std::int64_t run_id,
-                                                           Clock::time_point from, Clock::time_point cutoff,
+                                                           const std::string& partition, Clock::time_point cutoff,
                                                            std::int64_t batch, Clock::time_point now) {
+  if (!partition_day(partition))
+    co_return make_error(pg::errc::pg_decode, "not a raw_payloads partition: " + partition);
+  // The name matched ^raw_payloads_p[0-9]{8}$: nothing to quote.
+  std::string sql = kDeleteBatch;
+  for (auto at = sql.find("{part}"); at != std::string::npos; at = sql.find("{part}"))
+    sql.replace(at, 6, partition);
   std::int64_t deleted = 0;
   auto st = co_await s.transaction([&](pg::Tx& tx) -> asio::awaitable<Status> {
-    auto rows = co_await tx.query(kDeleteBatch, from, cutoff, batch);
+    auto rows = co_await tx.query(sql, cutoff, batch);
     if (!rows) co_return rows.error();
-    auto n = rows->scalar<std::int64_t>();
-    if (!n) co_return n.error();
-    deleted = *n;
+    deleted = static_cast<std::int64_t>(rows->affected());
     if (deleted == 0) co_return Status{};
     if (auto add = co_await tx.query(kAddDeleted, run_id, deleted, now); !add) co_return add.error();
     co_return Status{};

@@ -68,10 +68,10 @@ boost::asio::awaitable<Status> detach_partition(pg::Session& s, const DayPartiti
 // Returns the rows dropped.
 boost::asio::awaitable<Result<std::int64_t>> drop_detached(pg::Session& s, std::int64_t run_id,
                                                            const std::string& name, Clock::time_point now);
-// In one transaction: deletes at most `batch` rows received in [from, cutoff) and adds them to the
-// run. Returns the rows deleted.
+// In one transaction: deletes at most `batch` rows received before `cutoff` from one day's
+// partition (the boundary day's) and adds them to the run. Returns the rows deleted.
 boost::asio::awaitable<Result<std::int64_t>> delete_expired_batch(pg::Session& s, std::int64_t run_id,
-                                                                  Clock::time_point from, Clock::time_point cutoff,
+                                                                  const std::string& partition, Clock::time_point cutoff,
                                                                   std::int64_t batch, Clock::time_point now);
 // In one transaction: the run finished and its audit event (so the event is recorded once).
 // Returns the run as finished.

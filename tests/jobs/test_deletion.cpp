@@ -1,22 +1,26 @@
 // Tests the account deletion on real PostgreSQL and Redis: sellers.delete marks the seller
 // deleting and deletes its token at once; the job deletes every row of that seller in batches and
 // its Redis jobs and keys, leaves other sellers untouched, runs again harmlessly, and leaves a
-// record without PII; the web app's requests are picked up, deadlines and overdue counted; an
-// unknown seller and a second deletion are refused.
+// record without PII; a seller with 100,000 rows deleted while its sync keeps committing pages
+// (nothing of it survives, the sync ends); the web app's requests are picked up, deadlines and
+// overdue counted; an unknown seller and a second deletion are refused.
 #include "control/registry.hpp"
 #include "harness/catch_result.hpp"
 #include "jobs/deletion/deletion_commands.hpp"
 #include "jobs/deletion/deletion_job.hpp"
 #include "jobs/deletion/deletion_metrics.hpp"
 #include "jobs/job_world.hpp"
+#include "jobs/sync/sync_store.hpp"
 #include "queue/inspector.hpp"
 #include "queue/keys.hpp"
 
+#include <boost/asio/detached.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
 using namespace blazed;
 using namespace blazed::testing;
+namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
@@ -87,7 +91,90 @@ struct World {
   }
 };
 
+// A sync of one seller that does not look at the seller's status: it commits pages of one order
+// each, and after a failed commit records the error and begins again (as its next data type or a
+// retry would), until it cannot begin any more.
+struct RunawaySync {
+  long committed = 0;
+  long failed_commits = 0;
+  bool ended = false;
+  std::string ended_with;
+};
+asio::awaitable<void> run_runaway_sync(jobs::sync::SyncStore& store, const Clock& clock, std::int64_t seller,
+                                       RunawaySync& out) {
+  const jobs::SyncWindow window{clock.now() - std::chrono::hours(1), clock.now()};
+  std::vector<spapi::Order> orders(1);
+  orders[0].marketplace_id = "M";
+  orders[0].sales_channel = "AMAZON";
+  orders[0].created_time = clock.now();
+  orders[0].last_updated_time = clock.now();
+  while (true) {
+    if (auto begun = co_await store.begin_run(seller, jobs::sync::DataType::orders, window); !begun) {
+      out.ended_with = begun.error().code;
+      break;
+    }
+    while (true) {
+      orders[0].order_id = "late-" + std::to_string(out.committed);
+      jobs::sync::PageToStore page;
+      page.orders = &orders;
+      page.raw = R"({"orders":[{"buyer":"someone"}]})";
+      page.request_id = "late-" + std::to_string(out.committed);
+      page.next_token = "next";
+      auto written = co_await store.commit_page(seller, page);
+      if (!written) {
+        ++out.failed_commits;
+        (void)co_await store.record_error(seller, jobs::sync::DataType::orders, written.error());
+        break;
+      }
+      ++out.committed;
+    }
+  }
+  out.ended = true;
+}
+
 }  // namespace
+
+TEST_CASE("a seller with 100,000 rows is deleted while its sync commits pages: nothing of it survives",
+          "[pg][redis]") {
+  World t;
+  t.seller(100'000);  // seller 1
+  t.seller(100);      // seller 2
+  t.enqueue_sync(1, "orders");
+  t.enqueue_sync(2, "orders");
+  t.redis({"HSET", queue::rate_limit_key(1, "searchOrders"), "tokens", "1"});
+  t.redis({"HSET", queue::rate_limit_key(2, "searchOrders"), "tokens", "1"});
+  const auto seller2_rows = t.rows_of("2");
+
+  jobs::sync::SyncStore store(*t.w.pool, t.w.clock, *t.w.keyring, crypto::random_nonces());
+  RunawaySync sync;
+  asio::co_spawn(t.w.io, run_runaway_sync(store, t.w.clock, 1, sync), asio::detached);
+
+  auto asked = t.call("sellers.delete", {{"seller_id", 1}});
+  REQUIRE(asked.has_value());
+  const long before_job = sync.committed;
+  auto done = run_coro(t.w.io, jobs::deletion::run_deletion(*t.w.ctx, asked->at("request_id").as_int64(),
+                                                            asked->at("job_id").as_int64()));
+  REQUIRE(done.has_value());
+  CHECK(sync.committed > before_job);  // pages did commit while the job deleted
+
+  // The sync ends by itself: its seller is gone, so it can neither commit nor begin again.
+  REQUIRE(run_until(t.w.io, [&] { return sync.ended; }));
+  CHECK(sync.failed_commits >= 1);
+  CAPTURE(sync.ended_with);
+  CHECK(t.rows_of("1") == 0);
+  CHECK(t.count("SELECT count(*) FROM raw_payloads WHERE seller_id = 1") == 0);
+  CHECK(t.count("SELECT count(*) FROM orders WHERE order_id LIKE 'late-%'") == 0);
+  CHECK(t.keys("{rl:1}:*") + t.keys("{sync:1}:*") + t.keys("{q:sync}:unique:sync:1:*") == 0);
+  CHECK(t.rows_of("2") == seller2_rows);
+  CHECK(t.keys("{rl:2}:*") == 1);
+  auto queued = t.queued_payloads();
+  CHECK(std::count_if(queued.begin(), queued.end(), [](const auto& p) {
+          return p.find("\"seller_id\":1") != std::string::npos;
+        }) == 1);  // the deletion's own job, spared while it runs
+  // Every row deleted is counted once, the late pages' raw payloads included.
+  CHECK(done->rows_deleted.at("raw_payloads").as_int64() >= 100'000);
+  CHECK(done->rows_deleted.at("order_items").as_int64() == 100'000);
+}
 
 TEST_CASE("a seller's account is deleted: every row and Redis key of it, nobody else's", "[pg][redis]") {
   World t;
@@ -116,6 +203,12 @@ TEST_CASE("a seller's account is deleted: every row and Redis key of it, nobody 
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == "seller_not_found");
   CHECK(t.count("SELECT count(*) FROM deletion_requests") == 1);
+  CHECK_THAT(twice.error().message, Catch::Contains("seller 1") && Catch::Contains("already"));
+  CHECK_THAT(unknown.error().message, Catch::Contains("999"));
+  // Nothing lost by the refusals: seller 1 still has all but its token, seller 2 everything.
+  CHECK(t.rows_of("1") == 4 * kRows + 2 + 1);
+  CHECK(t.rows_of("2") == 1 + 4 * 100 + 2 + 1);
+  CHECK(*t.w.db.exec("SELECT status FROM sellers WHERE id = 2").at(0).at(0) == "active");
 
   auto done = run_coro(t.w.io, jobs::deletion::run_deletion(*t.w.ctx, request_id, asked->at("job_id").as_int64()));
   REQUIRE(done.has_value());

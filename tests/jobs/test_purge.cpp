@@ -1,8 +1,10 @@
 // Tests the PII purge on a real PostgreSQL: the 30-day boundary (29 d 23 h kept, 30 d 1 h gone)
 // while another process stores pages the way the sync does, a purge SIGKILLed mid-run and resumed
-// (every expired row counted once in its audit event), a day left detached by a killed purge, the
-// age metric, and the migration's partitioned table.
+// (every expired row counted once in its audit event), a day left detached by a killed purge, a
+// detach killed half-way (finished by the next run), the age metric, and the migration's
+// partitioned table.
 #include "crypto/key_file.hpp"
+#include "harness/eventually.hpp"
 #include "harness/line_child.hpp"
 #include "harness/postgres.hpp"
 #include "harness/run_coro.hpp"
@@ -17,7 +19,10 @@
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 
+#include <libpq-fe.h>
 #include <sys/stat.h>
+
+#include <thread>
 
 using namespace blazed;
 using namespace blazed::testing;
@@ -198,4 +203,45 @@ TEST_CASE("the oldest raw payload's age is a metric, 0 when there is none", "[pg
   CHECK_THAT(registry.expose(), Catch::Contains("blazed_raw_payloads_oldest_age_seconds 863999\n"));
   w.clock.advance(hours(1));
   CHECK_THAT(registry.expose(), Catch::Contains("blazed_raw_payloads_oldest_age_seconds 867599\n"));
+}
+
+TEST_CASE("a detach killed half-way is finished by the next run", "[pg]") {
+  World w;
+  w.seed(300, "40 days");  // 2026-01-29
+  w.seed(50, "1 day");
+  // A reader's open transaction makes DETACH ... CONCURRENTLY wait in its second step; the purge's
+  // backend is then terminated there (as when the daemon is SIGKILLed), which leaves the
+  // partition attached with its detach pending.
+  PGconn* reader = PQconnectdb(w.db.dsn().c_str());
+  REQUIRE(PQstatus(reader) == CONNECTION_OK);
+  PQclear(PQexec(reader, "BEGIN ISOLATION LEVEL REPEATABLE READ"));
+  PQclear(PQexec(reader, "SELECT count(*) FROM raw_payloads"));
+  std::thread detach([&] {
+    try {
+      w.db.exec("ALTER TABLE raw_payloads DETACH PARTITION raw_payloads_p20260129 CONCURRENTLY");
+    } catch (const std::exception&) {
+      // terminated: expected
+    }
+  });
+  const std::string detaching = "SELECT pid FROM pg_stat_activity WHERE query LIKE 'ALTER TABLE raw_payloads DETACH%' "
+                                "AND wait_event_type = 'Lock'";
+  CHECK(eventually([&] { return !w.db.exec(detaching).empty(); }));
+  w.db.exec("SELECT pg_terminate_backend(pid) FROM (" + detaching + ") d");
+  detach.join();
+  PQclear(PQexec(reader, "COMMIT"));
+  PQfinish(reader);
+  REQUIRE(w.count("SELECT count(*) FROM pg_inherits WHERE inhrelid = 'raw_payloads_p20260129'::regclass "
+                  "AND inhdetachpending") == 1);
+
+  // A sync's insert still works meanwhile, and the next purge finishes the detach and drops the day.
+  w.db.exec("SELECT raw_payloads_ensure_partition('2026-03-10')");
+  w.db.exec("INSERT INTO raw_payloads (id, seller_id, data_type, received_at, key_id, ciphertext) "
+            "VALUES (nextval('raw_payloads_id_seq'), 1, 'orders', " + kNowSql + ", 'k1', '\\x00')");
+  auto report = run_coro(w.io, jobs::purge::run_purge(*w.pool, w.clock, w.options(100)));
+  REQUIRE(report.has_value());
+  CHECK(report->dropped_partitions == 1);
+  CHECK(report->dropped_rows == 300);
+  CHECK(w.count("SELECT count(*) FROM pg_class WHERE relname = 'raw_payloads_p20260129'") == 0);
+  CHECK(w.count("SELECT count(*) FROM raw_payloads") == 51);
+  CHECK(w.count("SELECT rows FROM audit_events WHERE action = 'purge.pii'") == 300);
 }
