@@ -2,6 +2,7 @@
 #include "config/loader.hpp"
 #include "core/log.hpp"
 #include "app/backup_cli.hpp"
+#include "app/check_config.hpp"
 #include "app/keys_cli.hpp"
 #include "app/migrate_cli.hpp"
 #include "app/app.hpp"
@@ -20,7 +21,10 @@ using namespace blazed;
 
 constexpr const char* kUsage = R"(usage:
   blazed [--config FILE]            run the daemon (default config /etc/blazed/blazed.yaml)
-  blazed --check-config FILE        validate FILE, resolve its secret references, exit
+  blazed --check-config FILE [--online]
+                                    validate FILE and what it points to (secrets, keys, URLs,
+                                    queues, schedules) without connecting; --online also
+                                    connects to Redis and PostgreSQL and reads the schema
   blazed migrate [--config FILE] [--status]
                                     apply pending schema migrations (--status: list them;
                                     exit 3 when some are pending)
@@ -29,7 +33,9 @@ constexpr const char* kUsage = R"(usage:
   blazed backup decrypt --key-dir DIR [--manifest FILE] OBJECT OUT
                                     decrypt a downloaded backup object into a pg_restore file
                                     (offline: needs only the key directory)
-Exit codes: 0 ok, 1 failure, 2 usage, 69 a dependency unavailable at start-up, 78 bad config.
+Exit codes: 0 ok, 1 failure, 2 usage, 69 a dependency unavailable at start-up (systemd
+retries), 78 something only the operator can fix: config, keys, a port or socket in use, the
+schema (systemd does not retry).
 )";
 
 constexpr const char* kDefaultConfig = "/etc/blazed/blazed.yaml";
@@ -38,30 +44,8 @@ struct Args {
   std::string command = "run";
   std::string config = kDefaultConfig;
   bool status_only = false;
+  bool online = false;
 };
-
-// Resolves every secret the config references, so --check-config catches a missing one.
-Status check_secrets(const config::Config& c) {
-  for (const auto& ref : {c.redis.password, c.postgres.password}) {
-    if (!ref) continue;
-    if (auto s = config::resolve_secret(*ref); !s) return s.error();
-  }
-  return {};
-}
-
-int check_config(const std::string& path) {
-  auto loaded = config::load_config_file(path);
-  if (!loaded) {
-    std::fprintf(stderr, "blazed: %s\n", loaded.error().message.c_str());
-    return app::kExitConfig;
-  }
-  if (auto st = check_secrets(*loaded); !st) {
-    std::fprintf(stderr, "blazed: %s: %s\n", path.c_str(), st.error().message.c_str());
-    return app::kExitConfig;
-  }
-  std::printf("%s: configuration is valid\n", path.c_str());
-  return app::kExitOk;
-}
 
 int run_daemon(const std::string& path) {
   auto loaded = config::load_config_file(path);
@@ -115,6 +99,8 @@ int main(int argc, char** argv) {
       parsed.config = *v;
     } else if (a == "migrate" && i == 0) {
       parsed.command = "migrate";
+    } else if (a == "--online" && parsed.command == "check-config") {
+      parsed.online = true;
     } else if (a == "--status" && parsed.command == "migrate") {
       parsed.status_only = true;
     } else if (a == "--version") {
@@ -128,7 +114,7 @@ int main(int argc, char** argv) {
       return app::kExitUsage;
     }
   }
-  if (parsed.command == "check-config") return check_config(parsed.config);
+  if (parsed.command == "check-config") return app::run_check_config(parsed.config, parsed.online);
   if (parsed.command == "migrate") {
     auto loaded = config::load_config_file(parsed.config);
     if (!loaded) {

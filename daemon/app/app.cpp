@@ -3,6 +3,7 @@
 // within what is left of shutdown.deadline.
 #include "app/app.hpp"
 
+#include "app/check_config.hpp"
 #include "app/parts.hpp"
 #include "app/reload_keyring.hpp"
 #include "config/loader.hpp"
@@ -18,6 +19,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <unistd.h>
@@ -42,6 +44,27 @@ void Parts::spawn_background(asio::awaitable<void> task) {
   asio::co_spawn(io, std::move(task), asio::bind_cancellation_slot(signal.slot(), asio::detached));
 }
 
+void Parts::run_background(std::string name, asio::awaitable<void> task,
+                           std::function<void()> request_stop) {
+  struct Ended {
+    bool done = false;
+    asio::steady_timer signal;
+  };
+  auto ended = std::make_shared<Ended>(Ended{false, asio::steady_timer(io, asio::steady_timer::time_point::max())});
+  auto& cancel = background.emplace_back();
+  asio::co_spawn(io, std::move(task), asio::bind_cancellation_slot(cancel.slot(), [ended](std::exception_ptr) {
+    ended->done = true;
+    ended->signal.cancel();
+  }));
+  on_stop(std::move(name), [ended, &cancel, request_stop = std::move(request_stop)]() -> asio::awaitable<void> {
+    if (request_stop)
+      request_stop();
+    else
+      cancel.emit(asio::cancellation_type::terminal);
+    if (!ended->done) co_await ended->signal.async_wait(asio::as_tuple(asio::use_awaitable));
+  });
+}
+
 // The lifecycle: start in order, serve, reload, stop in reverse.
 struct Server::Lifecycle : Parts {
   using Parts::Parts;
@@ -62,6 +85,7 @@ struct Server::Lifecycle : Parts {
   }
 
   asio::awaitable<void> stop() {
+    stopping = true;
     const auto deadline = clock.now() + config.shutdown_deadline;
     for (auto it = stop_steps.rbegin(); it != stop_steps.rend(); ++it) {
       notifier.status("stopping: " + it->name);
@@ -76,15 +100,16 @@ struct Server::Lifecycle : Parts {
   }
 
   // SIGHUP: a valid new file is applied (reloadable keys now, restart-only keys named, the
-  // keyring re-read); a bad one is logged and the running configuration stays.
+  // keyring re-read); a bad one is logged and the running configuration stays. A part that
+  // refuses its new settings (schedules, keyring) keeps its running ones; STATUS= and `blazectl
+  // status` say so.
   asio::awaitable<void> reload() {
     notifier.reloading();
     auto loaded = config::load_config_file(config_path);
     if (!loaded) {
       logger.error("reload refused: the new configuration is invalid; keeping the running one",
                    {{"error", loaded.error().message}});
-      notifier.reloaded();
-      notifier.status("running (last reload refused: invalid configuration)");
+      finish_reload("refused", "invalid configuration");
       co_return;
     }
     for (const auto& key : config::restart_only_changes(config, *loaded))
@@ -94,28 +119,43 @@ struct Server::Lifecycle : Parts {
     config.credential_ages = loaded->credential_ages;
     config.given = loaded->given;
     log::configure(config.log);
-    reload_schedules(loaded->scheduler.schedules);
-    const auto keys = co_await reload_keyring(*this, loaded->keyring);
-    logger.info("configuration reloaded", {{"file", config_path}});
+    std::string kept;
+    if (!reload_schedules(loaded->scheduler.schedules))
+      kept = "schedules reload refused, running schedules kept";
+    if (co_await reload_keyring(*this, loaded->keyring) == KeyringReload::refused)
+      kept += std::string(kept.empty() ? "" : "; ") + "keyring reload refused, old keys kept";
+    if (kept.empty()) {
+      logger.info("configuration reloaded", {{"file", config_path}});
+      finish_reload("applied", "");
+    } else {
+      logger.warn("configuration reloaded in part", {{"file", config_path}, {"kept", kept}});
+      finish_reload("partly refused", kept);
+    }
+  }
+
+  void finish_reload(const std::string& outcome, const std::string& detail) {
+    last_reload = control::ReloadState{clock.now(), outcome, detail};
     notifier.reloaded();
-    notifier.status(keys == KeyringReload::refused
-                        ? "running (configuration reloaded; keyring reload refused, old keys kept)"
-                        : "running (configuration reloaded)");
+    notifier.status(detail.empty() ? "running (configuration reloaded)"
+                                   : "running (last reload " + outcome + ": " + detail + ")");
   }
 
   // New schedules take over from the next pass; a schedule keeping its name keeps its last tick
-  // (docs/scheduling.md). Names, expressions and zones are checked first: a bad one keeps them all.
-  void reload_schedules(const std::vector<config::ScheduleConfig>& next) {
+  // (docs/scheduling.md). Names, expressions, zones and job types are checked first: a bad one
+  // keeps them all. False when refused.
+  bool reload_schedules(const std::vector<config::ScheduleConfig>& next) {
     config::SchedulerConfig candidate = config.scheduler;
     candidate.schedules = jobs::schedules_with_defaults(next);
     auto compiled = schedule::compile_schedules(candidate);
-    if (!compiled) {
+    Status jobs_known = compiled ? check_schedule_jobs(candidate.schedules, job_types) : Status{};
+    if (!compiled || !jobs_known) {
       logger.error("schedules reload refused; keeping the running schedules",
-                   {{"error", compiled.error().message}});
-      return;
+                   {{"error", compiled ? jobs_known.error().message : compiled.error().message}});
+      return false;
     }
     if (scheduler) scheduler->reload(std::move(*compiled));
     config.scheduler.schedules = next;
+    return true;
   }
 
   // Waits for SIGTERM or SIGINT, reloading on each SIGHUP meanwhile.
@@ -151,10 +191,9 @@ asio::awaitable<int> Server::run() {
     p.logger.critical("start-up failed", {{"error", started.error().message},
                                           {"code", started.error().code}});
     co_await p.stop();
-    // A bad file or key directory is not fixed by restarting (78 stops systemd's restarts);
+    // What only the operator can fix is not fixed by restarting (78 stops systemd's restarts);
     // anything else (a database down) may be.
-    const auto& code = started.error().code;
-    co_return code == blazed::errc::bad_config || code.starts_with("keyring_") ? kExitConfig : kExitUnavailable;
+    co_return start_failure_exit_code(started.error());
   }
   p.notifier.ready();
   p.notifier.status("running");

@@ -2,6 +2,7 @@
 // stop, reloads on SIGHUP, and stops the parts in the reverse order within a deadline.
 #pragma once
 
+#include "app/exit_codes.hpp"
 #include "config/config.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -11,13 +12,6 @@
 #include <string>
 
 namespace blazed::app {
-
-// Exit codes of `blazed` (documented in docs/operations.md).
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE: a dependency refused at start-up
-inline constexpr int kExitConfig = 78;       // EX_CONFIG: the configuration is invalid
 
 class Server {
  public:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "control/builtin_commands.hpp"
 #include "control/registry.hpp"
 #include "crypto/keyring.hpp"
 #include "http/client.hpp"
@@ -34,6 +35,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,7 @@ struct Parts {
   const Clock& clock = SystemClock::instance();
   Clock::time_point started_at = clock.now();
   log::Logger logger{"server"};
+  bool stopping = false;  // set when stop begins: what goes away then is expected, not a warning
   SystemdNotifier notifier;
   // Installed before READY=1 so that no signal can arrive while its default action applies.
   boost::asio::signal_set signals{io, SIGTERM, SIGINT, SIGHUP};
@@ -71,11 +74,13 @@ struct Parts {
   control::CommandRegistry commands;
   std::unique_ptr<health::HealthServer> health_server;
   std::unique_ptr<control::ControlServer> control_server;
+  std::optional<control::ReloadState> last_reload;  // for `blazectl status`
 
   // Work (start_work.cpp).
   std::unique_ptr<ratelimit::RateLimiter> rate_limiter;
   std::unique_ptr<schedule::QueueJobSink> job_sink;
   std::unique_ptr<jobs::JobContext> job_context;
+  queue::Handlers job_types;  // every duty's, kept to check the schedules of a reload
   std::vector<std::unique_ptr<queue::Recoverer>> recoverers;
   std::vector<std::unique_ptr<queue::Forwarder>> forwarders;
   std::vector<std::unique_ptr<queue::Processor>> processors;
@@ -92,9 +97,15 @@ struct Parts {
     stop_steps.push_back({std::move(name), std::move(stop)});
   }
 
-  // Background coroutines (watchdog, ...) and the signals that cancel them at stop.
+  // Background coroutines and the signals that cancel them all in the last stop step (the
+  // watchdog, and whatever outlived its own step).
   std::list<boost::asio::cancellation_signal> background;
   void spawn_background(boost::asio::awaitable<void> task);
+  // A background coroutine stopped in its place in the stop order, before the parts it uses:
+  // its stop step calls `request_stop` (when none: cancels it) and waits until it has returned,
+  // so a pass in flight ends with Redis and PostgreSQL still there.
+  void run_background(std::string name, boost::asio::awaitable<void> task,
+                      std::function<void()> request_stop = {});
 };
 
 // Each starts one area and registers how to stop it. Called in this order by server.cpp.

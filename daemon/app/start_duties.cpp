@@ -11,7 +11,9 @@ Status start_duties(Parts& p) {
     if (duty.commands)
       if (auto st = duty.commands(p.commands, *p.job_context); !st) return st;
     if (duty.metrics) duty.metrics(*p.job_context);
-    if (duty.background) p.spawn_background(duty.background(jobs::DutyRuntime{*p.job_context, *p.job_sink}));
+    if (duty.background)
+      p.run_background(duty.name + " background work",
+                       duty.background(jobs::DutyRuntime{*p.job_context, *p.job_sink}));
   }
   return {};
 }

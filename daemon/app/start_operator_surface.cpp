@@ -38,10 +38,8 @@ Status start_operator_surface(Parts& p) {
 
   p.health_server = std::make_unique<health::HealthServer>(p.io.get_executor(), p.config.health,
                                                            p.metrics, p.readiness);
+  // The health server and the control server log their own "listening" line.
   if (auto st = p.health_server->start(); !st) return st.error().context("health server");
-  if (p.config.health.enabled)
-    p.logger.info("health HTTP listening",
-                  {{"address", p.config.health.listen}, {"port", p.health_server->port()}});
   p.on_stop("health server", [&p]() -> boost::asio::awaitable<void> {
     p.health_server->stop();
     co_return;
@@ -57,6 +55,7 @@ Status start_operator_surface(Parts& p) {
     for (auto& o : p.readiness.evaluate()) out.push_back({o.name, o.ok, o.detail});
     return out;
   };
+  sources.last_reload = [&p] { return p.last_reload; };
   if (auto st = control::register_builtin_commands(p.commands, std::move(sources)); !st)
     return st;
 
@@ -65,7 +64,6 @@ Status start_operator_surface(Parts& p) {
   p.control_server->set_audit(
       [&p](const control::CommandAudit& a) { return record_control_command(p, a); });
   if (auto st = p.control_server->start(); !st) return st.error().context("control socket");
-  p.logger.info("control socket listening", {{"path", p.control_server->socket_path()}});
   p.on_stop("control socket", [&p]() -> boost::asio::awaitable<void> {
     co_await p.control_server->stop(p.config.shutdown_deadline);
   });

@@ -27,11 +27,7 @@ Status start_queue_ops(Parts& p) {
   // start_work builds one recoverer per configured queue, in the same order.
   for (std::size_t i = 0; i < p.recoverers.size() && i < p.config.queue.queues.size(); ++i)
     p.queue_metrics->watch(*p.recoverers[i], p.config.queue.queues[i]);
-  p.spawn_background(p.queue_metrics->run(depth_refresh));
-  p.on_stop("queue metrics", [&p]() -> boost::asio::awaitable<void> {
-    p.queue_metrics->stop();
-    co_return;
-  });
+  p.run_background("queue metrics", p.queue_metrics->run(depth_refresh), [&p] { p.queue_metrics->stop(); });
   return {};
 }
 

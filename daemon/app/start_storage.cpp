@@ -1,5 +1,6 @@
 // Owns building the daemon's connections to the outside: secrets resolved (and registered with
 // the redactor), Redis, PostgreSQL with the schema check, the keyring, and the SP-API clients.
+#include "app/check_config.hpp"
 #include "app/parts.hpp"
 #include "config/loader.hpp"
 #include "core/errc.hpp"
@@ -13,16 +14,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Resolves an optional secret reference; a resolved value is masked in every log line from now on.
-Result<std::optional<Secret>> resolve_optional(const std::optional<config::SecretRef>& ref,
-                                               std::string_view key) {
-  if (!ref) return std::optional<Secret>();
-  auto s = config::resolve_secret(*ref);
-  if (!s) return Error(blazed::errc::bad_config, std::string(key) + ": " + s.error().message);
-  register_secret(*s);
-  return std::optional<Secret>(std::move(*s));
-}
-
 Status start_redis(Parts& p) {
   auto password = resolve_optional(p.config.redis.password, "redis.password");
   if (!password) return password.error();
@@ -33,11 +24,13 @@ Status start_redis(Parts& p) {
   } catch (const ErrorException& e) {
     return e.error().context("redis.url");
   }
+  // Logged for the main client only (the waiter follows it); a loss during stop is expected.
   p.redis->on_state_change([&p](bool connected) {
+    const auto endpoint = p.redis->endpoint().describe();
     if (connected)
-      p.logger.info("Redis connected");
-    else
-      p.logger.warn("Redis connection lost; reconnecting with backoff");
+      p.logger.info("Redis connected", {{"endpoint", endpoint}});
+    else if (!p.stopping)
+      p.logger.warn("Redis connection lost; reconnecting with backoff", {{"endpoint", endpoint}});
   });
   p.redis->start();
   p.redis_waiter->start();
@@ -85,21 +78,17 @@ Status start_keyring(Parts& p) {
 }
 
 Status start_spapi(Parts& p) {
-  if (p.config.spapi.client_id.empty()) {
+  auto setup = spapi_setup(p.config.spapi);
+  if (!setup) return setup.error();
+  if (!*setup) {
     p.logger.warn("spapi.client_id is not set: seller syncs cannot run");
     return {};
   }
-  if (!p.config.spapi.client_secret)
-    return Error(blazed::errc::bad_config, "spapi.client_secret must be set when spapi.client_id is");
-  auto secret = resolve_optional(p.config.spapi.client_secret, "spapi.client_secret");
-  if (!secret) return secret.error();
-  auto setup = spapi::setup_from_config(p.config.spapi, std::move(**secret));
-  if (!setup) return setup.error();
-  auto http = http::Client::create(p.io.get_executor(), setup->http);
+  auto http = http::Client::create(p.io.get_executor(), (*setup)->http);
   if (!http) return http.error().context("spapi");
   p.http = std::move(*http);
-  p.lwa = std::make_unique<spapi::LwaClient>(*p.http, p.clock, std::move(setup->lwa));
-  p.spapi = std::make_unique<spapi::SpApiClient>(*p.http, *p.lwa, p.clock, std::move(setup->spapi));
+  p.lwa = std::make_unique<spapi::LwaClient>(*p.http, p.clock, std::move((*setup)->lwa));
+  p.spapi = std::make_unique<spapi::SpApiClient>(*p.http, *p.lwa, p.clock, std::move((*setup)->spapi));
   return {};
 }
 

@@ -2,6 +2,7 @@
 // processor, a recoverer and a forwarder; then the cron scheduler (with the duties' default
 // schedules). Note: stop runs in reverse, so the scheduler stops before the processors, and the
 // processors (graceful: finish or hand back) before recoverers/forwarders.
+#include "app/check_config.hpp"
 #include "crypto/nonce.hpp"
 #include "jobs/duty.hpp"
 #include "queue/keys.hpp"
@@ -50,11 +51,7 @@ Status start_scheduling(Parts& p) {
                                     p.config.scheduler.max_sleep};
   p.scheduler = std::make_unique<schedule::Scheduler>(*p.redis, *p.job_sink, p.clock,
                                                    std::move(*schedules), options);
-  p.spawn_background(p.scheduler->run());
-  p.on_stop("scheduler", [&p]() -> asio::awaitable<void> {
-    p.scheduler->stop();
-    co_return;
-  });
+  p.run_background("scheduler", p.scheduler->run(), [&p] { p.scheduler->stop(); });
   return {};
 }
 
@@ -77,6 +74,9 @@ Status start_work(Parts& p) {
 
   queue::Handlers handlers;
   if (auto st = jobs::register_job_types(handlers, *p.job_context); !st) return st;
+  p.job_types = handlers;
+  if (auto st = check_schedule_jobs(jobs::schedules_with_defaults(p.config.scheduler.schedules), handlers); !st)
+    return st.error().context("schedules");
   if (auto st = start_queues(p, handlers); !st) return st;
   return start_scheduling(p);
 }

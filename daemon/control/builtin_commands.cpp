@@ -37,11 +37,15 @@ Status register_builtin_commands(CommandRegistry& registry, StatusSources source
     for (const auto& c : components(*src)) {
       comps[c.name] = {{"ok", c.ok}, {"detail", redact(c.detail)}};
     }
+    json::value reload = nullptr;
+    if (auto r = src->last_reload ? src->last_reload() : std::nullopt)
+      reload = json::object{{"at", iso8601(r->at)}, {"outcome", r->outcome}, {"detail", redact(r->detail)}};
     co_return json::value(json::object{{"version", src->version},
                                        {"instance_id", src->instance_id},
                                        {"started_at", iso8601(src->started_at)},
                                        {"uptime_seconds", uptime},
-                                       {"components", std::move(comps)}});
+                                       {"components", std::move(comps)},
+                                       {"last_reload", std::move(reload)}});
   };
 
   auto health = [src](const Request&) -> boost::asio::awaitable<Result<json::value>> {

@@ -1,5 +1,5 @@
 // Owns blazectl's plug-in point for subcommands and what they share: exit codes, the context
-// (socket, --json, timeout, output streams) and the call-print-exit path. A new subcommand is
+// (socket, output format, timeout, streams, confirmation) and the call-print-exit path. A new subcommand is
 // one cmd_NAME.cpp file holding a `Registrar`, listed in daemon/ctl/CMakeLists.txt.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,15 @@ inline constexpr int unhealthy = 4;      // `health`: the daemon answered, not h
 
 struct Context {
   std::string socket_path;
-  bool json = false;
+  bool json = false;  // -o json (or --json): the raw result; else tables and text
   std::chrono::milliseconds timeout{10'000};
   std::ostream& out;
   std::ostream& err;
+  bool no_headers = false;  // --no-headers: tables without their header line
+  bool yes = false;         // --yes: destroy without asking
+  // Where a confirmation is read from; without a terminal there is no prompt (--yes or nothing).
+  std::istream* in = nullptr;
+  bool interactive = false;
 
   // Connects, sends one command and waits for its reply. Transport failures are the error.
   Result<Reply> call(std::string_view command, const boost::json::object& args = {});
@@ -40,6 +46,13 @@ struct Context {
 
   // Prints "blazectl: message" and `usage` to err; returns exit_code::usage.
   int usage_error(std::string_view message, std::string_view usage);
+
+  // Before a command destroys something: nullopt to go on (--yes, or "y" typed at the prompt on
+  // a terminal); else the exit code to stop with (2 without a terminal and --yes, 1 declined).
+  [[nodiscard]] std::optional<int> confirm(std::string_view what);
+
+  // print_table honouring --no-headers.
+  void table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
 };
 
 struct Subcommand {

@@ -11,7 +11,7 @@ namespace blazed::ctl {
 namespace {
 
 namespace json = boost::json;
-constexpr const char* usage = "backup restore (--latest | BACKUP_ID) --into DSN [--force]";
+constexpr const char* usage = "backup restore (--latest | BACKUP_ID) --into DSN [--force [--yes]]";
 
 int run(Context& ctx, const std::vector<std::string>& args) {
   auto read = read_options(args, {{"--latest", "latest", false}, {"--into", "into"}, {"--force", "force", false}},
@@ -21,6 +21,9 @@ int run(Context& ctx, const std::vector<std::string>& args) {
   if (!call_args.contains("into")) return ctx.usage_error("--into DSN is required", usage);
   if (call_args.contains("latest") == call_args.contains("backup_id"))
     return ctx.usage_error("give --latest or a backup id", usage);
+  if (call_args.contains("force")) {
+    if (auto stop = ctx.confirm("restore over the tables of the database at --into (--force)")) return *stop;
+  }
   // A restore takes as long as the database is large: wait for it.
   ctx.timeout = std::max(ctx.timeout, std::chrono::milliseconds(std::chrono::hours(12)));
   return ctx.finish(ctx.call("backup.restore", call_args), [&](const json::value& r) {

@@ -12,7 +12,7 @@ namespace {
 namespace json = boost::json;
 constexpr const char* usage =
     "jobs list [--queue Q] [--state pending|active|scheduled|retry|dead] [--limit N] [--offset N]"
-    " | jobs show|retry|delete ID [--queue Q]";
+    " | jobs show|retry ID [--queue Q] | jobs delete ID [--queue Q] [--yes]";
 
 bool to_int(const std::string& s, std::int64_t& out) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -80,7 +80,7 @@ int run(Context& ctx, const std::vector<std::string>& args) {
                           reason(j)});
         }
       }
-      print_table(ctx.out, {"ID", "TYPE", "ATTEMPTS", "AT", "REASON / LAST ERROR"}, rows);
+      ctx.table({"ID", "TYPE", "ATTEMPTS", "AT", "REASON / LAST ERROR"}, rows);
       ctx.out << rows.size() << " of " << cell(r, "total") << " " << cell(r, "state")
               << " jobs in queue " << cell(r, "queue") << " from offset " << cell(r, "offset") << "\n";
     });
@@ -93,6 +93,9 @@ int run(Context& ctx, const std::vector<std::string>& args) {
   if (positional.size() != 1 || !to_int(positional[0], id))
     return ctx.usage_error("jobs " + verb + " needs one job ID", usage);
   obj["id"] = id;
+  if (verb == "delete") {
+    if (auto stop = ctx.confirm("delete job " + std::to_string(id) + " (it will not run)")) return *stop;
+  }
   return ctx.finish(ctx.call("jobs." + verb, obj), [&](const json::value& r) {
     if (verb == "show") {
       print_job(ctx, r);

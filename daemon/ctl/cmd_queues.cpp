@@ -24,7 +24,7 @@ int run(Context& ctx, const std::vector<std::string>& args) {
                           cell(q, "retry"), cell(q, "dead")});
         }
       }
-      print_table(ctx.out, {"QUEUE", "STATE", "PENDING", "ACTIVE", "SCHEDULED", "RETRY", "DEAD"},
+      ctx.table({"QUEUE", "STATE", "PENDING", "ACTIVE", "SCHEDULED", "RETRY", "DEAD"},
                   rows);
     });
   }

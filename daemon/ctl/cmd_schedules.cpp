@@ -24,7 +24,7 @@ int run(Context& ctx, const std::vector<std::string>& args) {
                           time_cell(s, "next_tick_ms")});
         }
       }
-      print_table(ctx.out, {"NAME", "SPEC", "ZONE", "JOB", "QUEUE", "LAST TICK", "NEXT TICK"}, rows);
+      ctx.table({"NAME", "SPEC", "ZONE", "JOB", "QUEUE", "LAST TICK", "NEXT TICK"}, rows);
     });
   }
   if (verb != "trigger") return ctx.usage_error("unknown schedules action \"" + verb + "\"", usage);

@@ -53,8 +53,10 @@ int run(Context& ctx, const std::vector<std::string>& args) {
     call_args["limit"] = n;
   }
   return ctx.finish(ctx.call("sellers.list", call_args), [&](const json::value& r) {
-    ctx.out << std::left << std::setw(8) << "SELLER" << std::setw(14) << "STATUS" << std::setw(14) << "DATA"
-            << std::setw(22) << "LAST SYNC" << std::setw(8) << "LAG" << "LAST ERROR\n";
+    if (!ctx.no_headers)
+      ctx.out << std::left << std::setw(8) << "SELLER" << std::setw(14) << "STATUS" << std::setw(14) << "DATA"
+              << std::setw(22) << "LAST SYNC" << std::setw(8) << "LAG" << "LAST ERROR\n";
+    ctx.out << std::left;
     for (const auto& s : r.at("sellers").as_array()) {
       const auto& seller = s.as_object();
       const auto& sync = seller.at("sync").as_object();

@@ -1,4 +1,5 @@
-// Owns `blazectl status`: version, instance, uptime and the state of each dependency.
+// Owns `blazectl status`: version, instance, uptime, the state of each dependency and the last
+// reload's outcome.
 #include "ctl/cli.hpp"
 
 #include <iomanip>
@@ -36,6 +37,11 @@ int run(Context& ctx, const std::vector<std::string>& args) {
         ctx.out << std::left << std::setw(12) << std::string(name) << std::setw(6)
                 << (good ? "ok" : "FAIL") << text(c, "detail") << "\n";
       }
+    }
+    if (const auto* reload = r.as_object().if_contains("last_reload"); reload && reload->is_object()) {
+      auto detail = text(*reload, "detail");
+      ctx.out << "last reload " << text(*reload, "at") << ": " << text(*reload, "outcome")
+              << (detail.empty() || detail == "?" ? "" : " (" + detail + ")") << "\n";
     }
   });
 }

@@ -19,6 +19,17 @@ Error errno_error(ErrorCode code, const std::string& what) {
   return make_error(code, what + ": " + std::strerror(errno));
 }
 
+// What the operator does about a failed connect, by its errno.
+std::string connect_fix(int why) {
+  if (why == EACCES || why == EPERM)
+    return ": are you in group blazed (usermod -aG blazed $USER, then log in again) or in "
+           "control.read_gids?";
+  if (why == ENOENT || why == ECONNREFUSED)
+    return ": is it running (systemctl status blazed)? is this its control.socket (--socket, "
+           "$BLAZED_SOCKET, --config)?";
+  return {};
+}
+
 }  // namespace
 
 Result<Connection> Connection::open(const std::string& socket_path,
@@ -33,9 +44,9 @@ Result<Connection> Connection::open(const std::string& socket_path,
   std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
   // A Unix socket connect completes or fails at once (or blocks only on a full backlog).
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    auto e = errno_error(errc::connect, "cannot connect to " + socket_path);
+    const int why = errno;
     ::close(fd);
-    return e;
+    return make_error(errc::connect, std::string(std::strerror(why)) + connect_fix(why));
   }
   return Connection(fd, timeout);
 }
@@ -64,7 +75,8 @@ Status Connection::wait_for(short events) {
   for (;;) {
     int n = ::poll(&p, 1, static_cast<int>(timeout_.count()));
     if (n > 0) return {};
-    if (n == 0) return make_error(blazed::errc::timeout, "the daemon did not answer in time");
+    if (n == 0)
+      return make_error(blazed::errc::timeout, "the daemon did not answer in time (--timeout SECS waits longer)");
     if (errno != EINTR) return errno_error(errc::io, "poll");
   }
 }

@@ -74,7 +74,7 @@ std::string time_cell(const json::value& o, std::string_view key) {
 }
 
 void print_table(std::ostream& out, const std::vector<std::string>& header,
-                 const std::vector<std::vector<std::string>>& rows) {
+                 const std::vector<std::vector<std::string>>& rows, bool with_header) {
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
   for (const auto& r : rows)
@@ -87,7 +87,7 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
     }
     out << s << "\n";
   };
-  line(header);
+  if (with_header) line(header);
   for (const auto& r : rows) line(r);
 }
 

@@ -21,8 +21,8 @@ std::string cell(const boost::json::value& o, std::string_view key);
 // A Unix-ms time (a JSON number) as "YYYY-MM-DDTHH:MM:SSZ" UTC; "-" when null or absent.
 std::string time_cell(const boost::json::value& o, std::string_view key);
 
-// Left-aligned columns, two spaces apart, a header line first.
+// Left-aligned columns, two spaces apart, a header line first (unless `with_header` is false).
 void print_table(std::ostream& out, const std::vector<std::string>& header,
-                 const std::vector<std::vector<std::string>>& rows);
+                 const std::vector<std::vector<std::string>>& rows, bool with_header = true);
 
 }  // namespace blazed::ctl

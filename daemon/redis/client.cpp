@@ -300,7 +300,9 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
         if (ever) ++stats_.reconnects;
         ever = true;
         attempt = 0;
-        log_.info("connected", {{"endpoint", endpoint_.describe()}});
+        // Debug: the owner logs the state change once for the process (several clients may share
+        // an endpoint); the reason of a loss is only known here, so it is logged here.
+        log_.debug("connected", {{"endpoint", endpoint_.describe()}});
         set_connected(true);
         if (ctx_ != nullptr) {
           lost_.expires_at(asio::steady_timer::time_point::max());
@@ -308,7 +310,7 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
         }
         set_connected(false);
         if (stopped_) break;
-        log_.warn("connection lost", {{"endpoint", endpoint_.describe()}, {"reason", lost_reason_}});
+        log_.info("connection lost", {{"endpoint", endpoint_.describe()}, {"reason", lost_reason_}});
       } else {
         log_.warn("connect failed",
                   {{"endpoint", endpoint_.describe()}, {"code", st.error().code},

@@ -2,6 +2,7 @@
 #include "jobs/deletion/deletion_duty.hpp"
 
 #include "core/log.hpp"
+#include "core/log_failure.hpp"
 #include "jobs/deletion/deletion_commands.hpp"
 #include "jobs/deletion/deletion_job.hpp"
 #include "jobs/deletion/deletion_metrics.hpp"
@@ -17,7 +18,7 @@ constexpr std::chrono::minutes kPassInterval{1};
 
 asio::awaitable<void> watch_requests(JobContext& ctx) {
   if (auto st = co_await process_requests(ctx); !st)
-    log::Logger("deletion").warn("processing deletion requests failed", {{"error", st.error().message}});
+    log::failure(log::Logger("deletion"), "processing deletion requests failed", st.error());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "jobs/keys/keys_duty.hpp"
 
 #include "core/log.hpp"
+#include "core/log_failure.hpp"
 #include "jobs/keys/credential_metrics.hpp"
 #include "jobs/keys/key_rotation_job.hpp"
 #include "jobs/keys/keys_commands.hpp"
@@ -20,11 +21,11 @@ asio::awaitable<void> enqueue_rotation_at_start(DutyRuntime rt) {
   // The check needs Redis for the enqueue; a daemon that cannot reach it retries at next start
   // or on `blazectl keys rotate`.
   if (auto up = co_await rt.ctx.redis.wait_connected(std::chrono::seconds(30)); !up) {
-    logger.warn("key rotation check skipped: Redis not reachable", {{"error", up.error().message}});
+    log::failure(logger, "key rotation check skipped: Redis not reachable", up.error());
     co_return;
   }
   auto queued = co_await enqueue_rotation_if_needed(rt.ctx);
-  if (!queued) logger.warn("key rotation check failed", {{"error", queued.error().message}});
+  if (!queued) log::failure(logger, "key rotation check failed", queued.error());
 }
 
 }  // namespace

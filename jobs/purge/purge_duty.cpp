@@ -2,6 +2,7 @@
 #include "jobs/purge/purge_duty.hpp"
 
 #include "core/log.hpp"
+#include "core/log_failure.hpp"
 #include "jobs/purge/purge_commands.hpp"
 #include "jobs/purge/purge_job.hpp"
 #include "jobs/purge/purge_metrics.hpp"
@@ -23,11 +24,11 @@ asio::awaitable<void> maintain(JobContext& ctx) {
   log::Logger logger("purge");
   const Day today = day_of(ctx.clock.now());
   if (auto made = co_await ensure_partitions(ctx.db, today, today + std::chrono::days(kDaysAhead)); !made)
-    logger.warn("making raw_payloads partitions failed", {{"error", made.error().message}});
+    log::failure(logger, "making raw_payloads partitions failed", made.error());
   else if (*made > 0)
     logger.info("raw_payloads partitions made", {{"count", *made}});
   if (auto st = co_await refresh_oldest(ctx); !st)
-    logger.warn("reading the oldest raw payload failed", {{"error", st.error().message}});
+    log::failure(logger, "reading the oldest raw payload failed", st.error());
 }
 
 }  // namespace

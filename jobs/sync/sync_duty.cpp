@@ -3,6 +3,7 @@
 #include "jobs/sync/sync_duty.hpp"
 
 #include "core/log.hpp"
+#include "core/log_failure.hpp"
 #include "jobs/sellers/sellers_store.hpp"
 #include "jobs/sync/sync_cadence.hpp"
 #include "jobs/sync/sync_commands.hpp"
@@ -39,11 +40,11 @@ asio::awaitable<void> run_cadence(DutyRuntime rt) {
     if (active) {
       for (const auto& s : *active) due.push_back({s.seller_id, s.last_sync});
       if (auto n = co_await cadence.enqueue_due(due); !n)
-        logger.warn("enqueueing due seller syncs failed", {{"error", n.error().message}});
+        log::failure(logger, "enqueueing due seller syncs failed", n.error());
       else if (*n > 0)
         logger.info("seller syncs enqueued", {{"count", *n}});
     } else {
-      logger.warn("reading sellers failed", {{"error", active.error().message}});
+      log::failure(logger, "reading sellers failed", active.error());
     }
     auto wait = kCadenceMaxWait;
     if (auto next = next_seller_slot(due, ctx.clock.now(), ctx.config.sync_cadence)) {

@@ -167,6 +167,7 @@ TEST_CASE("blazectl exits 3 when the daemon cannot be reached or refuses", "[uni
   r = d.ctl({"--socket", strict.cfg.socket, "status"});
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("forbidden") != std::string::npos);
+  CHECK(r.err.find("group blazed") != std::string::npos);  // and what to do about it
 }
 
 TEST_CASE("blazectl finds the socket by flag, then environment, then config", "[unit]") {
@@ -243,4 +244,98 @@ TEST_CASE("blazectl exits 3 when the daemon does not answer within --timeout", "
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("did not answer in time") != std::string::npos);
   d.stop(std::chrono::milliseconds(0));  // cancels the hanging command
+}
+
+TEST_CASE("blazectl --help per subcommand, and the verbs of a group when one is missing", "[unit]") {
+  Daemon d;
+  auto r = d.ctl({"jobs", "--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.starts_with("usage: blazectl [options] jobs list"));
+  CHECK(r.out.find("subcommands:") == std::string::npos);  // not the top-level help
+
+  r = d.ctl({"sellers", "delete", "-h"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.starts_with("usage: blazectl [options] sellers delete SELLER_ID [--yes]"));
+
+  r = d.ctl({"keys", "--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("keys status") != std::string::npos);
+  CHECK(r.out.find("keys rotate") != std::string::npos);
+
+  r = d.ctl({"keys"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.starts_with("blazectl: keys needs a verb; one of:\n"));
+  CHECK(r.err.find("keys status") != std::string::npos);
+  r = d.ctl({"keys", "frob"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("keys has no verb \"frob\"") != std::string::npos);
+}
+
+TEST_CASE("blazectl takes --opt=value for every option, global or not", "[unit]") {
+  Daemon d;
+  auto r = d.ctl({"--socket=" + d.cfg.socket, "--output=json", "call", "echo", "--arg=seller=17",
+                  R"(--args={"n":1})", "--timeout=5"});
+  CHECK(r.exit_code == 0);
+  CHECK(json::parse(r.out) == json::parse(R"({"seller":"17","n":1})"));
+  CHECK(d.ctl({"-o", "yaml", "status"}).exit_code == 2);
+}
+
+TEST_CASE("blazectl errors say what to do about them", "[unit]") {
+  Daemon d;
+  auto r = d.ctl({"--socket", (d.dir / "nothing.sock").string(), "status"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("cannot reach the daemon at " + (d.dir / "nothing.sock").string()) != std::string::npos);
+  CHECK(r.err.find("is it running (systemctl status blazed)?") != std::string::npos);
+}
+
+namespace {
+
+// A daemon whose destructive commands and job list record what they were asked.
+struct RecordingDaemon : Daemon {
+  std::vector<std::string> calls;
+  RecordingDaemon() {
+    auto record = [this](std::string name) {
+      return [this, name](const control::Request& r) -> asio::awaitable<Result<json::value>> {
+        calls.push_back(name);
+        co_return json::value(r.args);
+      };
+    };
+    REQUIRE(commands.register_command("sellers.delete", control::Effect::mutating, record("sellers.delete")));
+    REQUIRE(commands.register_command("sellers.disconnect", control::Effect::mutating, record("sellers.disconnect")));
+    REQUIRE(commands.register_command("jobs.delete", control::Effect::mutating, record("jobs.delete")));
+    REQUIRE(commands.register_command(
+        "jobs.list", control::Effect::read_only, [](const control::Request&) -> asio::awaitable<Result<json::value>> {
+          co_return json::parse(R"({"jobs":[{"id":5,"type":"t","attempts":1}],"total":1,"state":"dead",)"
+                                R"("queue":"default","offset":0})");
+        }));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("blazectl asks before destroying: without a terminal only --yes does it", "[unit]") {
+  RecordingDaemon d;
+  const std::string socket = "--socket=" + d.cfg.socket;
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"sellers", "delete", "7"}, {"sellers", "disconnect", "7"}, {"jobs", "delete", "5"}}) {
+    args.insert(args.begin(), socket);
+    auto refused = d.ctl(args);
+    INFO(refused.err);
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("add --yes") != std::string::npos);
+    args.push_back("--yes");
+    CHECK(d.ctl(args).exit_code == 0);
+  }
+  CHECK(d.calls == std::vector<std::string>{"sellers.delete", "sellers.disconnect", "jobs.delete"});
+}
+
+TEST_CASE("blazectl tables: -o json for scripts, --no-headers for grep", "[unit]") {
+  RecordingDaemon d;
+  auto table = d.ctl({"--socket", d.cfg.socket, "jobs", "list"});
+  CHECK(table.exit_code == 0);
+  CHECK(table.out.starts_with("ID  TYPE"));
+  auto bare = d.ctl({"--socket", d.cfg.socket, "--no-headers", "jobs", "list"});
+  CHECK(bare.out.starts_with("5   t"));
+  auto raw = d.ctl({"--socket", d.cfg.socket, "-o", "json", "jobs", "list"});
+  CHECK(json::parse(raw.out).at("total") == 1);
 }

@@ -9,6 +9,8 @@
 
 #include <csignal>
 #include <fstream>
+#include <map>
+#include <sstream>
 
 using namespace blazed::testing;
 using namespace std::chrono_literals;
@@ -69,7 +71,9 @@ TEST_CASE("blazed serves blazectl and /readyz, survives Redis restarting and a b
     daemon.signal(SIGHUP);
     REQUIRE(daemon.wait_for_notify("reload refused"));
     CHECK(daemon.running());
-    CHECK(blazectl(env, {"status"}).exit_code == 0);
+    auto refused = blazectl(env, {"status"});
+    CHECK(refused.exit_code == 0);
+    CHECK_THAT(refused.output, Catch::Contains("refused (invalid configuration)"));
 
     env.write_config("shutdown:\n  deadline: 5s\nlog:\n  level: debug\nqueue:\n  concurrency: 8\n");
     daemon.forget_notifications();
@@ -77,6 +81,7 @@ TEST_CASE("blazed serves blazectl and /readyz, survives Redis restarting and a b
     REQUIRE(daemon.wait_for_notify("RELOADING=1"));
     if (!daemon.wait_for_notify("configuration reloaded")) FAIL(daemon.output());
     CHECK_THAT(daemon.output(), Catch::Contains("changed key needs a restart to apply"));
+    CHECK_THAT(blazectl(env, {"status", "--json"}).output, Catch::Contains("\"outcome\":\"applied\""));
   }
 
   SECTION("a reload swaps the schedules; one that does not compile keeps the running ones") {
@@ -99,8 +104,10 @@ TEST_CASE("blazed serves blazectl and /readyz, survives Redis restarting and a b
     env.write_config(with_zone("Mars/Olympus_Mons"));
     daemon.forget_notifications();
     daemon.signal(SIGHUP);
-    REQUIRE(daemon.wait_for_notify("configuration reloaded"));
+    // The rest applies; STATUS= and `blazectl status` say the schedules kept their running value.
+    REQUIRE(daemon.wait_for_notify("last reload partly refused: schedules reload refused"));
     CHECK_THAT(daemon.output(), Catch::Contains("schedules reload refused"));
+    CHECK_THAT(blazectl(env, {"status"}).output, Catch::Contains("partly refused (schedules reload refused"));
     CHECK_THAT(blazectl(env, {"schedules", "--json"}).output,
                Catch::Contains("\"zone\":\"Europe/Berlin\""));
   }
@@ -113,9 +120,9 @@ TEST_CASE("blazed serves blazectl and /readyz, survives Redis restarting and a b
 
 TEST_CASE("--check-config exits 0 for a valid file and 78 naming the line for a bad one", "[e2e]") {
   TempDir dir;
-  write_file(dir / "good.yaml", "health:\n  port: 9999\n");
+  DaemonEnv env;
   write_file(dir / "bad.yaml", "health:\n  prot: 9999\n");
-  auto good = run_command({kBlazedBinary, "--check-config", (dir / "good.yaml").string()});
+  auto good = run_command({kBlazedBinary, "--check-config", env.write_config().string()});
   CHECK(good.exit_code == 0);
   auto bad = run_command({kBlazedBinary, "--check-config", (dir / "bad.yaml").string()});
   CHECK(bad.exit_code == 78);
@@ -164,4 +171,45 @@ TEST_CASE("blazed migrate applies pending migrations once; --status reports them
   auto after = run_command({kBlazedBinary, "migrate", "--config", config, "--status"});
   CHECK(after.exit_code == 0);
   CHECK_THAT(after.output, Catch::Contains("pending: none"));
+}
+
+TEST_CASE("start-up logs each event once, and a clean stop logs no warning", "[e2e]") {
+  DaemonEnv env;
+  auto config = env.write_config("shutdown:\n  deadline: 5s\n");
+  DaemonProcess daemon(kBlazedBinary, {"--config", config.string()}, env.dir().path());
+  REQUIRE(daemon.wait_for_notify("READY=1"));
+  // Redis connects in the background: wait for readiness, so its line is in the start-up log.
+  REQUIRE(readyz_becomes(env.health_port(), 200));
+  daemon.signal(SIGTERM);
+  if (daemon.wait_exit(15s) != 0) FAIL(daemon.output());
+  const std::string output = daemon.output();
+  INFO(output);
+
+  // Each line less its time stamp: the same event logged twice gives the same rest.
+  std::map<std::string, int> seen;
+  std::map<std::string, int> by_message;
+  std::istringstream lines(output);
+  bool stopping = false;
+  for (std::string line; std::getline(lines, line);) {
+    auto msg = line.find("\"msg\":\"");
+    if (msg == std::string::npos) continue;
+    ++seen[line.substr(line.find(',') + 1)];
+    auto start = msg + 7;
+    const auto message = line.substr(start, line.find('"', start) - start);
+    ++by_message[message];
+    stopping = stopping || message == "stopping";
+    // What goes away during a stop is expected: no warning, no error, no "connection lost".
+    if (stopping)
+      CHECK_THAT(line, !Catch::Contains("\"level\":\"warn\"") && !Catch::Contains("\"level\":\"error\"") &&
+                           !Catch::Contains("connection lost"));
+  }
+  for (const auto& [rest, count] : seen) {
+    INFO(rest);
+    CHECK(count == 1);
+  }
+  for (const char* event : {"Redis connected", "health HTTP listening", "control socket listening",
+                            "ready", "stopped"}) {
+    INFO(event);
+    CHECK(by_message[event] == 1);
+  }
 }

@@ -92,11 +92,7 @@ DaemonProcess::~DaemonProcess() {
 
 bool DaemonProcess::wait_for_notify(const std::string& needle, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
-  auto drain = [&] {  // every datagram already queued on the socket
-    char buf[4096];
-    for (ssize_t n; (n = recv(notify_fd_, buf, sizeof buf, 0)) > 0;)
-      notifications_.emplace_back(buf, static_cast<std::size_t>(n));
-  };
+  auto drain = [&] { drain_notifications(); };
   auto seen = [&] {
     for (const auto& n : notifications_)
       if (n.find(needle) != std::string::npos) return true;
@@ -117,9 +113,22 @@ bool DaemonProcess::wait_for_notify(const std::string& needle, std::chrono::mill
 
 void DaemonProcess::signal(int signo) const { kill(pid_, signo); }
 
+void DaemonProcess::drain_notifications() {
+  char buf[4096];
+  for (ssize_t n; (n = recv(notify_fd_, buf, sizeof buf, 0)) > 0;)
+    notifications_.emplace_back(buf, static_cast<std::size_t>(n));
+}
+
 std::optional<int> DaemonProcess::wait_exit(std::chrono::milliseconds timeout) {
-  if (exit_code_) return exit_code_;
-  exit_code_ = wait_pid(pid_, Clock::now() + timeout);
+  // Reads the notifications meanwhile, as systemd does: a full notify socket (a few datagrams)
+  // would block the daemon's sd_notify and so its stop.
+  const auto deadline = Clock::now() + timeout;
+  while (running() && Clock::now() < deadline) {
+    drain_notifications();
+    pollfd pfd{notify_fd_, POLLIN, 0};
+    poll(&pfd, 1, 20);
+  }
+  drain_notifications();
   return exit_code_;
 }
 

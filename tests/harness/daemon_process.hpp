@@ -31,7 +31,8 @@ class DaemonProcess {
   [[nodiscard]] const std::vector<std::string>& notifications() const { return notifications_; }
 
   void signal(int signo) const;
-  // Waits for the process to exit; its exit code, or -signal, or nullopt on timeout.
+  // Waits for the process to exit (reading notifications meanwhile); its exit code, or -signal,
+  // or nullopt on timeout.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   [[nodiscard]] bool running();
   [[nodiscard]] pid_t pid() const { return pid_; }
@@ -40,6 +41,7 @@ class DaemonProcess {
   [[nodiscard]] std::string output() const;
 
  private:
+  void drain_notifications();  // every datagram already queued on the notify socket
   pid_t pid_ = -1;
   int notify_fd_ = -1;
   std::optional<int> exit_code_;

@@ -1,0 +1,55 @@
+// Owns the table of permanent start-up failures (see exit_codes.hpp).
+#include "app/exit_codes.hpp"
+
+#include "config/errc.hpp"
+#include "control/errc.hpp"
+#include "core/errc.hpp"
+#include "http/errc.hpp"
+#include "pg/errc.hpp"
+#include "queue/errc.hpp"
+#include "ratelimit/errc.hpp"
+#include "s3/errc.hpp"
+#include "schedule/errc.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace blazed::app {
+namespace {
+
+// Each names something in the file, the key directory, the host or the database that stays
+// wrong until the operator changes it.
+constexpr std::array kPermanent{
+    blazed::errc::bad_config,           // a value the loader or a part refused
+    blazed::errc::bind,                 // health port or control socket path taken
+    config::errc::io_error,             // the config file cannot be read
+    config::errc::secret_unavailable,   // env:/file:/credential: not provided
+    control::errc::socket_in_use,       // another daemon answers on control.socket
+    control::errc::socket_path,         // the socket path is not a socket or its directory is wrong
+    pg::errc::migration_checksum_mismatch,  // an applied migration was edited
+    pg::errc::schema_behind,            // require-current and `blazed migrate` not run
+    queue::errc::bad_queue_name,
+    schedule::errc::bad_schedule,
+    schedule::errc::bad_time_zone,
+    ratelimit::errc::unknown_operation,
+    ratelimit::errc::bad_request,
+    http::errc::http_bad_url,
+    http::errc::http_plain_refused,
+    http::errc::tls_error,              // spapi.ca_file unreadable or not PEM
+    s3::errc::s3_bad_config,
+    s3::errc::s3_credentials,
+};
+
+}  // namespace
+
+bool is_permanent_start_failure(const Error& e) {
+  if (e.code.starts_with("keyring_")) return true;  // every keyring code names the key directory
+  return std::any_of(kPermanent.begin(), kPermanent.end(),
+                     [&](const ErrorCode& c) { return e.code == c; });
+}
+
+int start_failure_exit_code(const Error& e) {
+  return is_permanent_start_failure(e) ? kExitConfig : kExitUnavailable;
+}
+
+}  // namespace blazed::app
