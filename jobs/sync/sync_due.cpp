@@ -8,6 +8,7 @@
 #include "pg/errc.hpp"
 #include "pg/executor.hpp"
 #include "pg/pool.hpp"
+#include "spapi/client.hpp"
 
 namespace asio = boost::asio;
 
@@ -101,6 +102,8 @@ asio::awaitable<Status> record_seller_synced(pg::Executor& db, std::int64_t sell
 
 asio::awaitable<void> note_sync_completed(JobContext& ctx, std::int64_t seller_id) {
   const auto next = next_slot(seller_id, ctx.clock.now(), ctx.config.sync_cadence);
+  // An access token that will have expired by the next sync is only memory until then.
+  if (ctx.spapi != nullptr) ctx.spapi->forget_unless_valid_at(seller_id, next);
   if (auto st = co_await record_seller_synced(ctx.db, seller_id, unix_millis(next)); !st)
     log::Logger("seller_cadence").warn("recording a completed sync failed",
                                        {{"seller_id", seller_id}, {"error", st.error().message}});

@@ -46,7 +46,8 @@ boost::asio::awaitable<Status> record_seller_synced(pg::Executor& db, std::int64
                                                     std::int64_t next_due_ms);
 
 // A sync of the seller completed now (any data type): record_seller_synced with its next slot
-// under the configured cadence. A failure is logged only: at worst the seller syncs once more.
+// under the configured cadence (a failure is logged only: at worst the seller syncs once more),
+// and its cached access token dropped if it will have expired by then.
 boost::asio::awaitable<void> note_sync_completed(JobContext& ctx, std::int64_t seller_id);
 
 // The interval and jitter the stored due times follow; locked until the transaction ends, so one
