@@ -30,6 +30,15 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a >= 0 ? a / b :
 
 std::int64_t interval_ms(const config::SyncCadenceConfig& c) { return std::max<std::int64_t>(c.interval.count(), 1); }
 
+// How long a slot's fence lives: it guards the slot while its row could still be read as due (a
+// batch rolled back after its enqueues and retried by a later pass, a recomputation of the due
+// times); past that the queue's unique key still drops a repeat while the slot's sync is queued
+// or running. A fence as long as the interval would keep a key per seller at all times.
+std::int64_t fence_ttl_ms(const config::SyncCadenceConfig& c) {
+  constexpr std::int64_t kFenceTtlCapMs = 10 * 60 * 1000;
+  return std::min(interval_ms(c), kFenceTtlCapMs);
+}
+
 }  // namespace
 
 Clock::duration seller_offset(std::int64_t seller_id, const config::SyncCadenceConfig& cadence) {
@@ -110,7 +119,7 @@ asio::awaitable<Result<bool>> SellerCadence::enqueue_slot(std::int64_t seller_id
   const auto key = queue::seller_slot_fence_key(seller_id, slot_ms);
   if (fenced) {
     redis::Args cmd{"SET", key, options_.instance_id, "NX", "PX"};
-    cmd.add(interval_ms(options_.cadence));
+    cmd.add(fence_ttl_ms(options_.cadence));
     auto set = redis::checked(co_await redis_.command(std::move(cmd)));
     if (!set) co_return set.error().context("seller sync fence");
     if (set->is_nil()) co_return false;  // another pass has this slot

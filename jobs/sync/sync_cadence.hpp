@@ -36,9 +36,10 @@ Clock::time_point next_slot(std::int64_t seller_id, Clock::time_point t, const c
 // daemons split the work), enqueues each seller's sync for its current slot and moves its due
 // time to its next slot, in one transaction per batch: a daemon dying mid-batch leaves the rows
 // due for the next pass. A seller due at its slot is also fenced per (seller, slot) in Redis with
-// SET NX for one interval (one due now, connected or re-authorized, is not: that slot's fence may
-// be an earlier sync's); the job's unique key "sync:SELLER:SLOTMS" lets the queue drop a repeat,
-// and its group "seller:SELLER" keeps a seller's syncs from running side by side.
+// SET NX for one interval, at most 10 minutes (one due now, connected or re-authorized, is not:
+// that slot's fence may be an earlier sync's); the job's unique key "sync:SELLER:SLOTMS" lets the
+// queue drop a repeat, and its group "seller:SELLER" keeps a seller's syncs from running side by
+// side.
 class SellerCadence {
  public:
   struct Options {

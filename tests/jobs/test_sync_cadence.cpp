@@ -1,7 +1,8 @@
 // Tests the seller sync cadence on a real PostgreSQL and Redis with a manual clock: two daemons'
 // passes share 10,000 sellers and enqueue each once per slot (none missed, none twice); sellers
 // connected, deleted and re-authorized mid-round; the due times follow a change of interval; a
-// completed sync moves the seller's due time; a pass says when the next seller is due.
+// completed sync moves the seller's due time; a pass says when the next seller is due; a slot's
+// fence lives at most ten minutes.
 #include "harness/catch_result.hpp"
 #include "jobs/job_world.hpp"
 #include "jobs/sync/sync_cadence.hpp"
@@ -177,6 +178,25 @@ TEST_CASE("a seller connected, deleted or re-authorized mid-round", "[pg][redis]
   CHECK(sink.per_seller[201] == 2);
   for (const auto& [key, n] : sink.per_key) REQUIRE(n <= 2);  // the re-authorized slot: twice at most
   CHECK(w.db.exec("SELECT count(*) FROM sync_due").at(0).at(0).value() == "200");
+}
+
+TEST_CASE("a slot's fence lives at most ten minutes; a seller due now takes none", "[pg][redis]") {
+  JobWorld w({"k1"}, "k1");
+  add_sellers(w, 1, 1);
+  CountingSink sink;
+  SellerCadence cadence(*w.pool, *w.redis, sink, w.clock, {hourly(), "seller_sync", "sync", "a", 50});
+  const auto fences = [&] {
+    return run_coro(w.io, w.redis->command(redis::Args{"KEYS", "{sync:1}:fence:*"})).value().elements();
+  };
+  CHECK(run_coro(w.io, cadence.pass()).value().enqueued == 1);
+  CHECK(fences().empty());
+  w.clock.advance(1h);
+  CHECK(run_coro(w.io, cadence.pass()).value().enqueued == 1);
+  const auto keys = fences();
+  REQUIRE(keys.size() == 1);
+  const auto ttl = run_coro(w.io, w.redis->command(redis::Args{"PTTL", keys[0].str()})).value().as_integer();
+  CHECK(ttl > 0);
+  CHECK(ttl <= 600'000);
 }
 
 TEST_CASE("a seller leaving active is no longer scheduled; a due-now request reschedules only active sellers", "[pg][redis]") {
