@@ -80,6 +80,10 @@ class SpApiClient {
 
   // Drops the seller's cached access token (disconnect, account deletion).
   void forget(SellerId seller) { lwa_.forget(seller); }
+  // Drops it if it will not be valid at `next_use` (LwaClient::forget_unless_valid_at).
+  void forget_unless_valid_at(SellerId seller, Clock::time_point next_use) {
+    lwa_.forget_unless_valid_at(seller, next_use);
+  }
 
  private:
   http::Client& http_;

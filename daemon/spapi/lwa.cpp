@@ -83,6 +83,12 @@ void LwaClient::forget(SellerId seller) {
   }
 }
 
+void LwaClient::forget_unless_valid_at(SellerId seller, Clock::time_point next_use) {
+  auto it = cache_.find(seller);
+  if (it == cache_.end() || it->second.in_flight) return;
+  if (it->second.expires_at <= next_use + options_.refresh_margin) cache_.erase(it);
+}
+
 namespace {
 
 Error lwa_error_from(unsigned status, std::string_view body) {

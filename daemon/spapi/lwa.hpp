@@ -47,6 +47,12 @@ class LwaClient {
   void invalidate(SellerId seller, const Secret& rejected);
   // Drops everything cached for `seller` (re-authorization, account deletion).
   void forget(SellerId seller);
+  // Drops the seller's cached token if it expires before `next_use` (it could not serve then):
+  // with many sellers synced less often than a token lives, the cache then holds only the
+  // tokens of the syncs running, not one per seller.
+  void forget_unless_valid_at(SellerId seller, Clock::time_point next_use);
+  // Sellers with something cached (for tests).
+  [[nodiscard]] std::size_t cached() const { return cache_.size(); }
   // Replaces the client secret (rotation on reload); cached access tokens stay valid.
   void set_client_secret(Secret secret) { options_.client_secret = std::move(secret); }
 

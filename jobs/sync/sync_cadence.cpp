@@ -1,7 +1,12 @@
-// Owns the seller slot arithmetic (offset hash, current slot, due list) and the fenced enqueue.
+// Owns the seller slot arithmetic (offset hash, current and next slot) and the cadence pass: the
+// due sellers read by range, their fenced enqueue, and their next due times.
 #include "jobs/sync/sync_cadence.hpp"
 
 #include "core/log.hpp"
+#include "jobs/sellers/sellers_store.hpp"
+#include "jobs/sync/sync_due.hpp"
+#include "pg/pool.hpp"
+#include "queue/keys.hpp"
 
 #include <algorithm>
 
@@ -9,6 +14,7 @@ namespace blazed::jobs::sync {
 namespace {
 
 using namespace std::chrono;
+namespace asio = boost::asio;
 
 const log::Logger logger("seller_cadence");
 
@@ -23,6 +29,15 @@ std::uint64_t mix(std::uint64_t x) {
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 std::int64_t interval_ms(const config::SyncCadenceConfig& c) { return std::max<std::int64_t>(c.interval.count(), 1); }
+
+// How long a slot's fence lives: it guards the slot while its row could still be read as due (a
+// batch rolled back after its enqueues and retried by a later pass, a recomputation of the due
+// times); past that the queue's unique key still drops a repeat while the slot's sync is queued
+// or running. A fence as long as the interval would keep a key per seller at all times.
+std::int64_t fence_ttl_ms(const config::SyncCadenceConfig& c) {
+  constexpr std::int64_t kFenceTtlCapMs = 10 * 60 * 1000;
+  return std::min(interval_ms(c), kFenceTtlCapMs);
+}
 
 }  // namespace
 
@@ -41,52 +56,88 @@ Clock::time_point current_slot(std::int64_t seller_id, Clock::time_point now,
   return Clock::time_point{milliseconds{k * interval + offset}};
 }
 
-std::vector<DueSeller> due_sellers(std::span<const SellerSyncState> sellers, Clock::time_point now,
-                                   const config::SyncCadenceConfig& cadence) {
-  std::vector<DueSeller> due;
-  for (const auto& s : sellers) {
-    const auto slot = current_slot(s.seller_id, now, cadence);
-    if (!s.last_sync || *s.last_sync < slot) due.push_back({s.seller_id, slot});
-  }
-  return due;
+Clock::time_point next_slot(std::int64_t seller_id, Clock::time_point t, const config::SyncCadenceConfig& cadence) {
+  return current_slot(seller_id, t, cadence) + milliseconds{interval_ms(cadence)};
 }
 
-std::optional<Clock::time_point> next_seller_slot(std::span<const SellerSyncState> sellers,
-                                                  Clock::time_point now,
-                                                  const config::SyncCadenceConfig& cadence) {
-  std::optional<Clock::time_point> best;
-  for (const auto& s : sellers) {
-    const auto next = current_slot(s.seller_id, now, cadence) + milliseconds{interval_ms(cadence)};
-    if (!best || next < *best) best = next;
-  }
-  return best;
+asio::awaitable<Status> SellerCadence::align() {
+  const DueConfig wanted{interval_ms(options_.cadence), options_.cadence.jitter.count()};
+  co_return co_await db_.transaction([&](pg::Tx& tx) -> asio::awaitable<Status> {
+    auto stored = co_await lock_due_config(tx);
+    if (!stored) co_return stored.error();
+    if (*stored == wanted) co_return Status{};
+    auto active = co_await sellers::active_sellers(tx);
+    if (!active) co_return active.error();
+    std::vector<SellerDue> dues;
+    dues.reserve(active->size());
+    for (const auto& s : *active) {
+      // Never synced: due now (0); else at the first slot after its last sync.
+      dues.push_back({s.seller_id, s.last_sync ? unix_millis(next_slot(s.seller_id, *s.last_sync, options_.cadence)) : 0});
+    }
+    logger.info("sync due times recomputed", {{"sellers", dues.size()}, {"interval_ms", wanted.interval_ms},
+                                               {"jitter_ms", wanted.jitter_ms}});
+    co_return co_await replace_due(tx, dues, wanted);
+  });
 }
 
-boost::asio::awaitable<Result<std::size_t>> SellerCadence::enqueue_due(
-    std::span<const SellerSyncState> sellers) {
-  std::size_t enqueued = 0;
-  for (const auto& d : due_sellers(sellers, clock_.now(), options_.cadence)) {
-    const std::int64_t slot_ms = unix_millis(d.slot);
-    const auto key = queue::seller_slot_fence_key(d.seller_id, slot_ms);
+asio::awaitable<Result<SellerCadence::Pass>> SellerCadence::pass() {
+  const auto now = clock_.now();
+  Pass out;
+  while (true) {
+    std::size_t locked = 0;
+    std::size_t enqueued = 0;
+    auto batch = co_await db_.transaction([&](pg::Tx& tx) -> asio::awaitable<Status> {
+      auto due = co_await lock_due_sellers(tx, unix_millis(now), options_.batch);
+      if (!due) co_return due.error();
+      locked = due->size();
+      std::vector<SellerDue> next;
+      next.reserve(due->size());
+      for (const auto& d : *due) {
+        const auto slot = current_slot(d.seller_id, now, options_.cadence);
+        // Due now (connected, re-authorized): this slot's fence may be an earlier sync's, so
+        // only the row lock and the unique key stand between it and a second enqueue.
+        auto queued = co_await enqueue_slot(d.seller_id, slot, /*fenced=*/d.due_ms > 0);
+        if (!queued) co_return queued.error();
+        if (*queued) ++enqueued;
+        next.push_back({d.seller_id, unix_millis(slot) + interval_ms(options_.cadence)});
+      }
+      co_return co_await set_due(tx, next);
+    });
+    if (!batch) co_return batch.error().context("seller cadence pass");
+    out.enqueued += enqueued;
+    if (locked < static_cast<std::size_t>(options_.batch)) break;
+  }
+  auto earliest = co_await earliest_due(db_);
+  if (!earliest) co_return earliest.error().context("seller cadence next due");
+  if (*earliest) out.next_due = Clock::time_point{milliseconds{**earliest}};
+  co_return out;
+}
+
+asio::awaitable<Result<bool>> SellerCadence::enqueue_slot(std::int64_t seller_id, Clock::time_point slot,
+                                                          bool fenced) {
+  const std::int64_t slot_ms = unix_millis(slot);
+  const auto key = queue::seller_slot_fence_key(seller_id, slot_ms);
+  if (fenced) {
     redis::Args cmd{"SET", key, options_.instance_id, "NX", "PX"};
-    cmd.add(interval_ms(options_.cadence));
-    auto fenced = redis::checked(co_await redis_.command(std::move(cmd)));
-    if (!fenced) co_return fenced.error().context("seller sync fence");
-    if (fenced->is_nil()) continue;  // another instance has this slot
+    cmd.add(fence_ttl_ms(options_.cadence));
+    auto set = redis::checked(co_await redis_.command(std::move(cmd)));
+    if (!set) co_return set.error().context("seller sync fence");
+    if (set->is_nil()) co_return false;  // another pass has this slot
+  }
 
-    queue::NewJob job{options_.job, R"({"seller_id":)" + std::to_string(d.seller_id) + "}", {}};
-    job.options.unique_key = "sync:" + std::to_string(d.seller_id) + ":" + std::to_string(slot_ms);
-    job.options.group = "seller:" + std::to_string(d.seller_id);  // one sync per seller at a time
-    auto queued = co_await sink_.enqueue(options_.queue, std::move(job));
-    if (!queued) {
+  queue::NewJob job{options_.job, R"({"seller_id":)" + std::to_string(seller_id) + "}", {}};
+  job.options.unique_key = "sync:" + std::to_string(seller_id) + ":" + std::to_string(slot_ms);
+  job.options.group = "seller:" + std::to_string(seller_id);  // one sync per seller at a time
+  auto queued = co_await sink_.enqueue(options_.queue, std::move(job));
+  if (!queued) {
+    if (fenced) {
       redis::Args del{"DEL", key};
       (void)co_await redis_.command(std::move(del));  // let the next pass retry this slot
-      co_return queued.error().context("seller sync enqueue");
     }
-    if (!queued->duplicate) ++enqueued;
-    logger.debug("seller sync enqueued", {{"seller_id", d.seller_id}, {"slot_ms", slot_ms}});
+    co_return queued.error().context("seller sync enqueue");
   }
-  co_return enqueued;
+  logger.debug("seller sync enqueued", {{"seller_id", seller_id}, {"slot_ms", slot_ms}});
+  co_return !queued->duplicate;
 }
 
 }  // namespace blazed::jobs::sync

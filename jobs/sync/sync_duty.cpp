@@ -4,7 +4,6 @@
 
 #include "core/log.hpp"
 #include "core/log_failure.hpp"
-#include "jobs/sellers/sellers_store.hpp"
 #include "jobs/sync/sync_cadence.hpp"
 #include "jobs/sync/sync_commands.hpp"
 #include "jobs/sync/sync_register.hpp"
@@ -22,34 +21,38 @@ namespace asio = boost::asio;
 
 namespace {
 
-// The longest the cadence sleeps, so that sellers connected meanwhile are seen soon.
+// The longest the cadence sleeps, so that sellers connected meanwhile (due at once) are seen soon;
+// and the shortest, so that sellers due a few ms apart are enqueued in one pass.
 constexpr std::chrono::milliseconds kCadenceMaxWait{30'000};
+constexpr std::chrono::milliseconds kCadenceMinWait{1'000};
 
-// Enqueues due seller syncs; wakes at the next seller's slot (at most every kCadenceMaxWait).
+// Enqueues due seller syncs; sleeps until the next seller is due (within the bounds above).
 asio::awaitable<void> run_cadence(DutyRuntime rt) {
   JobContext& ctx = rt.ctx;
   SellerCadence::Options options;
   options.cadence = ctx.config.sync_cadence;
   options.instance_id = ctx.instance_id;
-  SellerCadence cadence(ctx.redis, rt.sink, ctx.clock, options);
+  SellerCadence cadence(ctx.db, ctx.redis, rt.sink, ctx.clock, options);
   const auto executor = co_await asio::this_coro::executor;
   log::Logger logger("cadence");
+  bool aligned = false;
   while (true) {
-    std::vector<SellerSyncState> due;
-    auto active = co_await sellers::active_sellers(ctx.db);
-    if (active) {
-      for (const auto& s : *active) due.push_back({s.seller_id, s.last_sync});
-      if (auto n = co_await cadence.enqueue_due(due); !n)
-        log::failure(logger, "enqueueing due seller syncs failed", n.error());
-      else if (*n > 0)
-        logger.info("seller syncs enqueued", {{"count", *n}});
-    } else {
-      log::failure(logger, "reading sellers failed", active.error());
-    }
     auto wait = kCadenceMaxWait;
-    if (auto next = next_seller_slot(due, ctx.clock.now(), ctx.config.sync_cadence)) {
-      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - ctx.clock.now());
-      wait = std::clamp(until, std::chrono::milliseconds(100), wait);
+    if (!aligned) {
+      auto st = co_await cadence.align();
+      if (!st) log::failure(logger, "aligning the sync due times failed", st.error());
+      aligned = st.has_value();
+    }
+    if (aligned) {
+      if (auto pass = co_await cadence.pass(); !pass) {
+        log::failure(logger, "enqueueing due seller syncs failed", pass.error());
+      } else {
+        if (pass->enqueued > 0) logger.info("seller syncs enqueued", {{"count", pass->enqueued}});
+        if (pass->next_due) {
+          auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*pass->next_due - ctx.clock.now());
+          wait = std::clamp(until, kCadenceMinWait, kCadenceMaxWait);
+        }
+      }
     }
     auto [ec] = co_await ctx.clock.wait_for(executor, wait, asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;

@@ -1,8 +1,10 @@
-// Owns registering the seller_sync job type with its retry policy.
+// Owns registering the seller_sync job type with its retry policy, and telling the cadence when a
+// seller's sync completed.
 #include "jobs/sync/sync_register.hpp"
 
 #include "jobs/job_context.hpp"
 #include "jobs/sync/seller_sync.hpp"
+#include "jobs/sync/sync_due.hpp"
 #include "jobs/sync/sync_metrics.hpp"
 #include "queue/handlers.hpp"
 
@@ -16,7 +18,9 @@ Status register_seller_sync(queue::Handlers& handlers, JobContext& ctx) {
   type.handler = [&ctx, metrics](const queue::Job& job) -> boost::asio::awaitable<queue::HandlerOutcome> {
     auto request = sync::parse_sync_payload(job.payload);
     if (!request) co_return queue::permanent(request.error().message);
-    co_return co_await sync::run_seller_sync(ctx, *metrics, *request);
+    auto outcome = co_await sync::run_seller_sync(ctx, *metrics, *request);
+    if (outcome.is_done()) co_await sync::note_sync_completed(ctx, request->seller_id);
+    co_return outcome;
   };
   // Rate-limit waits are deferrals (not attempts); attempts are real failures (5xx, network,
   // malformed pages), retried with backoff from the last committed page.

@@ -132,7 +132,7 @@ TEST_CASE("seller cadence: deterministic offsets spread sellers over the jitter 
   CHECK(seller_offset(42, cadence) < 10min);
 }
 
-TEST_CASE("seller cadence: who is due, and when to look again", "[unit]") {
+TEST_CASE("seller cadence: the current slot and the next", "[unit]") {
   config::SyncCadenceConfig cadence;
   cadence.interval = 1h;
   cadence.jitter = 1h;
@@ -144,33 +144,11 @@ TEST_CASE("seller cadence: who is due, and when to look again", "[unit]") {
   const bool on_grid = since_midnight == 11h + seller_offset(7, cadence) ||
                        since_midnight == 12h + seller_offset(7, cadence);
   CHECK(on_grid);
-
-  const std::vector<SellerSyncState> sellers = {
-      {7, std::nullopt},                // never synced
-      {8, slot7 - 1ms},                 // synced just before seller 7's slot: due only if before its own
-      {9, current_slot(9, now, cadence)},  // synced at its current slot: not due
-      {10, current_slot(10, now, cadence) - 1s},
-  };
-  const auto due = due_sellers(sellers, now, cadence);
-  std::set<std::int64_t> ids;
-  for (const auto& d : due) ids.insert(d.seller_id);
-  CHECK(ids.count(7) == 1);
-  CHECK(ids.count(9) == 0);
-  CHECK(ids.count(10) == 1);
-  CHECK(ids.count(8) == (slot7 - 1ms < current_slot(8, now, cadence) ? 1u : 0u));
-
-  const auto next = next_seller_slot(sellers, now, cadence).value();
-  CHECK(next > now);
-  CHECK(next <= now + 1h);
-  // Right at the next slot, that seller becomes due with the new slot.
-  for (const auto& s : sellers) {
-    if (current_slot(s.seller_id, now, cadence) + 1h == next) {
-      const SellerSyncState synced{s.seller_id, now};
-      CHECK(due_sellers(std::span(&synced, 1), next - 1ms, cadence).empty());
-      CHECK(due_sellers(std::span(&synced, 1), next, cadence) ==
-            std::vector<DueSeller>{{s.seller_id, next}});
-    }
-  }
+  // The next slot is strictly after the time given, one interval after the current one.
+  CHECK(next_slot(7, now, cadence) == slot7 + 1h);
+  CHECK(next_slot(7, slot7, cadence) == slot7 + 1h);
+  CHECK(next_slot(7, slot7 - 1ms, cadence) == slot7);
+  CHECK(current_slot(7, slot7 + 1h - 1ms, cadence) == slot7);
 }
 
 namespace {
@@ -379,54 +357,6 @@ TEST_CASE("the run loop sleeps on its clock until the next tick; stop ends the s
   REQUIRE(run_until(c.io, [&] { return c.sink.jobs.size() == 1 && c.clock.waiting() == 1; }));
   s.stop();
   REQUIRE(run_until(c.io, [&] { return done; }));
-}
-
-TEST_CASE("racing instances enqueue each due seller once per slot", "[redis]") {
-  Cluster c(3, {});
-  config::SyncCadenceConfig cadence;
-  cadence.interval = 1h;
-  cadence.jitter = 1h;
-  std::vector<std::unique_ptr<SellerCadence>> instances;
-  for (std::size_t i = 0; i < c.clients.size(); ++i) {
-    instances.push_back(std::make_unique<SellerCadence>(
-        *c.clients[i], c.sink, c.clock,
-        SellerCadence::Options{cadence, "seller_sync", "sync", "instance-" + std::to_string(i)}));
-  }
-  std::vector<SellerSyncState> sellers;
-  for (std::int64_t id = 1; id <= 50; ++id) sellers.push_back({id, std::nullopt});
-
-  const auto race = [&] {
-    std::vector<std::future<Result<std::size_t>>> passes;
-    for (auto& inst : instances) passes.push_back(asio::co_spawn(c.io, inst->enqueue_due(sellers), asio::use_future));
-    c.io.restart();
-    std::size_t total = 0;
-    for (auto& p : passes) {
-      while (p.wait_for(0s) != std::future_status::ready) c.io.run_one();
-      total += p.get().value();
-    }
-    return total;
-  };
-  CHECK(race() == 50);  // never synced: all due, each once
-  CHECK(race() == 0);   // same slots again: fenced
-  std::set<std::string> payloads;
-  for (const auto& j : c.sink.jobs) {
-    CHECK(j.type == "seller_sync");
-    CHECK(j.queue == "sync");
-    CHECK(j.group == "seller:" + j.payload.substr(13, j.payload.size() - 14));
-    payloads.insert(j.payload);
-  }
-  CHECK(payloads.size() == 50);
-  CHECK(payloads.count(R"({"seller_id":7})") == 1);
-
-  // The syncs ran (last_sync = now); over the next hour each seller comes due once more, at its
-  // own offset.
-  for (auto& s : sellers) s.last_sync = c.clock.now();
-  std::size_t later = 0;
-  for (int step = 0; step < 60; ++step) {
-    c.clock.advance(1min);
-    later += race();
-  }
-  CHECK(later == 50);
 }
 
 TEST_CASE("with the real queue: racing instances, and a dead winner's repeat deduplicated", "[redis]") {

@@ -182,6 +182,22 @@ TEST_CASE("LWA access tokens are cached per seller and refreshed 60 s before exp
   CHECK(w.lwa->exchanges() == 3);
 }
 
+TEST_CASE("a cached token is dropped when it would not be valid at its next use", "[lwa]") {
+  World w;
+  run_coro(w.io, [&]() -> awaitable<void> {
+    REQUIRE((co_await w.lwa->access_token(7, w.refresh)).has_value());
+    REQUIRE((co_await w.lwa->access_token(8, w.refresh)).has_value());
+    w.lwa->forget_unless_valid_at(7, w.clock.now() + 10min);  // still valid then: kept
+    w.lwa->forget_unless_valid_at(8, w.clock.now() + 1h);     // expired by then: dropped
+    w.lwa->forget_unless_valid_at(9, w.clock.now());          // nothing cached: nothing happens
+    CHECK(w.lwa->cached() == 1);
+    REQUIRE((co_await w.lwa->access_token(7, w.refresh)).has_value());
+    CHECK(w.amazon.token_requests == 2);
+    REQUIRE((co_await w.lwa->access_token(8, w.refresh)).has_value());
+    CHECK(w.amazon.token_requests == 3);
+  }());
+}
+
 TEST_CASE("concurrent requests for one seller share a single refresh", "[lwa]") {
   World w;
   constexpr int n = 6;
