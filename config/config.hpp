@@ -208,12 +208,14 @@ struct BackupConfig {
   int zstd_level = 1;
 };
 
-// How long personal data is kept (jobs/purge, jobs/deletion).
+// How long personal data is kept (jobs/purge, jobs/deletion), and the audit trail (jobs/audit).
 struct RetentionConfig {
   // Raw SP-API pages (they may hold buyer PII) are purged this long after receipt; at most 30 days.
   Duration raw_payloads{std::chrono::hours{24 * 30}};
   // Days that are not business days (besides Saturdays and Sundays), for deletion deadlines.
   std::vector<std::chrono::sys_days> holidays;
+  // Audit events are pruned (whole months) once older than this; at least 365 days.
+  Duration audit{std::chrono::hours{24 * 400}};
 };
 
 struct Config {

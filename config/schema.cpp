@@ -98,6 +98,14 @@ Result<Duration> as_raw_payload_retention(const YAML::Node& n) {
   return d;
 }
 
+// The audit trail's retention: the published promise is 365 days at least.
+Result<Duration> as_audit_retention(const YAML::Node& n) {
+  auto d = as_duration(n);
+  if (d && *d < std::chrono::hours{24 * 365})
+    return make_error(blazed::errc::bad_config, "at least 365d: audit events are kept at least 365 days");
+  return d;
+}
+
 ValueResult<std::vector<std::chrono::sys_days>> as_date_list(const YAML::Node& n) {
   if (!n.IsSequence()) return ValueError(make_error(blazed::errc::bad_config, "expected a list of dates YYYY-MM-DD"));
   std::vector<std::chrono::sys_days> out;
@@ -351,6 +359,9 @@ std::vector<KeySpec> build() {
       {"retention.holidays", "list of dates YYYY-MM-DD", "[]", false,
        "Days that are not business days besides weekends (account deletion deadlines).",
        set([](Config& c) -> auto& { return c.retention.holidays; }, as_date_list)},
+      {"retention.audit", "duration, at least 365d", "400d", false,
+       "Audit events are pruned, a whole month at a time, once older than this (docs/audit.md).",
+       set([](Config& c) -> auto& { return c.retention.audit; }, as_audit_retention)},
 
       {"shutdown.deadline", "duration", "20s", true,
        "On SIGTERM, time running work gets to finish before it is handed back and the process exits.",

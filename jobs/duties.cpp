@@ -1,4 +1,5 @@
 // Owns the list of duties the daemon runs: one line per duty, each registered by its own folder.
+#include "jobs/audit/audit_duty.hpp"
 #include "jobs/backup/backup_duty.hpp"
 #include "jobs/deletion/deletion_duty.hpp"
 #include "jobs/duty.hpp"
@@ -22,6 +23,7 @@ const std::vector<Duty>& duties() {
       backup::backup_duty(),
       purge::purge_duty(),
       deletion::deletion_duty(),
+      audit::audit_duty(),
   };
   return all;
 }

@@ -101,14 +101,21 @@ asio::awaitable<Result<std::int64_t>> record_audit(Executor& db, const Clock& cl
 asio::awaitable<Result<std::vector<AuditRecord>>> list_audit(Executor& db, const AuditQuery& q) {
   std::optional<Clock::time_point> since = q.since;
   std::optional<Clock::time_point> until = q.until;
+  std::optional<Clock::time_point> after_at;
+  std::optional<std::int64_t> after_id;
+  if (q.after) {
+    after_at = q.after->occurred_at;
+    after_id = q.after->id;
+  }
   auto rows = co_await db.query(
       "SELECT id, occurred_at, actor, action, seller_id, data_type, rows, outcome, detail, "
       "to_json(request_ids) AS request_ids FROM audit_events "
       "WHERE ($1::timestamptz IS NULL OR occurred_at >= $1) "
       "AND ($2::timestamptz IS NULL OR occurred_at < $2) "
       "AND ($3::bigint IS NULL OR seller_id = $3) "
+      "AND ($5::timestamptz IS NULL OR (occurred_at, id) > ($5, $6::bigint)) "
       "ORDER BY occurred_at, id LIMIT $4",
-      since, until, q.seller_id, q.limit);
+      since, until, q.seller_id, q.limit, after_at, after_id);
   if (!rows) co_return rows.error().context("reading audit events");
   std::vector<AuditRecord> out;
   for (auto row : *rows) {
@@ -125,10 +132,38 @@ asio::awaitable<Result<std::int64_t>> prune_audit(Executor& db, const Clock& clo
     co_return make_error(errc::audit_retention, "audit events are kept at least " +
                                                 std::to_string(kAuditRetentionMin.count()) +
                                                 " days");
-  auto r = co_await db.query("DELETE FROM audit_events WHERE occurred_at < $1::timestamptz",
-                             clock.now() - older_than);
+  // Whole days as an interval: the function compares it with its own floor of 365 days.
+  auto r = co_await db.query("SELECT audit_events_prune(make_interval(days => $1::int), $2::timestamptz)",
+                             static_cast<int>(older_than.count()), clock.now());
   if (!r) co_return r.error().context("pruning audit events");
-  co_return r->affected();
+  co_return r->scalar<std::int64_t>();
+}
+
+asio::awaitable<Result<std::int64_t>> ensure_audit_partitions(Executor& db, std::chrono::sys_days from,
+                                                              std::chrono::sys_days to) {
+  auto r = co_await db.query(
+      "SELECT count(*) FILTER (WHERE made) FROM (SELECT audit_events_ensure_partition(m::date) AS made "
+      "FROM generate_series(date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC'), "
+      "$2::timestamptz AT TIME ZONE 'UTC', interval '1 month') AS m) AS months",
+      Clock::time_point(from), Clock::time_point(to));
+  if (!r) co_return r.error().context("making audit_events partitions");
+  co_return r->scalar<std::int64_t>();
+}
+
+asio::awaitable<Result<std::vector<std::chrono::sys_days>>> audit_partitions(Executor& db) {
+  auto r = co_await db.query(
+      "SELECT to_date(substr(c.relname, 15), 'YYYYMM')::timestamp AT TIME ZONE 'UTC' "
+      "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+      "WHERE i.inhparent = 'audit_events'::regclass AND c.relname ~ '^audit_events_p[0-9]{6}$' "
+      "ORDER BY c.relname");
+  if (!r) co_return r.error().context("listing audit_events partitions");
+  std::vector<std::chrono::sys_days> out;
+  for (auto row : *r) {
+    auto first = row.get<Clock::time_point>(0);
+    if (!first) co_return first.error();
+    out.push_back(std::chrono::floor<std::chrono::days>(*first));
+  }
+  co_return out;
 }
 
 }  // namespace blazed::pg

@@ -1,5 +1,6 @@
 // Owns the audit trail: recording who or what touched which seller's data (how many rows, with
-// what outcome) in audit_events, reading it back for reports, and its retention floor of 365 days.
+// what outcome) in audit_events, reading it back for reports, its month partitions, and its
+// retention floor of 365 days.
 #pragma once
 
 #include "core/clock.hpp"
@@ -48,19 +49,35 @@ struct AuditRecord {
 boost::asio::awaitable<Result<std::int64_t>> record_audit(Executor& db, const Clock& clock,
                                                           const AuditEvent& event);
 
+// Where a read stopped: the next read starts after this event (time order, then id).
+struct AuditCursor {
+  Clock::time_point occurred_at;
+  std::int64_t id = 0;
+};
+
 struct AuditQuery {
   std::optional<Clock::time_point> since;  // inclusive
   std::optional<Clock::time_point> until;  // exclusive
   std::optional<std::int64_t> seller_id;
+  std::optional<AuditCursor> after;        // keyset: events after this one only
   int limit = 1000;
 };
-// Events in time order (oldest first).
+// Events in time order (oldest first, then by id).
 boost::asio::awaitable<Result<std::vector<AuditRecord>>> list_audit(Executor& db,
                                                                     const AuditQuery& query);
 
-// Deletes events older than clock.now() - older_than and returns how many. Refuses
-// (audit_retention) an older_than below kAuditRetentionMin.
+// Removes the events of every month older than clock.now() - older_than (whole month partitions;
+// events in the default partition one by one) and returns how many. Refuses (audit_retention) an
+// older_than below kAuditRetentionMin; the database function it calls applies that floor again
+// and never takes a time later than its own now() (migration 0091).
 boost::asio::awaitable<Result<std::int64_t>> prune_audit(Executor& db, const Clock& clock,
                                                          std::chrono::days older_than);
+
+// Makes the month partition of every month from `from` to `to` (any day in them) that has none;
+// returns how many it made. Takes no lock an insert waits on.
+boost::asio::awaitable<Result<std::int64_t>> ensure_audit_partitions(Executor& db, std::chrono::sys_days from,
+                                                                     std::chrono::sys_days to);
+// The months that have a partition, oldest first, as their first day.
+boost::asio::awaitable<Result<std::vector<std::chrono::sys_days>>> audit_partitions(Executor& db);
 
 }  // namespace blazed::pg

@@ -63,8 +63,9 @@ asio::awaitable<Result<Fetched<std::monostate>>> SpApiClient::get(const SellerAu
   while (!base.empty() && base.back() == '/') base.pop_back();
 
   // An expired or revoked access token is answered with 403: refresh once and retry.
+  bool exchanged = false;
   for (int attempt = 0;; ++attempt) {
-    auto token = co_await lwa_.access_token(auth.seller_id, *auth.refresh_token);
+    auto token = co_await lwa_.access_token(auth.seller_id, *auth.refresh_token, &exchanged);
     if (!token) co_return token.error();
 
     http::Request req;
@@ -75,6 +76,7 @@ asio::awaitable<Result<Fetched<std::monostate>>> SpApiClient::get(const SellerAu
     if (!res) co_return res.error().context(operation);
 
     ResponseMeta meta = response_meta(*res);
+    meta.token_exchanged = exchanged;
     logger.debug("sp-api response", {{"operation", operation},
                                      {"seller_id", auth.seller_id},
                                      {"status", meta.status},

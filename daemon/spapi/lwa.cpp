@@ -30,7 +30,8 @@ struct LwaClient::InFlight {
 LwaClient::LwaClient(http::Client& http, const Clock& clock, LwaOptions options)
     : http_(http), clock_(clock), options_(std::move(options)) {}
 
-asio::awaitable<Result<Secret>> LwaClient::access_token(SellerId seller, const Secret& refresh_token) {
+asio::awaitable<Result<Secret>> LwaClient::access_token(SellerId seller, const Secret& refresh_token,
+                                                        bool* exchanged) {
   {
     Entry& e = cache_[seller];
     if (!e.token.empty() && clock_.now() + options_.refresh_margin < e.expires_at) co_return e.token;
@@ -41,6 +42,7 @@ asio::awaitable<Result<Secret>> LwaClient::access_token(SellerId seller, const S
   }
   auto flight = std::make_shared<InFlight>(co_await asio::this_coro::executor);
   cache_[seller].in_flight = flight;
+  if (exchanged != nullptr) *exchanged = true;
 
   Clock::duration lifetime{};
   Result<Secret> result = make_error(errc::lwa_error, "token exchange did not complete");

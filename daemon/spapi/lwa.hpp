@@ -40,7 +40,10 @@ class LwaClient {
   LwaClient(http::Client& http, const Clock& clock, LwaOptions options);
 
   // A valid access token for `seller`: the cached one, or a fresh exchange of `refresh_token`.
-  boost::asio::awaitable<Result<Secret>> access_token(SellerId seller, const Secret& refresh_token);
+  // `exchanged` (when given) is set when this call sent the exchange to LWA, so that the caller
+  // audits it; a caller that waited on another's exchange does not.
+  boost::asio::awaitable<Result<Secret>> access_token(SellerId seller, const Secret& refresh_token,
+                                                      bool* exchanged = nullptr);
 
   // SP-API rejected `rejected` (403): drop it, unless another caller already replaced it, so
   // that concurrent 403s for one seller still share one refresh.

@@ -17,6 +17,7 @@ struct ResponseMeta {
   unsigned status = 0;
   std::string request_id;               // x-amzn-RequestId; Amazon support asks for it
   std::optional<std::string> rate_limit;  // x-amzn-RateLimit-Limit, e.g. "0.0056" (200/400/404)
+  bool token_exchanged = false;  // this call exchanged the seller's refresh token with LWA (audited)
 };
 
 ResponseMeta response_meta(const http::Response& res);

@@ -88,9 +88,9 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const Fe
   auto region = spapi::parse_region(seller->region);
   if (!region) co_return queue::permanent("seller " + std::to_string(id) + " has an unknown region");
   const std::string row = std::to_string(id);
-  auto token = ports.sellers.open_token(*seller);
-  if (!token) co_return token.error().context("seller token");
-  spapi::SellerAuth auth{id, *region, &*token};
+  // The refresh token is decrypted by the first call that needs it (SellerToken).
+  spapi::SellerAuth auth{id, *region, nullptr};
+  SellerToken token(ports.sellers, *seller, auth);
 
   std::optional<Error> failed;
   std::optional<Clock::time_point> defer_at;
@@ -98,7 +98,7 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const Fe
     const auto started = std::chrono::steady_clock::now();
     RunReport report;
     // A named target: GCC 12 destroys aggregate temporaries of a co_await expression twice.
-    const RunTarget target{*seller, auth, type, window_rules(type), fetch};
+    const RunTarget target{*seller, auth, type, window_rules(type), fetch, &token};
     queue::HandlerOutcome st = co_await sync_data_type(ports, target, report);
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     std::string outcome = "success";
@@ -108,9 +108,13 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const Fe
     const std::optional<Error> error = st.is_done() ? std::nullopt
                                        : deferred   ? make_error(errc::defer, deferred->reason)
                                                     : std::optional<Error>(*st.error());
-    if (auto a = co_await ports.audit.run(id, type, report, took, outcome, error ? &*error : nullptr);
-        !a) {
-      logger().warn("could not record the sync audit event", {{"seller", id}, {"error", a.error().code}});
+    if (!report.token_opened) report.token_opened = token.take_unaudited();
+    // Stored pages carry their own audit events and a deferral is counted on its run; a failure,
+    // or a decryption no page recorded, is audited here.
+    const bool failure = !st.is_done() && deferred == nullptr;
+    if (failure || report.token_opened) {
+      if (auto a = co_await ports.audit.run(id, type, report, took, outcome, error ? &*error : nullptr); !a)
+        logger().warn("could not record the sync audit event", {{"seller", id}, {"error", a.error().code}});
     }
     if (st.is_done()) continue;
     if (deferred) {

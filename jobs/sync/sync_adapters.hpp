@@ -55,6 +55,7 @@ class PgSyncAudit final : public AuditPort {
  public:
   PgSyncAudit(pg::Executor& db, const Clock& clock, std::string actor)
       : db_(db), clock_(clock), actor_(std::move(actor)) {}
+  [[nodiscard]] std::string actor() const override { return actor_; }
   boost::asio::awaitable<Status> run(std::int64_t seller_id, DataType type, const RunReport& report,
                                      std::chrono::milliseconds duration, std::string_view outcome,
                                      const Error* error) override;

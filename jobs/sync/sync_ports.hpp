@@ -19,11 +19,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace blazed::jobs::sync {
 
 class SyncMetrics;
+class SellerToken;
 
 // What one data type's run of one seller fetches.
 struct RunTarget {
@@ -32,6 +34,8 @@ struct RunTarget {
   DataType type;
   WindowRules rules;
   FetchOptions fetch;
+  // Opens the refresh token into `auth` before the first call (nullptr: auth holds it already).
+  SellerToken* token = nullptr;
 };
 
 struct RunReport {
@@ -39,6 +43,8 @@ struct RunReport {
   std::int64_t rows = 0;
   std::vector<std::string> request_ids;  // of the stored pages (capped: kMaxRequestIds)
   std::optional<TimePoint> cursor;       // after the run
+  // A decryption of the refresh token no stored page audited: true opened, false failed.
+  std::optional<bool> token_opened;
 };
 inline constexpr std::size_t kMaxRequestIds = 200;
 
@@ -76,10 +82,43 @@ class RateGate {
   virtual boost::asio::awaitable<Status> slow_down(std::int64_t seller_id, std::string_view operation) = 0;
 };
 
-// The sync's audit events (sync_audit.hpp says what they hold).
+// The seller's refresh token, decrypted when the first SP-API call needs it (a run deferred
+// before its first call, or with nothing due, never decrypts it), and whether a decryption is
+// still to be audited.
+class SellerToken {
+ public:
+  SellerToken(SellerPort& sellers, const SellerRow& seller, spapi::SellerAuth& auth)
+      : sellers_(sellers), seller_(seller), auth_(auth) {}
+  // Decrypts the token into the auth on the first call; later calls do nothing.
+  Status open() {
+    if (secret_) return {};
+    auto token = sellers_.open_token(seller_);
+    unaudited_ = token.has_value();  // a failed decryption is audited as well
+    if (!token) return token.error().context("seller token");
+    secret_ = std::move(*token);
+    auth_.refresh_token = &*secret_;
+    return {};
+  }
+  // Once after each decryption (true: it opened, false: it failed), for the next audit event.
+  std::optional<bool> take_unaudited() { return std::exchange(unaudited_, std::nullopt); }
+
+ private:
+  SellerPort& sellers_;
+  const SellerRow& seller_;
+  spapi::SellerAuth& auth_;
+  std::optional<Secret> secret_;
+  std::optional<bool> unaudited_;
+};
+
+// The sync's audit events (sync_audit.hpp says what they hold). A stored page's events are
+// committed with it (PageToStore::audit); the others are written here.
 class AuditPort {
  public:
   virtual ~AuditPort() = default;
+  // Who the events name as actor ("instance:<id>").
+  [[nodiscard]] virtual std::string actor() const = 0;
+  // A run that ended without its data (failure, needs_reauth), with the decryption and LWA
+  // exchange it made; a deferral or success has its events with the pages.
   virtual boost::asio::awaitable<Status> run(std::int64_t seller_id, DataType type, const RunReport& report,
                                              std::chrono::milliseconds duration, std::string_view outcome,
                                              const Error* error) = 0;

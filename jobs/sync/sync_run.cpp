@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "jobs/sync/errc.hpp"
+#include "jobs/sync/sync_audit.hpp"
 #include "queue/handlers.hpp"
 #include "ratelimit/rate_limiter.hpp"
 #include "spapi/errc.hpp"
@@ -45,6 +46,8 @@ asio::awaitable<Result<FetchedPage>> acquire_and_fetch(SyncPorts deps, const Run
     come_back_at = permit->retry_at;
     co_return make_error(errc::defer, "rate limit: next token due later");
   }
+  if (t.token != nullptr)
+    if (auto opened = t.token->open(); !opened) co_return opened.error();
   co_return co_await deps.pages.fetch(t, run.window, run.resume_token);
 }
 
@@ -87,7 +90,11 @@ asio::awaitable<queue::HandlerOutcome> sync_data_type(SyncPorts deps, const RunT
     } else {
       page = co_await acquire_and_fetch(deps, t, *run, come_back_at);
     }
-    if (!page && come_back_at) co_return queue::defer_until(*come_back_at, page.error().message);
+    if (!page && come_back_at) {
+      // Counted on the run, and audited with its last page rather than once per deferral.
+      if (auto st = co_await deps.store.note_deferral(seller, t.type); !st) co_return st.error();
+      co_return queue::defer_until(*come_back_at, page.error().message);
+    }
     if (!page) {
       const Error& e = page.error();
       if (e.code == spapi::errc::spapi_throttled) {
@@ -115,6 +122,12 @@ asio::awaitable<queue::HandlerOutcome> sync_data_type(SyncPorts deps, const RunT
     store_page.raw = page->raw;
     store_page.request_id = page->meta.request_id;
     store_page.next_token = page->next_token;
+    // The run as it stands with this page, for the page's audit events.
+    RunInProgress counted = *run;
+    counted.pages += 1;
+    counted.rows += static_cast<std::int64_t>(page->orders.size() + page->transactions.size());
+    const std::optional<bool> opened = t.token != nullptr ? t.token->take_unaudited() : std::nullopt;
+    store_page.audit = page_events(deps.audit.actor(), seller, t.type, counted, *page, opened.value_or(false));
     Result<std::int64_t> rows = std::int64_t{0};
     if (page->next_token) {
       // Fetch the next page while this one commits: the server's time and the database's
@@ -130,13 +143,17 @@ asio::awaitable<queue::HandlerOutcome> sync_data_type(SyncPorts deps, const RunT
     } else {
       rows = co_await commit(deps, seller, store_page);
     }
-    if (!rows) co_return rows.error();
+    if (!rows) {
+      if (opened) report.token_opened = opened;  // its event did not commit
+      co_return rows.error();
+    }
     ++report.pages;
     report.rows += *rows;
     if (report.request_ids.size() < kMaxRequestIds && !page->meta.request_id.empty())
       report.request_ids.push_back(page->meta.request_id);
     deps.metrics.page(t.type, *rows);
-    ++run->pages;
+    run->pages = counted.pages;
+    run->rows = counted.rows;
     logger().debug("page stored", {{"seller", seller}, {"data_type", data_type_name(t.type)},
                                    {"run_pages", run->pages}, {"rows", *rows}});
 

@@ -19,18 +19,18 @@ namespace blazed::jobs::sync {
 namespace {
 
 constexpr const char* kState =
-    "SELECT cursor, run_after, run_before, resume_token, run_pages, run_rows "
+    "SELECT cursor, run_after, run_before, resume_token, run_pages, run_rows, run_deferrals "
     "FROM sync_state WHERE seller_id = $1 AND data_type = $2";
 
 constexpr const char* kBeginRun =
     "INSERT INTO sync_state (seller_id, data_type, run_after, run_before, resume_token, run_pages, "
     "run_rows, last_attempt_at) VALUES ($1, $2, $3, $4, NULL, 0, 0, $5) "
     "ON CONFLICT (seller_id, data_type) DO UPDATE SET run_after = $3, run_before = $4, "
-    "resume_token = NULL, run_pages = 0, run_rows = 0, last_attempt_at = $5";
+    "resume_token = NULL, run_pages = 0, run_rows = 0, run_deferrals = 0, last_attempt_at = $5";
 
 constexpr const char* kAbandonRun =
     "UPDATE sync_state SET run_after = NULL, run_before = NULL, resume_token = NULL, run_pages = 0, "
-    "run_rows = 0 WHERE seller_id = $1 AND data_type = $2";
+    "run_rows = 0, run_deferrals = 0 WHERE seller_id = $1 AND data_type = $2";
 
 constexpr const char* kAdvanceRun =
     "UPDATE sync_state SET resume_token = $3, run_pages = run_pages + 1, run_rows = run_rows + $4, "
@@ -39,7 +39,11 @@ constexpr const char* kAdvanceRun =
 constexpr const char* kFinishRun =
     "UPDATE sync_state SET cursor = $3, last_pages = run_pages, last_rows = run_rows, "
     "run_after = NULL, run_before = NULL, resume_token = NULL, run_pages = 0, run_rows = 0, "
-    "last_success_at = $4, last_error = NULL WHERE seller_id = $1 AND data_type = $2";
+    "run_deferrals = 0, last_success_at = $4, last_error = NULL WHERE seller_id = $1 AND data_type = $2";
+
+constexpr const char* kNoteDeferral =
+    "UPDATE sync_state SET run_deferrals = run_deferrals + 1 WHERE seller_id = $1 AND data_type = $2 "
+    "AND run_after IS NOT NULL";
 
 constexpr const char* kRecordError =
     "INSERT INTO sync_state (seller_id, data_type, last_attempt_at, last_error) VALUES ($1, $2, $3, $4) "
@@ -238,10 +242,11 @@ asio::awaitable<Result<SyncState>> SyncStore::state(std::int64_t seller_id, Data
   auto token = row.get<std::optional<std::string>>(3);
   auto pages = row.get<std::int64_t>(4);
   auto nrows = row.get<std::int64_t>(5);
-  if (!cursor || !after || !before || !token || !pages || !nrows)
+  auto deferrals = row.get<std::int64_t>(6);
+  if (!cursor || !after || !before || !token || !pages || !nrows || !deferrals)
     co_return make_error(pg::errc::pg_decode, "sync_state row");
   out.cursor = *cursor;
-  if (*after && *before) out.run = RunInProgress{{**after, **before}, *token, *pages, *nrows};
+  if (*after && *before) out.run = RunInProgress{{**after, **before}, *token, *pages, *nrows, *deferrals};
   co_return out;
 }
 
@@ -293,6 +298,8 @@ asio::awaitable<Result<std::int64_t>> SyncStore::commit_page(std::int64_t seller
     auto raw = co_await tx.query(kInsertRaw, *raw_id, seller_id, data_type_name(page.type), now,
                                  request_id, key_id, ciphertext);
     if (!raw) co_return raw.error();
+    for (const auto& event : page.audit)
+      if (auto audited = co_await pg::record_audit(tx, clock_, event); !audited) co_return audited.error();
     auto adv = co_await tx.query(kAdvanceRun, seller_id, data_type_name(page.type), page.next_token,
                                  written, now);
     if (!adv) co_return adv.error();
@@ -305,6 +312,12 @@ asio::awaitable<Result<std::int64_t>> SyncStore::commit_page(std::int64_t seller
 
 asio::awaitable<Status> SyncStore::finish_run(std::int64_t seller_id, DataType type, TimePoint window_end) {
   auto r = co_await db_.query(kFinishRun, seller_id, data_type_name(type), window_end, clock_.now());
+  if (!r) co_return r.error();
+  co_return Status{};
+}
+
+asio::awaitable<Status> SyncStore::note_deferral(std::int64_t seller_id, DataType type) {
+  auto r = co_await db_.query(kNoteDeferral, seller_id, data_type_name(type));
   if (!r) co_return r.error();
   co_return Status{};
 }

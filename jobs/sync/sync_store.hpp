@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "jobs/sellers/sellers_store.hpp"
 #include "jobs/sync/sync_window.hpp"
+#include "pg/audit.hpp"
 #include "pg/param.hpp"
 #include "spapi/model.hpp"
 
@@ -39,6 +40,9 @@ struct RunInProgress {
   std::optional<std::string> resume_token;
   std::int64_t pages = 0;
   std::int64_t rows = 0;
+  // Times the run was deferred by the rate limit: its last page's audit event counts them,
+  // instead of one event per deferral.
+  std::int64_t deferrals = 0;
 };
 
 struct SyncState {
@@ -54,6 +58,9 @@ struct PageToStore {
   std::string_view raw;
   std::string request_id;
   std::optional<std::string> next_token;
+  // The audit events of the SP-API access that brought the page (sync_audit.hpp): committed in
+  // the page's transaction, so no stored page lacks them.
+  std::vector<pg::AuditEvent> audit;
 };
 
 // What a sync run reads and writes of its own state (the real one is SyncStore; unit tests use
@@ -66,12 +73,14 @@ class SyncStatePort {
   virtual boost::asio::awaitable<Status> begin_run(std::int64_t seller_id, DataType type, const SyncWindow& w) = 0;
   // Drops the run in progress (its pagination token is no longer accepted); the cursor stays.
   virtual boost::asio::awaitable<Status> abandon_run(std::int64_t seller_id, DataType type) = 0;
-  // In one transaction: the page's rows upserted, its raw payload sealed and inserted, and the
-  // run's resume token, pages and rows advanced. Returns the rows written.
+  // In one transaction: the page's rows upserted, its raw payload sealed and inserted, its audit
+  // events recorded, and the run's resume token, pages and rows advanced. Returns the rows written.
   virtual boost::asio::awaitable<Result<std::int64_t>> commit_page(std::int64_t seller_id,
                                                                    const PageToStore& page) = 0;
   // The run's last page is in: the cursor moves to the window's end and the run is cleared.
   virtual boost::asio::awaitable<Status> finish_run(std::int64_t seller_id, DataType type, TimePoint window_end) = 0;
+  // The run in progress was deferred by the rate limit once more (counted, not audited per deferral).
+  virtual boost::asio::awaitable<Status> note_deferral(std::int64_t seller_id, DataType type) = 0;
   // The last error of this data type (code and message, never PII).
   virtual boost::asio::awaitable<Status> record_error(std::int64_t seller_id, DataType type, const Error& error) = 0;
 };
@@ -87,6 +96,7 @@ class SyncStore final : public SyncStatePort {
   boost::asio::awaitable<Status> abandon_run(std::int64_t seller_id, DataType type) override;
   boost::asio::awaitable<Result<std::int64_t>> commit_page(std::int64_t seller_id, const PageToStore& page) override;
   boost::asio::awaitable<Status> finish_run(std::int64_t seller_id, DataType type, TimePoint window_end) override;
+  boost::asio::awaitable<Status> note_deferral(std::int64_t seller_id, DataType type) override;
   boost::asio::awaitable<Status> record_error(std::int64_t seller_id, DataType type, const Error& error) override;
 
  private:

@@ -38,6 +38,8 @@ TEST_CASE("retention: 30 days of raw payloads by default and at most, holidays s
   using namespace std::chrono;
   CHECK(c.retention.holidays == std::vector<sys_days>{sys_days{2026y / December / 25}, sys_days{2027y / January / 1}});
   CHECK(parse_config("retention:\n  raw_payloads: 7d\n", "x.yaml").value().retention.raw_payloads == hours(24 * 7));
+  CHECK(d.retention.audit == hours(24 * 400));
+  CHECK(parse_config("retention:\n  audit: 365d\n", "x.yaml").value().retention.audit == hours(24 * 365));
 }
 
 TEST_CASE("the group blazed may read by default, where it exists; a given list replaces it", "[unit]") {
@@ -145,6 +147,9 @@ TEST_CASE("errors name the file, the line and the key", "[unit]") {
       {"retention:\n  raw_payloads: 0s\n", "key 'retention.raw_payloads': expected a duration greater than 0"},
       {"retention:\n  holidays: [2026-12-25, 2026-02-30]\n", "blazed.yaml:2: key 'retention.holidays[1]': expected a date"},
       {"retention:\n  holidays: 2026-12-25\n", "key 'retention.holidays': expected a list of dates"},
+      // Audit events are kept at least 365 days: a shorter retention is refused, naming key and line.
+      {"retention:\n  raw_payloads: 30d\n  audit: 364d\n", "blazed.yaml:3: key 'retention.audit': at least 365d"},
+      {"retention:\n  audit: 8759h\n", "blazed.yaml:2: key 'retention.audit': at least 365d"},
   }));
   CAPTURE(c.yaml);
   CHECK_THAT(error_of(c.yaml), Catch::Contains(c.expected));

@@ -60,17 +60,22 @@ TEST_CASE("a generated seller syncs every order and transaction page by page, id
                 "AND resume_token IS NULL AND last_error IS NULL AND last_success_at IS NOT NULL") == 2);
   CHECK(w.count("SELECT last_pages FROM sync_state WHERE data_type = 'orders'") == 3);
   CHECK(w.count("SELECT last_rows FROM sync_state WHERE data_type = 'orders'") == 250);
-  // One audit event per data type, with the pages' request ids.
-  auto audit = w.db.exec("SELECT action, outcome, rows, detail->>'pages', cardinality(request_ids) "
-                         "FROM audit_events ORDER BY action");
-  REQUIRE(audit.size() == 2);
-  CHECK(*audit[0][0] == "sync.orders");
-  CHECK(*audit[0][1] == "success");
+  // One audit event per stored page, with its request id; the run's last page counts the run. The
+  // token's decryption and its LWA exchange are audited with the first page they served.
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'sync.orders'") == 3);
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'sync.transactions'") == tx_pages);
+  CHECK(w.count("SELECT count(*) FROM raw_payloads r WHERE NOT EXISTS (SELECT 1 FROM audit_events a "
+                "WHERE a.action = 'sync.' || r.data_type AND r.request_id = ANY(a.request_ids))") == 0);
+  auto audit = w.db.exec("SELECT outcome, detail->>'run_pages', detail->>'run_rows', detail->>'deferrals' "
+                         "FROM audit_events WHERE action = 'sync.orders' AND detail ? 'run_pages'");
+  REQUIRE(audit.size() == 1);
+  CHECK(*audit[0][0] == "success");
+  CHECK(*audit[0][1] == "3");
   CHECK(*audit[0][2] == "250");
-  CHECK(*audit[0][3] == "3");
-  CHECK(*audit[0][4] == "3");
-  CHECK(*audit[1][0] == "sync.transactions");
-  CHECK(*audit[1][2] == "60");
+  CHECK(*audit[0][3] == "0");
+  CHECK(w.count("SELECT sum(rows) FROM audit_events WHERE action = 'sync.transactions'") == 60);
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'tokens.decrypt' AND seller_id = " + s) == 1);
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'lwa.exchange' AND seller_id = " + s) == 1);
   // Raw pages open with the keyring and their row's AAD, and hold the page as received.
   auto raw = w.db.exec("SELECT id, encode(ciphertext, 'hex'), key_id FROM raw_payloads WHERE data_type = 'orders' LIMIT 1");
   auto plain = crypto::open_stored(*w.ring, crypto::Aad{crypto::kPurposeRawPayload, "raw_payloads", *raw[0][0]},
@@ -107,6 +112,9 @@ TEST_CASE("a sync stopped mid-pagination and broken pages resume with no gap and
   REQUIRE(first.deferral() != nullptr);
   CHECK(w.count("SELECT count(*) FROM orders") == 200);
   CHECK(w.count("SELECT count(*) FROM sync_state WHERE resume_token IS NOT NULL AND run_pages = 2") == 1);
+  // The deferral is counted on the run, not audited as an event of its own.
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'sync.orders'") == 2);
+  CHECK(w.count("SELECT run_deferrals FROM sync_state") == 1);
   const auto cursor_before = *w.db.exec("SELECT cursor FROM sync_state").at(0).at(0);
 
   // Each kind of broken page fails the run cleanly and commits nothing past page 2.
@@ -132,6 +140,11 @@ TEST_CASE("a sync stopped mid-pagination and broken pages resume with no gap and
   // Three good pages and the three broken replies (sent with status 200).
   CHECK(w.served("GEN1", "searchOrders", "200") == 3 + 3);
   CHECK(w.count("SELECT count(*) FROM sync_state WHERE run_after IS NULL AND last_error IS NULL") == 1);
+  // One event per stored page and one per failed run; the run's row counts its deferrals.
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'sync.orders' AND outcome = 'success'") == 3);
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'sync.orders' AND outcome = 'failure'") == 3);
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE outcome = 'partial'") == 0);
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE detail ? 'run_pages' AND (detail->>'deferrals')::int >= 1") == 1);
 }
 
 TEST_CASE("a 429 storm slows the bucket down and all data still comes in", "[spapi][pg]") {
@@ -187,6 +200,7 @@ TEST_CASE("a revoked refresh token marks the seller as needing re-authorization"
   CHECK(*w.db.exec("SELECT status FROM sellers").at(0).at(0) == "needs_reauth");
   CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'seller.needs_reauth' AND outcome = 'denied'") == 1);
   CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'sync.orders' AND outcome = 'denied'") == 1);
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'lwa.exchange' AND outcome = 'denied'") >= 1);
   CHECK(w.registry().expose().find("blazed_sync_needs_reauth_total 1") != std::string::npos);
   CHECK(w.count("SELECT count(*) FROM sync_state WHERE last_error LIKE 'lwa_invalid_grant%'") == 1);
   // No further runs: the job ends permanently and asks nothing of Amazon.
@@ -324,6 +338,11 @@ TEST_CASE("a sync SIGKILLed mid-pagination resumes with no gap and no duplicate"
   CHECK(w.count("SELECT count(*) FROM orders") == pages * 100);
   CHECK(w.count("SELECT count(*) FROM raw_payloads") == pages);
   CHECK(w.count("SELECT count(*) FROM sync_state WHERE resume_token IS NOT NULL AND run_after IS NOT NULL") == 1);
+  // Every page the killed run stored has its audit event: they committed together.
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'sync.orders'") == pages);
+  CHECK(w.count("SELECT count(*) FROM raw_payloads r WHERE NOT EXISTS (SELECT 1 FROM audit_events a "
+                "WHERE a.action = 'sync.orders' AND r.request_id = ANY(a.request_ids))") == 0);
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'tokens.decrypt'") == 1);
 
   w.admin("DELETE", "/faults");
   REQUIRE(w.run_to_end(seller, "orders"));
@@ -333,4 +352,5 @@ TEST_CASE("a sync SIGKILLed mid-pagination resumes with no gap and no duplicate"
   CHECK(w.count("SELECT count(*) FROM raw_payloads") == 10);
   CHECK(w.count("SELECT last_pages FROM sync_state") == 10);
   CHECK(w.count("SELECT count(*) FROM sync_state WHERE run_after IS NULL AND resume_token IS NULL") == 1);
+  CHECK(w.count("SELECT count(*) FROM audit_events WHERE action = 'sync.orders'") == 10);
 }

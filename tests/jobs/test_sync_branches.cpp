@@ -142,17 +142,22 @@ TEST_CASE("sync: a 429 defers to the bucket's due time and slows the bucket once
   REQUIRE(deferral != nullptr);
   CHECK(std::chrono::abs(deferral->until - (w.clock.now() + std::chrono::seconds(42))) < std::chrono::milliseconds(1));
   CHECK(w.gate.slow_downs == 1);
-  REQUIRE(w.audit.events.size() == 1);
-  CHECK(w.audit.events[0].outcome == "deferred");
+  // The token was decrypted for a call that brought no page: that run is audited on its own.
+  REQUIRE(w.audit.events.size() == 2);
+  CHECK(w.audit.events[0].action == "tokens.decrypt");
+  CHECK(w.audit.events[1].outcome == "deferred");
+  REQUIRE(w.orders().run);
+  CHECK(w.orders().run->deferrals == 1);
 }
 
 TEST_CASE("sync: invalid_grant audits the seller's re-authorization", "[unit][sync]") {
   SyncWorld w;
   w.pages.script = {FakePages::fail("lwa_invalid_grant")};
   REQUIRE(outcome_of(w.run()) == "permanent");
-  REQUIRE(w.audit.events.size() == 2);
-  CHECK(w.audit.events[0].outcome == "needs_reauth");
-  CHECK(w.audit.events[1].action == "seller.needs_reauth");
+  REQUIRE(w.audit.events.size() == 3);
+  CHECK(w.audit.events[0].action == "tokens.decrypt");
+  CHECK(w.audit.events[1].outcome == "needs_reauth");
+  CHECK(w.audit.events[2].action == "seller.needs_reauth");
 }
 
 TEST_CASE("sync: the rate header sets the bucket's rate once per value", "[unit][sync]") {
@@ -197,6 +202,52 @@ TEST_CASE("sync: a token that does not open fails the job without a call", "[uni
   auto st = w.run();
   CHECK(outcome_of(st) == "retry");
   CHECK(w.pages.calls.empty());
+  REQUIRE(w.audit.events.size() == 2);
+  CHECK(w.audit.events[0].action == "tokens.decrypt");
+  CHECK(w.audit.events[0].outcome == "failure");
+  CHECK(w.audit.events[1].outcome == "failure");
+}
+
+std::vector<std::string> actions(const std::vector<pg::AuditEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.action);
+  return out;
+}
+
+TEST_CASE("sync: every stored page commits its own audit events", "[unit][sync]") {
+  SyncWorld w;
+  auto first = FakePages::page(3, "t1");
+  first.refreshed = true;  // this call exchanged the refresh token with LWA
+  w.pages.script = {first, FakePages::page(2)};
+  REQUIRE(outcome_of(w.run()) == "done");
+  REQUIRE(w.store.committed.size() == 2);
+  // The decryption and the LWA exchange go with the first access they served.
+  CHECK(actions(w.store.committed[0].audited) == std::vector<std::string>{"tokens.decrypt", "lwa.exchange", "sync.orders"});
+  CHECK(actions(w.store.committed[1].audited) == std::vector<std::string>{"sync.orders"});
+  const auto& last = w.store.committed[1].audited.back();
+  CHECK(last.rows == 2);
+  CHECK(last.request_ids == std::vector<std::string>{"req-2"});
+  CHECK(last.detail.at("run_pages").as_int64() == 2);
+  CHECK(last.detail.at("run_rows").as_int64() == 5);
+  CHECK(w.audit.events.empty());  // nothing written outside the pages' transactions
+}
+
+TEST_CASE("sync: deferrals are counted on the run and audited once, with its last page", "[unit][sync]") {
+  SyncWorld w;
+  w.gate.denying = true;
+  REQUIRE(outcome_of(w.run()) == "deferral");
+  REQUIRE(outcome_of(w.run()) == "deferral");
+  REQUIRE(outcome_of(w.run()) == "deferral");
+  CHECK(w.audit.events.empty());  // not decrypted, nothing fetched: no event per deferral
+  CHECK(w.sellers.opened == 0);
+  w.gate.denying = false;
+  w.pages.script = {FakePages::page(1)};
+  REQUIRE(outcome_of(w.run()) == "done");
+  REQUIRE(w.store.committed.size() == 1);
+  const auto& run_row = w.store.committed[0].audited.back();
+  CHECK(run_row.action == "sync.orders");
+  CHECK(run_row.detail.at("deferrals").as_int64() == 3);
+  CHECK(w.audit.events.empty());
 }
 
 }  // namespace blazed::testing

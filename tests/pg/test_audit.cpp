@@ -154,3 +154,35 @@ TEST_CASE("the audit table itself refuses updates, truncation and early deletes"
   REQUIRE_FALSE(bad_outcome);
   CHECK(bad_outcome.error().code == "pg_check_violation");
 }
+
+TEST_CASE("existing audit events move into month partitions with their ids", "[pg]") {
+  PgFixture f;
+  std::vector<Migration> before;
+  for (const auto& m : builtin_migrations())
+    if (m.version < 91) before.push_back(m);
+  REQUIRE(f.run(migrate(*f.pool, before)));
+  f.db.exec("INSERT INTO audit_events (occurred_at, actor, action, seller_id, outcome) VALUES "
+            "(now() - interval '40 days', 'uid:0', 'sync.orders', 1, 'success'), "
+            "(now(), 'uid:0', 'keys.rotate', NULL, 'success'), "
+            "('2023-11-14T12:00:00Z', 'uid:0', 'purge.pii', NULL, 'failure')");
+  REQUIRE(f.run(migrate(*f.pool)));
+  const auto scalar = [&](const std::string& sql) { return *f.db.exec(sql).at(0).at(0); };
+  CHECK(scalar("SELECT relkind FROM pg_class WHERE relname = 'audit_events'") == "p");
+  CHECK(scalar("SELECT string_agg(id::text || action, ',' ORDER BY id) FROM audit_events") ==
+        "1sync.orders,2keys.rotate,3purge.pii");
+  // Every event is in its month's partition, and this month and three ahead exist.
+  CHECK(scalar("SELECT count(*) FROM audit_events_default") == "0");
+  CHECK(scalar("SELECT count(*) FROM audit_events_p202311") == "1");
+  CHECK(std::stoi(scalar("SELECT count(*) FROM pg_inherits WHERE inhparent = 'audit_events'::regclass")) >= 5);
+  // New events continue the ids, and the guards hold on every partition.
+  AuditEvent e;
+  e.actor = "uid:0";
+  e.action = "sync.orders";
+  ManualClock clock{Clock::time_point(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))};
+  CHECK(f.run(record_audit(*f.pool, clock, e)).value() == 4);
+  for (const char* sql : {"UPDATE audit_events_p202311 SET rows = 1", "TRUNCATE audit_events_p202311",
+                          "DELETE FROM audit_events WHERE id = 4"}) {
+    INFO(sql);
+    CHECK_FALSE(f.run(f.pool->query(sql)));
+  }
+}

@@ -1,4 +1,5 @@
-// Owns FakeAudit: an AuditPort that keeps the events (action and outcome) in memory.
+// Owns FakeAudit: an AuditPort that keeps the events written outside a page (action and outcome)
+// in memory; the events of stored pages go with the pages (FakeSyncStore::committed).
 #pragma once
 
 #include "jobs/sync/sync_ports.hpp"
@@ -14,8 +15,10 @@ class FakeAudit final : public jobs::sync::AuditPort {
     std::string action;   // "sync.orders", "sync.transactions", "seller.needs_reauth"
     std::string outcome;  // success, deferred, failure, needs_reauth; empty for needs_reauth events
   };
-  boost::asio::awaitable<Status> run(std::int64_t, jobs::sync::DataType type, const jobs::sync::RunReport&,
+  [[nodiscard]] std::string actor() const override { return "instance:test"; }
+  boost::asio::awaitable<Status> run(std::int64_t, jobs::sync::DataType type, const jobs::sync::RunReport& report,
                                      std::chrono::milliseconds, std::string_view outcome, const Error*) override {
+    if (report.token_opened) events.push_back({"tokens.decrypt", *report.token_opened ? "success" : "failure"});
     events.push_back({"sync." + std::string(jobs::sync::data_type_name(type)), std::string(outcome)});
     co_return Status{};
   }

@@ -48,6 +48,7 @@ class FakePages final : public jobs::sync::PagePort {
     p.meta.status = 200;
     p.meta.request_id = "req-" + std::to_string(calls.size());
     p.meta.rate_limit = std::move(step.rate_limit);
+    p.meta.token_exchanged = step.refreshed;
     p.raw = "{}";
     co_return p;
   }

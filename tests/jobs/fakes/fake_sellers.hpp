@@ -26,6 +26,7 @@ class FakeSellers final : public jobs::sync::SellerPort {
     co_return it->second;
   }
   Result<Secret> open_token(const jobs::sync::SellerRow&) override {
+    ++opened;
     if (token_fails) return make_error("crypto_auth_failed", "the token does not open");
     return Secret{"refresh-token"};
   }
@@ -37,6 +38,7 @@ class FakeSellers final : public jobs::sync::SellerPort {
 
   std::map<std::int64_t, jobs::sync::SellerRow> sellers;
   bool token_fails = false;
+  int opened = 0;  // decryptions asked for
 };
 
 }  // namespace blazed::testing

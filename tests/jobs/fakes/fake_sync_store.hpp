@@ -19,6 +19,7 @@ class FakeSyncStore final : public jobs::sync::SyncStatePort {
     std::string request_id;
     std::int64_t rows;
     std::optional<std::string> next_token;
+    std::vector<pg::AuditEvent> audited;  // the audit events committed with it
   };
 
   boost::asio::awaitable<Result<jobs::sync::SyncState>> state(std::int64_t id, jobs::sync::DataType type) override {
@@ -44,7 +45,7 @@ class FakeSyncStore final : public jobs::sync::SyncStatePort {
     st.run->resume_token = page.next_token;
     ++st.run->pages;
     st.run->rows += rows;
-    committed.push_back({id, page.type, page.request_id, rows, page.next_token});
+    committed.push_back({id, page.type, page.request_id, rows, page.next_token, page.audit});
     co_return rows;
   }
   boost::asio::awaitable<Status> finish_run(std::int64_t id, jobs::sync::DataType type,
@@ -53,6 +54,11 @@ class FakeSyncStore final : public jobs::sync::SyncStatePort {
     st.cursor = window_end;
     st.run.reset();
     last_errors.erase({id, type});
+    co_return Status{};
+  }
+  boost::asio::awaitable<Status> note_deferral(std::int64_t id, jobs::sync::DataType type) override {
+    auto& st = states[{id, type}];
+    if (st.run) ++st.run->deferrals;
     co_return Status{};
   }
   boost::asio::awaitable<Status> record_error(std::int64_t id, jobs::sync::DataType type, const Error& e) override {
