@@ -35,6 +35,9 @@ struct RedisConfig {
   Duration connect_timeout{2'000};
   Duration command_timeout{2'000};
   Duration reconnect_max_delay{5'000};
+  // A maxmemory-policy other than noeviction (Redis may evict queue keys): readiness fails
+  // (true) or only warns (false).
+  bool eviction_policy_fails = true;
 };
 
 enum class MigrateMode { apply, require_current };

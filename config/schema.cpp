@@ -35,6 +35,13 @@ Result<std::string> as_redis_url(const YAML::Node& n) {
   return s;
 }
 
+Result<bool> as_fail_or_warn(const YAML::Node& n) {
+  auto s = as_string(n);
+  if (s && *s == "fail") return true;
+  if (s && *s == "warn") return false;
+  return make_error(blazed::errc::bad_config, "expected fail or warn");
+}
+
 Result<MigrateMode> as_migrate_mode(const YAML::Node& n) {
   auto s = as_string(n);
   if (s && *s == "apply") return MigrateMode::apply;
@@ -146,6 +153,9 @@ std::vector<KeySpec> build() {
       {"redis.reconnect_max_delay", "duration", "5s", false,
        "Upper bound of the exponential backoff between reconnection attempts.",
        set([](Config& c) -> auto& { return c.redis.reconnect_max_delay; }, as_duration)},
+      {"redis.eviction_policy", "fail|warn", "fail", false,
+       "When Redis's maxmemory-policy is not noeviction: readiness fails, or only warns.",
+       set([](Config& c) -> auto& { return c.redis.eviction_policy_fails; }, as_fail_or_warn)},
 
       {"postgres.dsn", "string", "host=127.0.0.1 dbname=blazed", false,
        "libpq connection string or URI, without the password.",

@@ -1,4 +1,4 @@
-// Owns parsing INFO commandstats, reading this process's RSS, and percentiles.
+// Owns parsing INFO commandstats, reading this process's RSS, percentiles and medians.
 #include "common/proc_status.hpp"
 #include "figures.hpp"
 
@@ -45,6 +45,14 @@ std::uint64_t total_calls(const std::map<std::string, std::uint64_t>& calls) {
 
 double rss_mb() { return blazed::bench::proc_status_mb("VmRSS"); }
 double peak_rss_mb() { return blazed::bench::proc_status_mb("VmHWM"); }
+
+Spread spread(std::vector<double> v) {
+  if (v.empty()) return {};
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  const double mid = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  return {mid, v.front(), v.back()};
+}
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;

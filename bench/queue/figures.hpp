@@ -34,4 +34,12 @@ double peak_rss_mb();
 
 double percentile(std::vector<double> v, double p);
 
+// The median of repeated runs and their spread (max - min), for the figures of several runs.
+struct Spread {
+  double median = 0;
+  double min = 0;
+  double max = 0;
+};
+Spread spread(std::vector<double> v);
+
 }  // namespace blazed::bench

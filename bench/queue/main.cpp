@@ -1,5 +1,6 @@
 // Owns the queue bench's command line and report: runs blazed's queue and BullMQ with the same
-// N and concurrency on the same Redis, prints the figures and the ratios.
+// N and concurrency on the same Redis, each several times (alternating, so drift in the machine's
+// load hits both alike), prints every run, the medians and spreads, and the ratios.
 #include "bullmq.hpp"
 #include "ours.hpp"
 
@@ -8,10 +9,12 @@
 #endif
 
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 using namespace blazed::bench;
 
@@ -19,8 +22,8 @@ namespace {
 
 void usage() {
   std::puts(
-      "bench_queue [--n N] [--c CONCURRENCY] [--light M] [--redis-url URL] [--no-bullmq]\n"
-      "            [--bullmq-script PATH]\n"
+      "bench_queue [--n N] [--c CONCURRENCY] [--light M] [--runs R] [--redis-url URL]\n"
+      "            [--no-bullmq] [--bullmq-script PATH]\n"
       "Without --redis-url a private redis-server is started on a free port.");
 }
 
@@ -32,11 +35,34 @@ void print(const Figures& f) {
               f.rss_queued_mb, f.rss_peak_mb);
 }
 
+// "median (min-max)" of one figure over the runs, with `decimals` digits.
+std::string median_and_spread(const std::vector<double>& v, int decimals) {
+  const Spread s = spread(v);
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%.*f (%.*f-%.*f)", decimals, s.median, decimals, s.min, decimals, s.max);
+  return buf;
+}
+
+template <class Get>
+std::vector<double> each(const std::vector<Figures>& runs, Get get) {
+  std::vector<double> out;
+  for (const auto& f : runs) out.push_back(get(f));
+  return out;
+}
+
+void print_summary(const char* name, const std::vector<Figures>& runs) {
+  std::printf("%-14s enqueue/s %s, processed/s %s, pickup p99 ms %s\n", name,
+              median_and_spread(each(runs, [](const Figures& f) { return f.enqueue_per_s; }), 0).c_str(),
+              median_and_spread(each(runs, [](const Figures& f) { return f.processed_per_s; }), 0).c_str(),
+              median_and_spread(each(runs, [](const Figures& f) { return f.pickup_p99_ms; }), 3).c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Params p;
   bool bullmq = true;
+  int runs = 3;
   std::string script = BLAZED_BULLMQ_SCRIPT;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -50,6 +76,7 @@ int main(int argc, char** argv) {
     if (a == "--n") p.n = std::stoi(value());
     else if (a == "--c") p.concurrency = std::stoi(value());
     else if (a == "--light") p.light = std::stoi(value());
+    else if (a == "--runs") runs = std::max(1, std::stoi(value()));
     else if (a == "--redis-url") p.url = value();
     else if (a == "--bullmq-script") script = value();
     else if (a == "--no-bullmq") bullmq = false;
@@ -70,24 +97,38 @@ int main(int argc, char** argv) {
       std::fputs("bench_queue: give --redis-url (built without the test harness)\n", stderr);
       return 2;
     }
-    std::printf("queue bench: N=%d jobs, concurrency %d, light-load jobs %d, redis %s\n", p.n,
-                p.concurrency, p.light, p.url.c_str());
-    Figures ours = run_ours(p);
-    std::optional<Figures> ref;
-    if (bullmq) ref = run_bullmq(p, script);
+    std::printf("queue bench: N=%d jobs, concurrency %d, light-load jobs %d, %d runs per side, redis %s\n",
+                p.n, p.concurrency, p.light, runs, p.url.c_str());
+    std::vector<Figures> ours;
+    std::vector<Figures> refs;
+    for (int r = 0; r < runs; ++r) {
+      ours.push_back(run_ours(p));
+      if (bullmq) refs.push_back(run_bullmq(p, script));
+    }
 
     std::printf("\n%-14s %12s %12s %9s %9s %10s %10s %10s %9s %9s\n", "", "enqueue/s", "processed/s",
                 "p50 ms", "p99 ms", "cmds/job", "top/job", "rtt/job", "RSS MB", "peak MB");
-    print(ours);
-    if (ref) {
-      print(*ref);
-      std::printf("\nratios blazed/bullmq: enqueue %.1fx, processed %.1fx, pickup p99 %.2fx, "
-                  "commands/job %.2fx, peak RSS %.2fx\n",
-                  ours.enqueue_per_s / ref->enqueue_per_s,
-                  ours.processed_per_s / ref->processed_per_s,
-                  ours.pickup_p99_ms / ref->pickup_p99_ms,
-                  ours.commands_per_job / ref->commands_per_job,
-                  ours.rss_peak_mb / ref->rss_peak_mb);
+    for (std::size_t r = 0; r < ours.size(); ++r) {
+      print(ours[r]);
+      if (r < refs.size()) print(refs[r]);
+    }
+    std::printf("\nmedian (min-max) of %d runs:\n", runs);
+    print_summary(ours.front().name.c_str(), ours);
+    if (!refs.empty()) {
+      print_summary(refs.front().name.c_str(), refs);
+      std::vector<double> enqueue_ratio;
+      std::vector<double> processed_ratio;
+      for (std::size_t r = 0; r < refs.size(); ++r) {
+        enqueue_ratio.push_back(ours[r].enqueue_per_s / refs[r].enqueue_per_s);
+        processed_ratio.push_back(ours[r].processed_per_s / refs[r].processed_per_s);
+      }
+      std::printf("\nratios blazed/bullmq (run by run, median (min-max)): enqueue %sx, processed %sx; "
+                  "last run: pickup p99 %.2fx, commands/job %.2fx, peak RSS %.2fx\n",
+                  median_and_spread(enqueue_ratio, 1).c_str(),
+                  median_and_spread(processed_ratio, 1).c_str(),
+                  ours.back().pickup_p99_ms / refs.back().pickup_p99_ms,
+                  ours.back().commands_per_job / refs.back().commands_per_job,
+                  ours.back().rss_peak_mb / refs.back().rss_peak_mb);
     }
     std::puts("\npickup: light load, from before the enqueue call to the handler's start.\n"
               "cmds/job: every Redis command (INFO commandstats, script-internal included);\n"

@@ -7,12 +7,45 @@
 #include "core/redact.hpp"
 #include "crypto/key_memory.hpp"
 #include "pg/migrate.hpp"
+#include "redis/server_settings.hpp"
 #include "spapi/from_config.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include <memory>
+#include <mutex>
 
 namespace blazed::app {
 namespace asio = boost::asio;
 
 namespace {
+
+// The last verdict on Redis's own settings, written on the io thread, read by /readyz.
+struct SettingsVerdict {
+  std::mutex mutex;
+  health::CheckResult result{false, "not read yet"};
+};
+
+// Reads Redis's eviction policy and persistence (at start-up and after every reconnect: a
+// failover may land on a server configured otherwise) and records the verdict.
+asio::awaitable<void> check_redis_settings(Parts& p, std::shared_ptr<SettingsVerdict> verdict) {
+  auto s = co_await redis::read_server_settings(*p.redis);
+  health::CheckResult r;
+  if (!s) {
+    r = {false, "could not read: " + s.error().code};
+  } else {
+    const auto problem = redis::eviction_problem(*s);
+    const bool fails = problem && p.config.redis.eviction_policy_fails;
+    r = {!fails, problem ? *problem + "; " + redis::describe(*s) : redis::describe(*s)};
+    if (problem)
+      p.logger.warn("Redis settings put the queue at risk", {{"detail", r.detail}});
+    else
+      p.logger.info("Redis settings", {{"detail", r.detail}});
+  }
+  std::lock_guard lock(verdict->mutex);
+  verdict->result = std::move(r);
+}
 
 Status start_redis(Parts& p) {
   auto password = resolve_optional(p.config.redis.password, "redis.password");
@@ -25,18 +58,27 @@ Status start_redis(Parts& p) {
     return e.error().context("redis.url");
   }
   // Logged for the main client only (the waiter follows it); a loss during stop is expected.
-  p.redis->on_state_change([&p](bool connected) {
+  // After every (re)connect the server's settings are read again: a failover may land on a
+  // server configured otherwise.
+  auto verdict = std::make_shared<SettingsVerdict>();
+  p.redis->on_state_change([&p, verdict](bool connected) {
     const auto endpoint = p.redis->endpoint().describe();
-    if (connected)
+    if (connected) {
       p.logger.info("Redis connected", {{"endpoint", endpoint}});
-    else if (!p.stopping)
+      asio::co_spawn(p.io, check_redis_settings(p, verdict), asio::detached);
+    } else if (!p.stopping) {
       p.logger.warn("Redis connection lost; reconnecting with backoff", {{"endpoint", endpoint}});
+    }
   });
   p.redis->start();
   p.redis_waiter->start();
   p.readiness.add_readiness_check("redis", [&p] {
     bool up = p.redis->connected();
     return health::CheckResult{up, up ? "connected" : "disconnected"};
+  });
+  p.readiness.add_readiness_check("redis_settings", [verdict] {
+    std::lock_guard lock(verdict->mutex);
+    return verdict->result;
   });
   p.on_stop("redis", [&p]() -> asio::awaitable<void> {
     p.redis_waiter->stop();

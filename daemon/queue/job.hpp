@@ -47,9 +47,17 @@ struct Job {
   int priority = 0;
   std::string unique_key;
   std::string group;
-  // Internal: the lease token (claim count) fencing this run, and when the job became runnable.
+  // Internal: the lease token (claim count) fencing this run, the epoch (life of the queue's
+  // state) it was claimed in, and when the job became runnable.
   std::int64_t token = 0;
+  std::string epoch;
   std::int64_t ready_us = 0;
+
+  // This run's fencing token, unique to one claim (across Redis losses too): stores that let only
+  // the latest run write (sync_state) record it and refuse writes carrying another.
+  [[nodiscard]] std::string run_id() const {
+    return epoch + ":" + std::to_string(id) + ":" + std::to_string(token);
+  }
 };
 
 }  // namespace blazed::queue

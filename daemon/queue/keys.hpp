@@ -23,6 +23,8 @@ inline constexpr std::string_view seq = "seq";              // STRING counter: t
 inline constexpr std::string_view notify = "notify";        // LIST of wake-up tokens (few)
 inline constexpr std::string_view group_waiting = "gwaiting";  // STRING count of group-blocked
 inline constexpr std::string_view paused = "paused";        // STRING "1" while the queue is paused
+inline constexpr std::string_view epoch = "epoch";          // STRING this life of the queue's state
+inline constexpr std::string_view group_leases = "glocks";  // ZSET group -> its holder's lease ms
 inline constexpr std::string_view job = "job:";             // HASH job:ID, the job's fields
 inline constexpr std::string_view unique = "unique:";       // STRING unique:KEY -> job id
 inline constexpr std::string_view group_lock = "group:";    // STRING group:G -> running job id
@@ -47,6 +49,8 @@ class QueueKeys {
   [[nodiscard]] std::string notify() const { return key(key_suffix::notify); }
   [[nodiscard]] std::string group_waiting() const { return key(key_suffix::group_waiting); }
   [[nodiscard]] std::string paused() const { return key(key_suffix::paused); }
+  [[nodiscard]] std::string epoch() const { return key(key_suffix::epoch); }
+  [[nodiscard]] std::string group_leases() const { return key(key_suffix::group_leases); }
   [[nodiscard]] std::string job(std::int64_t id) const;
   [[nodiscard]] std::string unique(std::string_view unique_key) const;
   [[nodiscard]] std::string group_lock(std::string_view group) const;

@@ -55,11 +55,17 @@ std::string member(std::int64_t id, std::int64_t token) {
 
 int to_int(const redis::Reply& r) { return static_cast<int>(r.to_int().value_or(0)); }
 
+// Values before the claimed jobs in the claim script's reply: acked, lost, paused, epoch.
+constexpr std::size_t kClaimHeader = 4;
+
 // One job in flight on this processor, from claim until settled.
 struct Run {
   Job job;
   asio::cancellation_signal cancel;
   bool detached = false;  // handed back or lease lost: its outcome no longer counts
+  // When the lease may lapse in Redis, on this instance's clock: when the claim or last renewal
+  // was sent, plus the lease (Redis set its deadline later, so this errs early).
+  Clock::time_point lapses_at;
   steady::time_point started = steady::now();
   microseconds pickup{0};
 };
@@ -67,6 +73,7 @@ struct Run {
 struct Ack {
   std::int64_t id;
   std::int64_t token;
+  std::string epoch;
   std::string unique_key;
   std::string group;
   RunReport report;
@@ -140,26 +147,33 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   awaitable<Status> heartbeat_once() {
-    std::vector<std::string> members;
-    for (auto& [key, run] : runs_) {
-      if (!run->detached) members.push_back(member(key.first, key.second));
-    }
-    if (members.empty()) co_return Status{};
+    cancel_lapsed();
+    std::vector<Run*> sent;
     const auto& script = scripts::extend();
     redis::Args call = script.call(1);
-    call.add(keys_.active()).add(keys_.prefix()).add(lease_deadline_ms());
-    for (const auto& m : members) call.add(m);
+    call.add(keys_.active()).add(keys_.prefix()).add(options_.lease_clock.now_ms_arg())
+        .add(options_.lease.count());
+    for (auto& [key, run] : runs_) {
+      if (run->detached) continue;
+      call.add(member(run->job.id, run->job.token)).add(run->job.epoch).add(run->job.group);
+      sent.push_back(run.get());
+    }
+    if (sent.empty()) co_return Status{};
+    const auto sent_at = clock_.now();
     auto r = co_await client_.eval(script, std::move(call));
     if (!r) co_return r.error().context("heartbeat");
     if (r->is_error()) co_return make_error(redis::errc::redis_error, "heartbeat: " + r->str());
-    for (const auto& lost : r->elements()) {
-      auto colon = lost.str().find(':');
-      std::int64_t id = std::stoll(lost.str().substr(0, colon));
-      std::int64_t token = std::stoll(lost.str().substr(colon + 1));
-      auto it = runs_.find({id, token});
-      if (it == runs_.end() || it->second->detached) continue;
-      log_.warn("lease lost; cancelling the run", {{"queue", keys_.queue()}, {"job_id", id}});
-      detach(*it->second, Outcome::lease_lost);
+    std::set<std::string> lost;
+    for (const auto& l : r->elements()) lost.insert(l.str());
+    for (auto& [key, run] : runs_) {
+      if (run->detached) continue;
+      if (lost.count(member(run->job.id, run->job.token)) == 0) {
+        // Renewed (runs claimed during the call have a later lapse already).
+        run->lapses_at = std::max(run->lapses_at, sent_at + options_.lease);
+        continue;
+      }
+      log_.warn("lease lost; cancelling the run", {{"queue", keys_.queue()}, {"job_id", run->job.id}});
+      detach(*run, Outcome::lease_lost);
     }
     co_return Status{};
   }
@@ -195,7 +209,32 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     if (in_flight_ == 0) return steady::duration::zero();
     return std::max(steady::duration::zero(), last_send_ + call_time_ / 2 - steady::now());
   }
-  std::int64_t lease_deadline_ms() const { return unix_millis(clock_.now()) + options_.lease.count(); }
+  // Runs whose lease may have lapsed in Redis (not renewed in time: Redis away, a stalled loop)
+  // stop here: another instance may be running the job now, so this run must not settle it.
+  void cancel_lapsed() {
+    const auto now = clock_.now();
+    for (auto& [key, run] : runs_) {
+      if (run->detached || run->lapses_at > now) continue;
+      log_.warn("lease lapsed before it was renewed; cancelling the run",
+                {{"queue", keys_.queue()}, {"job_id", run->job.id}});
+      detach(*run, Outcome::lease_lost);
+    }
+  }
+  // When the heartbeat loop must next wake: its interval, or a run's lease lapsing before that.
+  Clock::time_point next_watch() const {
+    auto at = clock_.now() + options_.heartbeat_interval;
+    for (const auto& [key, run] : runs_) {
+      if (!run->detached) at = std::min(at, run->lapses_at);
+    }
+    return at;
+  }
+  // A random candidate for the queue's epoch (used only when Redis lost it).
+  std::string epoch_candidate() {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%08x%08x", static_cast<unsigned>(rng_()),
+                  static_cast<unsigned>(rng_()));
+    return buf;
+  }
 
   void report(const RunReport& r) {
     for (const auto& o : observers_) o(r);
@@ -216,7 +255,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void finished(const Job& job) {
-    runs_.erase({job.id, job.token});
+    runs_.erase(job.run_id());
     drained_.notify();
     notify_fetchers();
     waker_event_.notify();
@@ -252,15 +291,16 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       const auto& script = scripts::claim();
       redis::Args call = script.call(2);
       call.add(keys_.pending()).add(keys_.active());
-      call.add(keys_.prefix()).add(lease_deadline_ms()).add(want).add(acks.size());
-      for (const Ack& a : acks) call.add(a.id).add(a.token).add(a.unique_key).add(a.group);
+      call.add(keys_.prefix()).add(options_.lease_clock.now_ms_arg()).add(options_.lease.count())
+          .add(epoch_candidate()).add(want).add(acks.size());
+      for (const Ack& a : acks) call.add(a.id).add(a.token).add(a.epoch).add(a.unique_key).add(a.group);
       if (want > 0) ++stats_.claim_calls;
       auto claimed_at = clock_.now();
       auto r = co_await client_.eval(script, std::move(call));
       reserved_ -= want;
       --in_flight_;
       if (abandoned_) break;
-      if (!r || r->is_error() || !r->is_array() || r->size() < 3) {
+      if (!r || r->is_error() || !r->is_array() || r->size() < kClaimHeader) {
         // Redis is away: keep the acks for the next call (acking twice is harmless: the second
         // ZREM misses) and back off instead of spinning.
         if (failures++ % 50 == 0)
@@ -279,7 +319,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       // second call by half of it.
       call_time_ = (call_time_ * 7 + (steady::now() - sent_at)) / 8;
       settle_acks(acks, (*r)[1]);
-      int claimed = static_cast<int>((r->size() - 3) / scripts::kClaimedJobFields);
+      int claimed = static_cast<int>((r->size() - kClaimHeader) / scripts::kClaimedJobFields);
       if ((*r)[2].to_int().value_or(0) != 0) ++stats_.paused_claims;
       if (want > 0) {
         // Replies come in call order, so the latest claim has the latest view of the queue;
@@ -288,8 +328,10 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
         queue_empty_ = claimed < want && wakes_ == wakes_at_send;
         if (queue_empty_) waker_event_.notify();
       }
-      for (std::size_t i = 3; i + scripts::kClaimedJobFields <= r->size(); i += scripts::kClaimedJobFields)
-        start_run(*r, i, claimed_at);
+      epoch_ = (*r)[3].str();
+      for (std::size_t i = kClaimHeader; i + scripts::kClaimedJobFields <= r->size();
+           i += scripts::kClaimedJobFields)
+        start_run(*r, i, claimed_at, epoch_);
     }
     if (--fetchers_running_ == 0) {
       fetcher_done_ = true;
@@ -312,9 +354,12 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   // The claimed job whose fields start at reply[at] (the claim script's flat layout).
-  void start_run(const redis::Reply& reply, std::size_t at, Clock::time_point claimed_at) {
+  void start_run(const redis::Reply& reply, std::size_t at, Clock::time_point claimed_at,
+                 const std::string& epoch) {
     auto run = std::make_unique<Run>();
+    run->lapses_at = claimed_at + options_.lease;
     Job& job = run->job;
+    job.epoch = epoch;
     const auto field = [&](std::size_t i) -> const redis::Reply& { return reply[at + i]; };
     job.queue = keys_.queue();
     job.id = field(0).to_int().value_or(0);
@@ -332,7 +377,9 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     ++stats_.claimed;
     stats_.pickup_latency.observe(run->pickup);
     Run* raw = run.get();
-    runs_.emplace(std::make_pair(job.id, job.token), std::move(run));
+    // The heartbeat loop waits for its interval or the earliest lapse: wake it to wait less.
+    if (raw->lapses_at < watch_until_) heartbeat_wake_.emit(asio::cancellation_type::terminal);
+    runs_.emplace(job.run_id(), std::move(run));
     asio::co_spawn(ex_, run_job(shared_from_this(), raw),
                    asio::bind_cancellation_slot(raw->cancel.slot(), asio::detached));
   }
@@ -367,7 +414,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     auto took = std::chrono::duration_cast<microseconds>(steady::now() - run->started);
     stats_.duration.observe(took);
     if (dead_reason.empty() && result.is_done()) {
-      acks_.push_back(Ack{job.id, job.token, job.unique_key, job.group,
+      acks_.push_back(Ack{job.id, job.token, job.epoch, job.unique_key, job.group,
                           make_report(*run, Outcome::completed)});
       finished(job);
       co_return;
@@ -398,6 +445,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     call.add(keys_.active()).add(keys_.retry()).add(keys_.dead());
     call.add(keys_.prefix()).add(job.id).add(job.token).add(job.unique_key).add(job.group);
     call.add(dead ? "dead" : "retry").add(at_ms).add(error).add(dead_reason).add(options_.dead_max);
+    call.add(job.epoch).add(options_.lease_clock.now_ms_arg());
     Outcome outcome = dead ? Outcome::dead : Outcome::retried;
     try {
       auto r = co_await client_.eval(script, std::move(call));
@@ -430,7 +478,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     redis::Args call = script.call(2);
     call.add(keys_.active()).add(keys_.scheduled());
     call.add(keys_.prefix()).add(job.id).add(job.token).add(job.group).add(until_ms)
-        .add(unix_millis(clock_.now()));
+        .add(unix_millis(clock_.now())).add(job.epoch).add(options_.lease_clock.now_ms_arg());
     Outcome outcome = Outcome::deferred;
     try {
       auto r = co_await client_.eval(script, std::move(call));
@@ -491,11 +539,15 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
 
   awaitable<void> heartbeat_loop(std::shared_ptr<Impl> /*keep_alive*/) {
     while (!stopping_) {
-      co_await clock_.wait_for(ex_, options_.heartbeat_interval,
-                               asio::bind_cancellation_slot(heartbeat_wake_.slot(),
-                                                            asio::as_tuple(asio::use_awaitable)));
+      watch_until_ = next_watch();
+      co_await clock_.wait_until(ex_, watch_until_,
+                                 asio::bind_cancellation_slot(heartbeat_wake_.slot(),
+                                                              asio::as_tuple(asio::use_awaitable)));
       if (stopping_) break;
+      if (clock_.now() < watch_until_) continue;  // woken to wait for an earlier lapse
       auto st = co_await heartbeat_once();
+      // Not fatal by itself: runs whose lease lapses before a renewal gets through are
+      // cancelled at their lapse (this loop wakes for it).
       if (!st) log_.warn("heartbeat failed", {{"queue", keys_.queue()}, {"code", st.error().code}});
     }
   }
@@ -505,11 +557,14 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
   awaitable<void> hand_back_all() {
     const auto& script = scripts::handback();
     redis::Args call = script.call(1);
-    call.add(keys_.active()).add(keys_.prefix()).add(unix_micros(clock_.now()));
-    std::vector<std::pair<std::int64_t, std::int64_t>> handed;
+    // In the latest epoch seen: runs of an older one (Redis lost the queue since) have nothing
+    // left to hand back, and the script skips them all if the epoch changed again.
+    call.add(keys_.active()).add(keys_.prefix()).add(unix_micros(clock_.now())).add(epoch_);
+    std::vector<std::string> handed;
     for (auto& [key, run] : runs_) {
       if (run->detached) continue;
-      call.add(run->job.id).add(run->job.token).add(run->job.group);
+      // (Its id and token may name another job in the new state.)
+      if (run->job.epoch == epoch_) call.add(run->job.id).add(run->job.token).add(run->job.group);
       handed.push_back(key);
       // Detached first, so a run finishing during the call does not ack.
       run->detached = true;
@@ -535,8 +590,11 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
   ProcessorOptions options_;
   const Clock& clock_;
   asio::any_io_executor ex_;
-  std::map<std::pair<std::int64_t, std::int64_t>, std::unique_ptr<Run>> runs_;  // (id, token)
+  // By run id (epoch:id:token): after Redis lost the queue a new job may reuse an old one's id and
+  // token while the old run still winds down.
+  std::map<std::string, std::unique_ptr<Run>> runs_;
   std::vector<Ack> acks_;
+  std::string epoch_;  // the queue's epoch in the latest claim reply
   bool started_ = false;
   bool stopping_ = false;    // no more claims
   bool closing_ = false;     // the fetcher exits once the acks are flushed
@@ -553,7 +611,8 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
   Event waker_event_;
   Event drained_;
   Event fetcher_done_event_;
-  asio::cancellation_signal heartbeat_wake_;  // ends the heartbeat's wait on stop
+  asio::cancellation_signal heartbeat_wake_;  // ends the heartbeat's wait on stop, or re-arms it
+  Clock::time_point watch_until_ = Clock::time_point::max();  // the heartbeat's current wake-up
   std::minstd_rand rng_;
   log::Logger log_{"queue"};
 };

@@ -1,5 +1,6 @@
 // Owns Processor: runs one queue's jobs on bounded worker slots. Claims in batches under a lease,
-// renews leases while jobs run, acks in batches (the ack of a batch claims the next one in the
+// renews leases while jobs run (a run whose lease could not be renewed before it lapsed is
+// cancelled: another instance may hold the job now), acks in batches (the ack of a batch claims the next one in the
 // same script call), retries with backoff or buries in the dead set, cancels a job past its
 // timeout, and on a graceful stop hands unfinished jobs back without counting an attempt.
 #pragma once
@@ -9,6 +10,7 @@
 #include "core/error.hpp"
 #include "queue/handlers.hpp"
 #include "queue/keys.hpp"
+#include "queue/lease_clock.hpp"
 #include "queue/stats.hpp"
 #include "redis/client.hpp"
 
@@ -29,6 +31,8 @@ struct ProcessorOptions {
   std::chrono::milliseconds heartbeat_interval{10'000};
   std::chrono::milliseconds idle_wait{1'000};
   int dead_max = 10'000;
+  // Leases are set and judged on Redis TIME (tests: a shared manual clock).
+  LeaseClock lease_clock;
 
   static ProcessorOptions from(const config::QueueConfig& c);
 };
@@ -53,7 +57,8 @@ class Processor {
   awaitable<void> stop(std::chrono::milliseconds deadline);
 
   // Renews the leases of all running jobs now (the heartbeat loop calls it every interval).
-  // Runs whose lease was lost are cancelled and reported as lease_lost.
+  // Runs whose lease was lost, or lapsed on this instance's clock since it was last renewed, are
+  // cancelled and reported as lease_lost.
   awaitable<Status> heartbeat_once();
 
   [[nodiscard]] std::size_t running() const noexcept;

@@ -22,19 +22,27 @@ awaitable<Result<std::uint64_t>> Recoverer::recover_once() {
     auto now = clock_.now();
     const auto& script = scripts::recover();
     redis::Args call = script.call(1);
-    call.add(keys_.active()).add(keys_.prefix()).add(unix_millis(now));
+    call.add(keys_.active()).add(keys_.prefix()).add(lease_clock_.now_ms_arg());
     call.add(std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count());
     call.add(limit);
     auto r = co_await client_.eval(script, std::move(call));
     if (*stopped) co_return total;  // `this` may be gone after stop()
     if (!r) co_return r.error().context("recover");
     if (r->is_error()) co_return make_error(redis::errc::redis_error, "recover: " + r->str());
-    total += r->size();
-    if (r->size() > 0) {
+    if (!r->is_array() || r->size() != 2) co_return make_error(redis::errc::redis_error, "recover: bad reply");
+    const auto& ids = (*r)[0];
+    const auto& healed = (*r)[1];
+    total += ids.size();
+    groups_healed_ += healed.size();
+    if (ids.size() > 0) {
       log::Logger("queue").warn("recovered jobs whose lease expired",
-                                {{"queue", keys_.queue()}, {"jobs", r->size()}});
+                                {{"queue", keys_.queue()}, {"jobs", ids.size()}});
     }
-    if (r->size() < static_cast<std::size_t>(limit)) break;
+    if (healed.size() > 0) {
+      log::Logger("queue").warn("freed group locks whose holder was gone",
+                                {{"queue", keys_.queue()}, {"groups", healed.size()}});
+    }
+    if (ids.size() < static_cast<std::size_t>(limit) && healed.size() < static_cast<std::size_t>(limit)) break;
   }
   recovered_ += total;
   co_return total;

@@ -1,9 +1,20 @@
 // Owns the Lua source of the queue scripts and their KEYS/ARGV/return contracts.
 //
 // Conventions shared by all scripts:
-// - Times come from the caller's injected Clock (never Redis TIME), as decimal strings: *_ms is
-//   Unix milliseconds, *_us Unix microseconds. Strings are stored as given, never through a Lua
-//   number, so no precision is lost.
+// - Leases are on one clock, Redis's own: a lease deadline is set and judged against Redis TIME
+//   (lease_now below), so instances whose clocks disagree still agree on which leases lapsed.
+//   Their now_ms argument is '' in production; tests pass a manual clock's time there instead.
+// - Other times (run-at, retry-at, ready) come from the caller's injected Clock, as decimal
+//   strings: *_ms is Unix milliseconds, *_us Unix microseconds. Strings are stored as given,
+//   never through a Lua number, so no precision is lost.
+// - The queue's epoch (STRING epoch) names one life of its state: the claim script makes a new
+//   one (the caller's random candidate) whenever the key is missing, i.e. after Redis lost the
+//   queue (a restart without persistence, FLUSHALL). Every claim carries the epoch it was made
+//   in, and a settle carrying another epoch is refused: ids and claim counts start again at 1 in
+//   the new state, and a stale worker's "7:1" must not settle the new job 7.
+// - A group lock group:G holds the running job's id; glocks (ZSET G -> lease deadline ms) carries
+//   the holder's lease, renewed with it. The recover script frees a lock whose lease lapsed even
+//   when its holder's job or active entry is gone (state lost), so the group's waiters run.
 // - The job hash job:ID has short fields: t type, p payload, m max attempts (absent: the type's
 //   default), r priority, o timeout ms, u unique key, g group, rd ready_us (when it last became
 //   runnable; pickup latency is measured from it), c claims (the lease token), h hand-backs
@@ -28,6 +39,8 @@ std::string with_keys(std::string src) {
       {"${unique}", key_suffix::unique},       {"${group}", key_suffix::group_lock},
       {"${gwait}", key_suffix::group_wait},    {"${gwaiting}", key_suffix::group_waiting},
       {"${notify}", key_suffix::notify},       {"${paused}", key_suffix::paused},
+      {"${epoch}", key_suffix::epoch},         {"${active}", key_suffix::active},
+      {"${glocks}", key_suffix::group_leases},
   };
   for (auto [from, to] : names) {
     for (auto pos = src.find(from); pos != std::string::npos; pos = src.find(from, pos))
@@ -50,22 +63,40 @@ local function notify(n)
   if room > n then room = n end
   for _ = 1, room do redis.call('LPUSH', nk, '1') end
 end
+-- Now in ms on the lease clock: Redis TIME, or the test's manual time when given.
+local function lease_now(arg)
+  if arg ~= '' then return tonumber(arg) end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function ms(n) return string.format('%d', n) end
+-- The lease of active member m is held: present, and its deadline not passed. A lapsed lease
+-- may already be judged by a recoverer, so its holder can neither renew nor settle it.
+local function held(m, now)
+  local d = redis.call('ZSCORE', P .. '${active}', m)
+  return d and tonumber(d) >= now
+end
+local function epoch_is(e) return e == redis.call('GET', P .. '${epoch}') end
 local function to_pending(id)
   local pri = tonumber(redis.call('HGET', P .. '${job}' .. id, 'r')) or 0
   redis.call('ZADD', P .. '${pending}', pending_score(pri, tonumber(id)), id)
 end
--- The group's running job is done (or gone): free the group and let its next waiter run.
-local function release_group(id, group)
-  if not group or group == '' then return end
-  local lk = P .. '${group}' .. group
-  if redis.call('GET', lk) ~= id then return end
-  redis.call('DEL', lk)
+-- The group's lock is free: its next waiter (if any) goes to pending.
+local function free_group(group)
+  redis.call('DEL', P .. '${group}' .. group)
+  redis.call('ZREM', P .. '${glocks}', group)
   local nxt = redis.call('LPOP', P .. '${gwait}' .. group)
   if nxt then
     redis.call('DECR', P .. '${gwaiting}')
     to_pending(nxt)
     notify(1)
   end
+end
+-- The group's running job is done (or gone): free the group and let its next waiter run.
+local function release_group(id, group)
+  if not group or group == '' then return end
+  if redis.call('GET', P .. '${group}' .. group) ~= id then return end
+  free_group(group)
 end
 local function release_unique(id, uniq)
   if not uniq or uniq == '' then return end
@@ -150,33 +181,37 @@ return out
 //        A job whose group already has a running job is parked on gwait:G instead (it goes back
 //        to pending when that job is settled).
 // KEYS:   [1] pending, [2] active
-// ARGV:   [1] prefix, [2] lease deadline ms, [3] N (most to claim), [4] A (acks), then 4 per
-//         ack: id, token, unique key, group
+// ARGV:   [1] prefix, [2] now_ms ('': Redis TIME), [3] lease ms, [4] epoch candidate (the new
+//         epoch if the key is missing), [5] N (most to claim), [6] A (acks), then 5 per ack: id,
+//         token, epoch, unique key, group
 // Returns {acked count, {ids whose lease was lost}, paused (1: the queue is paused, nothing was
-//         claimed), then kClaimedJobFields values per claimed job, flat:
+//         claimed), epoch of the claims, then kClaimedJobFields values per claimed job, flat:
 //         id, token, type, payload, attempt, max_attempts, timeout_ms, ready_us, unique, group,
 //         priority (numbers as integers or decimal strings, '0' meaning the type's default)
 const redis::Script& claim() {
   static const redis::Script s = make(R"lua(
+local now = lease_now(ARGV[2])
+local deadline = ms(now + tonumber(ARGV[3]))
+local epoch = redis.call('GET', P .. '${epoch}')
 -- Acks cost three commands per batch (ZMSCORE, ZREM, DEL), not two per job.
 local lost = {}
 local done = {}
 local gone = {}
-local acks = tonumber(ARGV[4])
+local acks = tonumber(ARGV[6])
 if acks > 0 then
   local members = {}
   for i = 0, acks - 1 do
-    members[i + 1] = ARGV[5 + i * 4] .. ':' .. ARGV[6 + i * 4]
+    members[i + 1] = ARGV[7 + i * 5] .. ':' .. ARGV[8 + i * 5]
   end
   local scores = redis.call('ZMSCORE', KEYS[2], unpack(members))
   for i = 0, acks - 1 do
-    local b = 4 + i * 4
+    local b = 6 + i * 5
     local id = ARGV[b + 1]
-    if scores[i + 1] then
+    if scores[i + 1] and tonumber(scores[i + 1]) >= now and ARGV[b + 3] == epoch then
       done[#done + 1] = members[i + 1]
       gone[#gone + 1] = P .. '${job}' .. id
-      release_unique(id, ARGV[b + 3])
-      release_group(id, ARGV[b + 4])
+      release_unique(id, ARGV[b + 4])
+      release_group(id, ARGV[b + 5])
     else
       lost[#lost + 1] = id
     end
@@ -186,15 +221,19 @@ if acks > 0 then
     redis.call('DEL', unpack(gone))
   end
 end
-local want = tonumber(ARGV[3])
+if not epoch then
+  epoch = ARGV[4]
+  redis.call('SET', P .. '${epoch}', epoch)
+end
+local want = tonumber(ARGV[5])
 -- A paused queue still takes acks (running jobs finish) but gives out no new work.
 local paused = 0
 if want > 0 and redis.call('EXISTS', P .. '${paused}') == 1 then
   paused = 1
   want = 0
 end
-local out = {#done, lost, paused}
-local n = 3
+local out = {#done, lost, paused, epoch}
+local n = 4
 local zadd = {}
 while want > 0 do
   local asked = want
@@ -218,11 +257,12 @@ while want > 0 do
           redis.call('INCR', P .. '${gwaiting}')
         else
           redis.call('SET', lk, id)
+          redis.call('ZADD', P .. '${glocks}', deadline, group)
         end
       end
       if not blocked then
         local token = redis.call('HINCRBY', jk, 'c', 1)
-        zadd[#zadd + 1] = ARGV[2]
+        zadd[#zadd + 1] = deadline
         zadd[#zadd + 1] = string.format('%s:%d', id, token)
         -- Flat, 11 values per job: a nested table per job cost more than the values in it.
         out[n + 1] = id; out[n + 2] = token; out[n + 3] = f[1]; out[n + 4] = f[2]
@@ -246,12 +286,16 @@ return out
 // KEYS:   [1] active, [2] retry, [3] dead
 // ARGV:   [1] prefix, [2] id, [3] token, [4] unique key, [5] group, [6] 'retry' or 'dead',
 //         [7] retry_at_ms (retry) or now_ms (dead), [8] last error, [9] dead reason,
-//         [10] dead_max (oldest dead jobs beyond it are deleted)
-// Returns 1, or 0 when the lease was lost (recovered elsewhere; nothing changed).
+//         [10] dead_max (oldest dead jobs beyond it are deleted), [11] epoch of the claim,
+//         [12] lease now_ms ('': Redis TIME)
+// Returns 1, or 0 when the lease was lost (lapsed, recovered elsewhere or another epoch; nothing
+//         changed).
 const redis::Script& fail() {
   static const redis::Script s = make(R"lua(
 local id = ARGV[2]
-if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[3]) == 0 then return 0 end
+local m = id .. ':' .. ARGV[3]
+if not epoch_is(ARGV[11]) or not held(m, lease_now(ARGV[12])) then return 0 end
+redis.call('ZREM', KEYS[1], m)
 local jk = P .. '${job}' .. id
 if ARGV[6] == 'retry' then
   redis.call('HSET', jk, 'err', ARGV[8], 'rd', ARGV[7] .. '000')
@@ -276,12 +320,16 @@ return 1
 // defer: the handler asked to run the job again later (defer_until): back to scheduled at that
 //        time (or pending when it is already due) without counting the attempt.
 // KEYS:   [1] active, [2] scheduled
-// ARGV:   [1] prefix, [2] id, [3] token, [4] group, [5] until_ms, [6] now_ms
-// Returns 1, or 0 when the lease was lost (recovered elsewhere; nothing changed).
+// ARGV:   [1] prefix, [2] id, [3] token, [4] group, [5] until_ms, [6] now_ms, [7] epoch of the
+//         claim, [8] lease now_ms ('': Redis TIME)
+// Returns 1, or 0 when the lease was lost (lapsed, recovered elsewhere or another epoch; nothing
+//         changed).
 const redis::Script& defer() {
   static const redis::Script s = make(R"lua(
 local id = ARGV[2]
-if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[3]) == 0 then return 0 end
+local m = id .. ':' .. ARGV[3]
+if not epoch_is(ARGV[7]) or not held(m, lease_now(ARGV[8])) then return 0 end
+redis.call('ZREM', KEYS[1], m)
 local jk = P .. '${job}' .. id
 redis.call('HINCRBY', jk, 'h', 1)
 if tonumber(ARGV[5]) > tonumber(ARGV[6]) then
@@ -363,18 +411,25 @@ return 1
   return s;
 }
 
-// extend: renews the leases of running jobs (the heartbeat), one call for all of them.
+// extend: renews the leases of running jobs (the heartbeat), one call for all of them. A lapsed
+//         lease is not renewed (a recoverer may already have judged it): its run must stop.
 // KEYS:   [1] active
-// ARGV:   [1] prefix, [2] new lease deadline ms, [3...] active members "id:token"
-// Returns the members no longer active (recovered elsewhere: their runs must stop).
+// ARGV:   [1] prefix, [2] now_ms ('': Redis TIME), [3] lease ms, then 3 per run: active member
+//         "id:token", epoch of the claim, group ('': none)
+// Returns the members no longer held (lapsed, recovered elsewhere, or of another epoch).
 const redis::Script& extend() {
   static const redis::Script s = make(R"lua(
+local now = lease_now(ARGV[2])
+local deadline = ms(now + tonumber(ARGV[3]))
+local epoch = redis.call('GET', P .. '${epoch}')
 local lost = {}
-for i = 3, #ARGV do
-  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
-    redis.call('ZADD', KEYS[1], 'XX', ARGV[2], ARGV[i])
+for i = 4, #ARGV, 3 do
+  local m = ARGV[i]
+  if ARGV[i + 1] == epoch and held(m, now) then
+    redis.call('ZADD', KEYS[1], 'XX', deadline, m)
+    if ARGV[i + 2] ~= '' then redis.call('ZADD', P .. '${glocks}', 'XX', deadline, ARGV[i + 2]) end
   else
-    lost[#lost + 1] = ARGV[i]
+    lost[#lost + 1] = m
   end
 end
 return lost
@@ -384,12 +439,13 @@ return lost
 
 // handback: returns claimed jobs to pending without counting the attempt (graceful stop).
 // KEYS:   [1] active
-// ARGV:   [1] prefix, [2] now_us, then 3 per job: id, token, group
+// ARGV:   [1] prefix, [2] now_us, [3] epoch of the claims, then 3 per job: id, token, group
 // Returns the number handed back (jobs whose lease was already lost are skipped).
 const redis::Script& handback() {
   static const redis::Script s = make(R"lua(
+if not epoch_is(ARGV[3]) then return 0 end
 local n = 0
-for i = 3, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   local id = ARGV[i]
   if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[i + 1]) == 1 then
     local jk = P .. '${job}' .. id
@@ -406,14 +462,18 @@ return n
   return s;
 }
 
-// recover: puts jobs whose lease expired (their worker died or hung) back to pending. The attempt
-//          stays counted; a job recovered after its last attempt goes to dead when next claimed.
+// recover: puts jobs whose lease expired (their worker died, hung or lost Redis) back to pending,
+//          then frees group locks whose lease lapsed while their holder is gone (its job or active
+//          entry lost), so no group waits forever. The attempt stays counted; a job recovered
+//          after its last attempt goes to dead when next claimed.
 // KEYS:   [1] active
-// ARGV:   [1] prefix, [2] now_ms, [3] now_us, [4] most to recover in this call
-// Returns the ids recovered.
+// ARGV:   [1] prefix, [2] now_ms ('': Redis TIME), [3] now_us (the jobs' new ready time), [4] most
+//         to recover in this call
+// Returns {ids recovered, groups healed}.
 const redis::Script& recover() {
   static const redis::Script s = make(R"lua(
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, ARGV[4])
+local now = ms(lease_now(ARGV[2]))
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. now, 'LIMIT', 0, ARGV[4])
 local out = {}
 for _, m in ipairs(expired) do
   redis.call('ZREM', KEYS[1], m)
@@ -427,7 +487,10 @@ for _, m in ipairs(expired) do
   end
 end
 notify(#out)
-return out
+-- What is left lapsed in glocks has no live holder to release it.
+local orphans = redis.call('ZRANGEBYSCORE', P .. '${glocks}', '-inf', '(' .. now, 'LIMIT', 0, ARGV[4])
+for _, g in ipairs(orphans) do free_group(g) end
+return {out, orphans}
 )lua");
   return s;
 }

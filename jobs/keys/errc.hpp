@@ -5,6 +5,6 @@
 
 namespace blazed::jobs::keys::errc {
 
-BLAZED_ERROR_CODES("jobs/keys", rotation_busy, rotation_key_changed);
+BLAZED_ERROR_CODES("jobs/keys", rotation_busy, rotation_key_changed, rotation_fenced);
 
 }  // namespace blazed::jobs::keys::errc

@@ -42,15 +42,24 @@ constexpr const char* kStartRun =
     "INSERT INTO key_rotation_runs (target_key, table_name) VALUES ($1, $2) RETURNING id";
 constexpr const char* kRetarget =
     "UPDATE key_rotation_runs SET target_key = $2, cursor = 0, updated_at = now() WHERE id = $1";
+// Never backwards: within a pass the cursor only grows, and a pass only follows an earlier one.
+// A run that finds the ledger ahead of it (another run moved it on) is refused.
 constexpr const char* kAdvance =
     "UPDATE key_rotation_runs SET cursor = $2, passes = $3, rewrapped = rewrapped + $4, "
-    "skipped = skipped + $5, failed = failed + $6, updated_at = now() WHERE id = $1";
+    "skipped = skipped + $5, failed = failed + $6, updated_at = now() "
+    "WHERE id = $1 AND finished_at IS NULL AND (passes, cursor) <= ($3::int, $2::bigint)";
 constexpr const char* kFinish =
     "UPDATE key_rotation_runs SET finished_at = now(), updated_at = now() WHERE id = $1";
 
 // One advisory lock key per table: hashtext of a fixed prefix and the table name.
 constexpr const char* kTryLock = "SELECT pg_try_advisory_lock(hashtext('blazed.key_rotation.' || $1))";
 constexpr const char* kUnlock = "SELECT pg_advisory_unlock(hashtext('blazed.key_rotation.' || $1))";
+
+Error ledger_moved(std::int64_t run_id) {
+  return make_error(jobs::keys::errc::rotation_fenced,
+                    "the ledger of rotation run " + std::to_string(run_id) +
+                        " is ahead of this run (or finished); it stops");
+}
 
 struct Batch {
   std::vector<std::int64_t> ids;
@@ -199,12 +208,14 @@ asio::awaitable<Result<RotationReport>> rotate_table(pg::PgPool& db, const crypt
               done.written = upd->affected();
             }
             done.read = batch->read;
-            done.last_id = batch->last_id;
+            done.last_id = batch->read == 0 ? cursor : batch->last_id;
             done.failed = batch->failed;
             done.skipped = static_cast<std::int64_t>(batch->ids.size()) - done.written;
             auto adv = co_await t.query(kAdvance, run->id, done.last_id, pass, done.written,
                                         done.skipped, done.failed);
             if (!adv) co_return adv.error();
+            // Refused: the batch's rewrites roll back with it.
+            if (adv->affected() != 1) co_return ledger_moved(run->id);
             co_return Status{};
           });
           if (!tx) co_return tx.error();
@@ -227,8 +238,9 @@ asio::awaitable<Result<RotationReport>> rotate_table(pg::PgPool& db, const crypt
         // Done when nothing is left, or when a pass changed nothing (only unreadable rows remain).
         if (*n == 0 || pass_rewrapped == 0) break;
         cursor = 0;
-        if (auto adv = co_await s.query(kAdvance, run->id, 0, pass + 1, 0, 0, 0); !adv)
-          co_return adv.error();
+        auto adv = co_await s.query(kAdvance, run->id, 0, pass + 1, 0, 0, 0);
+        if (!adv) co_return adv.error();
+        if (adv->affected() != 1) co_return ledger_moved(run->id);
       }
       if (auto fin = co_await s.query(kFinish, run->id); !fin) co_return fin.error();
       co_return Status{};

@@ -18,6 +18,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <atomic>
+
 namespace asio = boost::asio;
 namespace json = boost::json;
 
@@ -28,6 +30,14 @@ namespace {
 const log::Logger& logger() {
   static const log::Logger l("sync");
   return l;
+}
+
+// A fencing token for a run not started by the queue (tools, tests): this instance, the time,
+// and a count, so no two such runs share one.
+std::string direct_run_id(const JobContext& ctx) {
+  static std::atomic<std::uint64_t> runs{0};
+  return "direct:" + ctx.instance_id + ":" + std::to_string(unix_millis(ctx.clock.now())) + ":" +
+         std::to_string(++runs);
 }
 
 }  // namespace
@@ -68,7 +78,8 @@ std::string sync_group(std::int64_t seller_id) { return "seller:" + std::to_stri
 
 asio::awaitable<queue::HandlerOutcome> run_seller_sync(JobContext& ctx, SyncMetrics& metrics, const SyncRequest& request) {
   if (ctx.spapi == nullptr) co_return make_error(errc::spapi_not_configured, "spapi.client_id is empty");
-  SyncStore store(ctx.db, ctx.clock, ctx.keyring, ctx.nonces);
+  SyncStore store(ctx.db, ctx.clock, ctx.keyring, ctx.nonces,
+                  request.run_id.empty() ? direct_run_id(ctx) : request.run_id);
   StoredSellers sellers(ctx.db, ctx.keyring, ctx.clock);
   SpApiPages pages(*ctx.spapi);
   LimiterGate gate(ctx.rate_limiter);

@@ -30,6 +30,8 @@ inline constexpr std::string_view kSellerSyncType = "seller_sync";
 struct SyncRequest {
   std::int64_t seller_id = 0;
   std::vector<DataType> types;  // in this order
+  // The run's fencing token (the queue job's run id); empty: one made for this run.
+  std::string run_id;
 };
 
 // "bad_payload" for anything but the documented shape.

@@ -18,6 +18,7 @@ Status register_seller_sync(queue::Handlers& handlers, JobContext& ctx) {
   type.handler = [&ctx, metrics](const queue::Job& job) -> boost::asio::awaitable<queue::HandlerOutcome> {
     auto request = sync::parse_sync_payload(job.payload);
     if (!request) co_return queue::permanent(request.error().message);
+    request->run_id = job.run_id();
     auto outcome = co_await sync::run_seller_sync(ctx, *metrics, *request);
     if (outcome.is_done()) co_await sync::note_sync_completed(ctx, request->seller_id);
     co_return outcome;

@@ -18,36 +18,45 @@ namespace blazed::jobs::sync {
 
 namespace {
 
-constexpr const char* kState =
-    "SELECT cursor, run_after, run_before, resume_token, run_pages, run_rows, run_deferrals "
-    "FROM sync_state WHERE seller_id = $1 AND data_type = $2";
+// Fencing: reading the state takes the row over for this run (run_id, migration 0110); every
+// later write names the run and changes nothing once another run has taken the row over, so two
+// runs of one seller never interleave their writes. The cursor only moves forward.
+constexpr const char* kTakeOver =
+    "INSERT INTO sync_state (seller_id, data_type, run_id) VALUES ($1, $2, $3) "
+    "ON CONFLICT (seller_id, data_type) DO UPDATE SET run_id = $3 "
+    "RETURNING cursor, run_after, run_before, resume_token, run_pages, run_rows, run_deferrals";
 
+// (A row no run has taken over yet, e.g. from before migration 0110, is taken here.)
 constexpr const char* kBeginRun =
     "INSERT INTO sync_state (seller_id, data_type, run_after, run_before, resume_token, run_pages, "
-    "run_rows, last_attempt_at) VALUES ($1, $2, $3, $4, NULL, 0, 0, $5) "
+    "run_rows, last_attempt_at, run_id) VALUES ($1, $2, $3, $4, NULL, 0, 0, $5, $6) "
     "ON CONFLICT (seller_id, data_type) DO UPDATE SET run_after = $3, run_before = $4, "
-    "resume_token = NULL, run_pages = 0, run_rows = 0, run_deferrals = 0, last_attempt_at = $5";
+    "resume_token = NULL, run_pages = 0, run_rows = 0, run_deferrals = 0, last_attempt_at = $5, run_id = $6 "
+    "WHERE sync_state.run_id IS NULL OR sync_state.run_id = $6";
 
 constexpr const char* kAbandonRun =
     "UPDATE sync_state SET run_after = NULL, run_before = NULL, resume_token = NULL, run_pages = 0, "
-    "run_rows = 0, run_deferrals = 0 WHERE seller_id = $1 AND data_type = $2";
+    "run_rows = 0, run_deferrals = 0 WHERE seller_id = $1 AND data_type = $2 AND run_id = $3";
 
 constexpr const char* kAdvanceRun =
     "UPDATE sync_state SET resume_token = $3, run_pages = run_pages + 1, run_rows = run_rows + $4, "
-    "last_attempt_at = $5 WHERE seller_id = $1 AND data_type = $2";
+    "last_attempt_at = $5 WHERE seller_id = $1 AND data_type = $2 AND run_id = $6";
 
 constexpr const char* kFinishRun =
     "UPDATE sync_state SET cursor = $3, last_pages = run_pages, last_rows = run_rows, "
     "run_after = NULL, run_before = NULL, resume_token = NULL, run_pages = 0, run_rows = 0, "
-    "run_deferrals = 0, last_success_at = $4, last_error = NULL WHERE seller_id = $1 AND data_type = $2";
+    "run_deferrals = 0, last_success_at = $4, last_error = NULL WHERE seller_id = $1 AND data_type = $2 "
+    "AND run_id = $5 AND (cursor IS NULL OR cursor <= $3)";
 
+// A deferral counts on the run's own row only (folded into its audit row at the end).
 constexpr const char* kNoteDeferral =
     "UPDATE sync_state SET run_deferrals = run_deferrals + 1 WHERE seller_id = $1 AND data_type = $2 "
-    "AND run_after IS NOT NULL";
+    "AND run_after IS NOT NULL AND run_id = $3";
 
 constexpr const char* kRecordError =
-    "INSERT INTO sync_state (seller_id, data_type, last_attempt_at, last_error) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (seller_id, data_type) DO UPDATE SET last_attempt_at = $3, last_error = $4";
+    "INSERT INTO sync_state (seller_id, data_type, last_attempt_at, last_error, run_id) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seller_id, data_type) DO UPDATE SET "
+    "last_attempt_at = $3, last_error = $4 WHERE sync_state.run_id IS NULL OR sync_state.run_id = $5";
 
 // raw_payloads is partitioned by day (migration 0060); the function makes a missing day's
 // partition without a lock that other writers wait on.
@@ -231,7 +240,7 @@ std::string transaction_key(const spapi::Transaction& t) {
 }
 
 asio::awaitable<Result<SyncState>> SyncStore::state(std::int64_t seller_id, DataType type) {
-  auto rows = co_await db_.query(kState, seller_id, data_type_name(type));
+  auto rows = co_await db_.query(kTakeOver, seller_id, data_type_name(type), run_id_);
   if (!rows) co_return rows.error();
   SyncState out;
   if (rows->empty()) co_return out;
@@ -250,16 +259,24 @@ asio::awaitable<Result<SyncState>> SyncStore::state(std::int64_t seller_id, Data
   co_return out;
 }
 
+Status SyncStore::fenced(std::int64_t affected, std::string_view what) const {
+  if (affected == 1) return Status{};
+  return make_error(errc::sync_fenced,
+                    "another run of this seller took its sync state over (or the cursor would move "
+                    "back); this run could not " + std::string(what) + " and stops");
+}
+
 asio::awaitable<Status> SyncStore::begin_run(std::int64_t seller_id, DataType type, const SyncWindow& w) {
-  auto r = co_await db_.query(kBeginRun, seller_id, data_type_name(type), w.after, w.before, clock_.now());
+  auto r = co_await db_.query(kBeginRun, seller_id, data_type_name(type), w.after, w.before, clock_.now(),
+                              run_id_);
   if (!r) co_return r.error();
-  co_return Status{};
+  co_return fenced(r->affected(), "begin a run");
 }
 
 asio::awaitable<Status> SyncStore::abandon_run(std::int64_t seller_id, DataType type) {
-  auto r = co_await db_.query(kAbandonRun, seller_id, data_type_name(type));
+  auto r = co_await db_.query(kAbandonRun, seller_id, data_type_name(type), run_id_);
   if (!r) co_return r.error();
-  co_return Status{};
+  co_return fenced(r->affected(), "abandon the run");
 }
 
 asio::awaitable<Result<std::int64_t>> SyncStore::commit_page(std::int64_t seller_id, const PageToStore& page) {
@@ -301,23 +318,23 @@ asio::awaitable<Result<std::int64_t>> SyncStore::commit_page(std::int64_t seller
     for (const auto& event : page.audit)
       if (auto audited = co_await pg::record_audit(tx, clock_, event); !audited) co_return audited.error();
     auto adv = co_await tx.query(kAdvanceRun, seller_id, data_type_name(page.type), page.next_token,
-                                 written, now);
+                                 written, now, run_id_);
     if (!adv) co_return adv.error();
-    if (adv->affected() != 1) co_return make_error(errc::sync_state_missing, "no run in progress to advance");
-    co_return Status{};
+    // Refused: the rows and payload of this page roll back with it.
+    co_return fenced(adv->affected(), "commit a page");
   });
   if (!st) co_return st.error();
   co_return written;
 }
 
 asio::awaitable<Status> SyncStore::finish_run(std::int64_t seller_id, DataType type, TimePoint window_end) {
-  auto r = co_await db_.query(kFinishRun, seller_id, data_type_name(type), window_end, clock_.now());
+  auto r = co_await db_.query(kFinishRun, seller_id, data_type_name(type), window_end, clock_.now(), run_id_);
   if (!r) co_return r.error();
-  co_return Status{};
+  co_return fenced(r->affected(), "move the cursor");
 }
 
 asio::awaitable<Status> SyncStore::note_deferral(std::int64_t seller_id, DataType type) {
-  auto r = co_await db_.query(kNoteDeferral, seller_id, data_type_name(type));
+  auto r = co_await db_.query(kNoteDeferral, seller_id, data_type_name(type), run_id_);
   if (!r) co_return r.error();
   co_return Status{};
 }
@@ -325,9 +342,9 @@ asio::awaitable<Status> SyncStore::note_deferral(std::int64_t seller_id, DataTyp
 asio::awaitable<Status> SyncStore::record_error(std::int64_t seller_id, DataType type, const Error& error) {
   // Redacted before it is stored: sellers.list shows it, and the message may quote a response.
   auto r = co_await db_.query(kRecordError, seller_id, data_type_name(type), clock_.now(),
-                              redact(error.code + ": " + error.message));
+                              redact(error.code + ": " + error.message), run_id_);
   if (!r) co_return r.error();
-  co_return Status{};
+  co_return fenced(r->affected(), "record an error");
 }
 
 }  // namespace blazed::jobs::sync

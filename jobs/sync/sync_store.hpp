@@ -68,6 +68,9 @@ struct PageToStore {
 class SyncStatePort {
  public:
   virtual ~SyncStatePort() = default;
+  // Takes the seller's state of this type over for this run, then reads it. Every write below
+  // fails with "sync_fenced" once another run has taken it over (that run stops), and the cursor
+  // never moves back.
   virtual boost::asio::awaitable<Result<SyncState>> state(std::int64_t seller_id, DataType type) = 0;
   // Records the attempt and the window of a new run (its first page is next).
   virtual boost::asio::awaitable<Status> begin_run(std::int64_t seller_id, DataType type, const SyncWindow& w) = 0;
@@ -87,9 +90,10 @@ class SyncStatePort {
 
 class SyncStore final : public SyncStatePort {
  public:
+  // `run_id`: the run's fencing token (the queue job's run id), unique to the run.
   SyncStore(pg::PgPool& db, const Clock& clock, const crypto::Keyring& keyring,
-            crypto::NonceSource& nonces)
-      : db_(db), clock_(clock), keyring_(keyring), nonces_(nonces) {}
+            crypto::NonceSource& nonces, std::string run_id)
+      : db_(db), clock_(clock), keyring_(keyring), nonces_(nonces), run_id_(std::move(run_id)) {}
 
   boost::asio::awaitable<Result<SyncState>> state(std::int64_t seller_id, DataType type) override;
   boost::asio::awaitable<Status> begin_run(std::int64_t seller_id, DataType type, const SyncWindow& w) override;
@@ -100,10 +104,14 @@ class SyncStore final : public SyncStatePort {
   boost::asio::awaitable<Status> record_error(std::int64_t seller_id, DataType type, const Error& error) override;
 
  private:
+  // "sync_fenced" unless the guarded statement changed its one row.
+  [[nodiscard]] Status fenced(std::int64_t affected, std::string_view what) const;
+
   pg::PgPool& db_;
   const Clock& clock_;
   const crypto::Keyring& keyring_;
   crypto::NonceSource& nonces_;
+  std::string run_id_;
   // The last day whose raw_payloads partition this store made sure of (the purge duty makes them
   // a week ahead; this covers a clock outside that week).
   std::optional<std::int64_t> partition_day_;

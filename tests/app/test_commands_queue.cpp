@@ -100,6 +100,13 @@ struct QueueDaemon : testing::ControlFixture {
 
 // Runs a processor with `handlers` on the daemon's io thread until it settles one run, then
 // stops it. `setup` runs on the io thread before start (e.g. to attach metrics).
+// Default options, with leases judged on the test's manual clock.
+queue::ProcessorOptions manual_leases(const Clock& clock) {
+  queue::ProcessorOptions o;
+  o.lease_clock.manual = &clock;
+  return o;
+}
+
 template <class Setup>
 void run_processor(QueueDaemon& d, queue::Handlers handlers, Setup setup) {
   std::unique_ptr<redis::RedisClient> waiter;
@@ -112,7 +119,7 @@ void run_processor(QueueDaemon& d, queue::Handlers handlers, Setup setup) {
   REQUIRE(d.on(waiter->wait_connected(10s)));
   d.on_io([&] {
     p = std::make_unique<queue::Processor>(d.redis, *waiter, d.keys, std::move(handlers),
-                                           queue::ProcessorOptions{}, d.clock);
+                                           manual_leases(d.clock), d.clock);
     setup(*p);
     p->on_report([&, once = false](const queue::RunReport&) mutable {
       if (!once) settled.set_value();
@@ -306,7 +313,7 @@ TEST_CASE("queue metrics: depths from the refreshed snapshot, outcomes, histogra
   REQUIRE(d.on(waiter->wait_connected(10s)));
   d.on_io([&] {
     p = std::make_unique<queue::Processor>(d.redis, *waiter, d.keys, std::move(hang),
-                                           queue::ProcessorOptions{}, d.clock);
+                                           manual_leases(d.clock), d.clock);
     p->start();
   });
   started.get_future().wait();
@@ -314,7 +321,8 @@ TEST_CASE("queue metrics: depths from the refreshed snapshot, outcomes, histogra
     p.reset();  // a crash: Redis is not told
     waiter->stop();
     waiter.reset();
-    recoverer = std::make_unique<queue::Recoverer>(d.redis, d.keys, d.clock, 1h);
+    recoverer = std::make_unique<queue::Recoverer>(d.redis, d.keys, d.clock, 1h,
+                                                   queue::LeaseClock{&d.clock});
     qm->watch(*recoverer, "default");
   });
   d.clock.advance(31s);  // past the 30 s lease

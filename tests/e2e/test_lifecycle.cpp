@@ -4,6 +4,7 @@
 #include "harness/daemon_env.hpp"
 #include "harness/daemon_process.hpp"
 #include "harness/eventually.hpp"
+#include "harness/run_process.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -63,6 +64,21 @@ TEST_CASE("blazed serves blazectl and /readyz, survives Redis restarting and a b
     env.redis().start();
     REQUIRE(readyz_becomes(env.health_port(), 200));
     CHECK(blazectl(env, {"health"}).exit_code == 0);
+  }
+
+  SECTION("Redis with an evicting maxmemory-policy: readiness reports it after a reconnect") {
+    const std::string port = std::to_string(env.redis().port());
+    auto redis_cli = [&](std::vector<std::string> args) {
+      std::vector<std::string> argv{"redis-cli", "-h", "127.0.0.1", "-p", port};
+      argv.insert(argv.end(), args.begin(), args.end());
+      return run_process(argv).out;
+    };
+    CHECK_THAT(http_get(env.health_port(), "/readyz").body, Catch::Contains("noeviction"));
+    redis_cli({"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"});
+    redis_cli({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
+    REQUIRE(readyz_becomes(env.health_port(), 503));
+    CHECK_THAT(http_get(env.health_port(), "/readyz").body, Catch::Contains("allkeys-lru"));
+    CHECK(daemon.running());
   }
 
   SECTION("a broken reload keeps the running config; a good one applies") {

@@ -30,6 +30,7 @@ struct JobRunner {
     queue::ProcessorOptions o;
     // The world's clock is manual: no lease renewal is needed while it stands still.
     o.heartbeat_interval = std::chrono::hours(1);
+    o.lease_clock.manual = &w.clock;
     processor = std::make_unique<queue::Processor>(*w.redis, waiter, queue::QueueKeys::make(queue).value(),
                                                    handlers, o, w.clock);
     processor->on_report([this](const queue::RunReport& r) { reports.push_back(r); });

@@ -60,7 +60,7 @@ int write_loop(const char* dsn, const char* dir, const char* active, const char*
   asio::io_context io;
   auto pool = open_pool(io, dsn);
   ManualClock clock(at(now));
-  jobs::sync::SyncStore store(*pool, clock, keys, crypto::random_nonces());
+  jobs::sync::SyncStore store(*pool, clock, keys, crypto::random_nonces(), "purge-helper-writer");
   const jobs::SyncWindow window{clock.now() - std::chrono::hours(1), clock.now()};
   if (auto st = run(io, store.begin_run(seller, jobs::sync::DataType::orders, window)); !st) {
     std::fprintf(stderr, "writer: %s\n", st.error().message.c_str());

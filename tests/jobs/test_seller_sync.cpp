@@ -213,7 +213,8 @@ TEST_CASE("a revoked refresh token marks the seller as needing re-authorization"
 TEST_CASE("an error recorded in sync_state.last_error is redacted first", "[spapi][pg]") {
   SyncWorld w(kGenerated, generous());
   const auto seller = w.add_seller("Atzr|gen-1");
-  jobs::sync::SyncStore store(*w.pool, SystemClock::instance(), *w.ring, crypto::random_nonces());
+  jobs::sync::SyncStore store(*w.pool, SystemClock::instance(), *w.ring, crypto::random_nonces(),
+                              "redaction-test");
   const Error echoed = make_error("spapi_bad_request",
                                   "400: {\"token\":\"Atzr|IwEBIcanary-5\",\"to\":\"jane.doe@example.com\","
                                   "\"form\":\"refresh_token=Atzr%7CIwEBIcanary-6\"}");

@@ -23,7 +23,8 @@ TEST_CASE("every sandbox fixture is stored, and storing it again changes nothing
   const auto seller = w.add_seller("Atzr|sandbox");
   const Secret refresh("Atzr|sandbox");
   const spapi::SellerAuth auth{seller, spapi::Region::na, &refresh};
-  jobs::sync::SyncStore store(*w.pool, SystemClock::instance(), *w.ring, crypto::random_nonces());
+  jobs::sync::SyncStore store(*w.pool, SystemClock::instance(), *w.ring, crypto::random_nonces(),
+                              "fixtures-test");
   const jobs::SyncWindow window{SystemClock::instance().now() - std::chrono::hours(24),
                                 SystemClock::instance().now() - std::chrono::minutes(3)};
   REQUIRE(run_coro(w.io, store.begin_run(seller, DataType::orders, window)));

@@ -69,7 +69,7 @@ struct QueueFixture {
   Connections conn{io, server.config()};
   Producer producer{conn.client, keys, clock};
   Inspector inspector{conn.client, keys};
-  Recoverer recoverer{conn.client, keys, clock, 1h};
+  Recoverer recoverer{conn.client, keys, clock, 1h, LeaseClock{&clock}};
   Forwarder forwarder{conn.client, keys, clock, 1h};
   std::vector<RunReport> reports;
 
@@ -84,10 +84,14 @@ struct QueueFixture {
     return o;
   }
 
+  // `local`: the instance's own clock (default: the test's clock, which also judges leases).
   std::unique_ptr<Processor> processor(Handlers h, ProcessorOptions o = options(),
-                                       Connections* c = nullptr) {
+                                       Connections* c = nullptr, const Clock* local = nullptr) {
     Connections& cc = c != nullptr ? *c : conn;
-    auto p = std::make_unique<Processor>(cc.client, cc.waiter, keys, std::move(h), o, clock);
+    // Leases on the test's clock unless the test chose another.
+    if (o.lease_clock.manual == nullptr) o.lease_clock.manual = &clock;
+    auto p = std::make_unique<Processor>(cc.client, cc.waiter, keys, std::move(h), o,
+                                         local != nullptr ? *local : clock);
     p->on_report([this](const RunReport& r) { reports.push_back(r); });
     p->start();
     return p;
@@ -120,6 +124,21 @@ struct QueueFixture {
     CHECK(dead[0].reason == reason);
   }
   redis::Reply cmd(redis::Args a) { return run(conn.client.command(std::move(a))).value(); }
+
+  // Job `id` has a stale run waiting at `stale` and its current run at `current`. The stale run
+  // finishes first: its ack is refused (lease_lost) and the job stays active; then the current
+  // run finishes and completes it.
+  void finish_stale_then_current(Gate& stale, Gate& current, std::int64_t id) {
+    const std::size_t seen = reports.size();
+    stale.open();
+    wait_reports(seen + 1);
+    CHECK(reports[seen].outcome == Outcome::lease_lost);
+    CHECK(state(id) == State::active);
+    current.open();
+    wait_reports(seen + 2);
+    CHECK(reports[seen + 1].outcome == Outcome::completed);
+    CHECK(state(id) == std::nullopt);
+  }
 };
 
 // A handler that runs until `gate` opens (success) or it is cancelled (`*cancelled` set).

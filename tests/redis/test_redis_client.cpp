@@ -1,9 +1,10 @@
 // Tests RedisClient against a real redis-server: replies, pipelining order, scripts, timeouts,
-// reconnect after a crash and a restart, AUTH with an ACL user.
+// reconnect after a crash and a restart, AUTH with an ACL user, reading the server's settings.
 #include "harness/redis_printers.hpp"
 #include "harness/redis_server.hpp"
 #include "harness/run_coro.hpp"
 #include "redis/client.hpp"
+#include "redis/server_settings.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -275,4 +276,25 @@ TEST_CASE("a unix socket URL with a database number selects that database", "[re
   auto info = run_coro(io, c.command({"CLIENT", "INFO"}));
   REQUIRE(info);
   CHECK(info->str().find(" db=5 ") != std::string::npos);
+}
+
+TEST_CASE("the server's eviction policy and persistence are read and judged", "[redis]") {
+  SECTION("the default: noeviction, no persistence in the test server") {
+    Fixture f;
+    auto s = run_coro(f.io, read_server_settings(f.client));
+    REQUIRE(s);
+    CHECK(s->maxmemory_policy == std::optional<std::string>("noeviction"));
+    CHECK(s->role == "master");
+    CHECK_FALSE(eviction_problem(*s));
+    CHECK_THAT(describe(*s), Catch::Contains("maxmemory-policy=noeviction"));
+  }
+  SECTION("allkeys-lru is named as a problem") {
+    Fixture f;
+    REQUIRE(f.cmd({"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"}));
+    auto s = run_coro(f.io, read_server_settings(f.client));
+    REQUIRE(s);
+    auto problem = eviction_problem(*s);
+    REQUIRE(problem);
+    CHECK_THAT(*problem, Catch::Contains("allkeys-lru"));
+  }
 }
