@@ -17,9 +17,10 @@ asio::awaitable<Status> audit_run(pg::Executor& db, const Clock& clock, std::str
   e.seller_id = seller_id;
   e.data_type = std::string(data_type_name(type));
   e.rows = report.rows;
-  // deferred: progress kept, the rest follows when the rate limit allows.
-  e.outcome = outcome == "success"    ? pg::AuditOutcome::success
-              : outcome == "deferred" ? pg::AuditOutcome::partial
+  // deferred: progress kept, the rest follows when the rate limit allows; stopped: the seller was
+  // disconnected or re-tokened mid-run, the pages stored so far kept.
+  e.outcome = outcome == "success"                             ? pg::AuditOutcome::success
+              : outcome == "deferred" || outcome == "stopped" ? pg::AuditOutcome::partial
               : outcome == "needs_reauth" ? pg::AuditOutcome::denied
                                           : pg::AuditOutcome::failure;
   e.detail["pages"] = report.pages;

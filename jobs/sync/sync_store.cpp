@@ -36,6 +36,11 @@ constexpr const char* kAdvanceRun =
     "UPDATE sync_state SET resume_token = $3, run_pages = run_pages + 1, run_rows = run_rows + $4, "
     "last_attempt_at = $5 WHERE seller_id = $1 AND data_type = $2";
 
+// A backfill page (jobs/sync/backfill_store.cpp owns the rest of sync_backfill's statements).
+constexpr const char* kAdvanceBackfill =
+    "UPDATE sync_backfill SET resume_token = $3, run_pages = run_pages + 1, run_rows = run_rows + $4, "
+    "pages = pages + 1, rows = rows + $4, updated_at = $5 WHERE seller_id = $1 AND data_type = $2";
+
 constexpr const char* kFinishRun =
     "UPDATE sync_state SET cursor = $3, last_pages = run_pages, last_rows = run_rows, "
     "run_after = NULL, run_before = NULL, resume_token = NULL, run_pages = 0, run_rows = 0, "
@@ -293,7 +298,7 @@ asio::awaitable<Result<std::int64_t>> SyncStore::commit_page(std::int64_t seller
     auto raw = co_await tx.query(kInsertRaw, *raw_id, seller_id, data_type_name(page.type), now,
                                  request_id, key_id, ciphertext);
     if (!raw) co_return raw.error();
-    auto adv = co_await tx.query(kAdvanceRun, seller_id, data_type_name(page.type), page.next_token,
+    auto adv = co_await tx.query(page.backfill ? kAdvanceBackfill : kAdvanceRun, seller_id, data_type_name(page.type), page.next_token,
                                  written, now);
     if (!adv) co_return adv.error();
     if (adv->affected() != 1) co_return make_error(errc::sync_state_missing, "no run in progress to advance");

@@ -54,6 +54,7 @@ struct PageToStore {
   std::string_view raw;
   std::string request_id;
   std::optional<std::string> next_token;
+  bool backfill = false;  // the page of a history backfill: its window in sync_backfill advances
 };
 
 // What a sync run reads and writes of its own state (the real one is SyncStore; unit tests use
