@@ -89,7 +89,7 @@ struct HealthConfig {
 // attempts, timeout, backoff) are set by the job types themselves.
 struct QueueConfig {
   // Queue names this instance processes; seller syncs go to "sync", duties to "default".
-  std::vector<std::string> queues = {"default", "sync"};
+  std::vector<std::string> queues = {"default", "sync", "backfill"};
   int concurrency = 16;               // worker slots per queue (jobs running at once)
   int claim_batch = 64;               // most jobs claimed per Redis round trip
   Duration lease{30'000};             // a claimed job is recovered this long after its last renewal
@@ -149,6 +149,14 @@ struct SyncCadenceConfig {
   Duration interval{3'600'000};  // how often each seller is synced
   // Sellers are spread over this window by a hash of their id (capped at interval; 0 = all at once).
   Duration jitter{3'600'000};
+};
+
+// How far back a seller's history is fetched, per data type (jobs/sync backfill). The first
+// incremental sync reaches back 30 days; a deeper history comes from the backfill, a job of its
+// own on the "backfill" queue. Each at least 30 days and at most two years (what SP-API serves).
+struct SyncBackfillConfig {
+  Duration orders{std::chrono::hours{24 * 30}};
+  Duration transactions{std::chrono::hours{24 * 30}};
 };
 
 // One SP-API usage plan override (queue/usage_plans.cpp holds the built-in table).
@@ -233,6 +241,7 @@ struct Config {
   CredentialAgeConfig credential_ages;
   SchedulerConfig scheduler;
   SyncCadenceConfig sync_cadence;
+  SyncBackfillConfig sync_backfill;
   RateLimitConfig rate_limit;
   SpApiConfig spapi;
   BackupConfig backup;

@@ -113,6 +113,17 @@ Result<Duration> as_audit_retention(const YAML::Node& n) {
   return d;
 }
 
+// A backfill depth: from the first sync's 30 days to the two years SP-API serves (orders and
+// financial events alike; listTransactions in windows of at most 180 days).
+Result<Duration> as_backfill_depth(const YAML::Node& n) {
+  auto d = as_duration(n);
+  if (d && *d < std::chrono::hours{24 * 30})
+    return make_error(blazed::errc::bad_config, "at least 30d: the first sync already reaches 30 days back");
+  if (d && *d > std::chrono::hours{24 * 730})
+    return make_error(blazed::errc::bad_config, "at most 730d: SP-API serves two years of orders and financial events");
+  return d;
+}
+
 ValueResult<std::vector<std::chrono::sys_days>> as_date_list(const YAML::Node& n) {
   if (!n.IsSequence()) return ValueError(make_error(blazed::errc::bad_config, "expected a list of dates YYYY-MM-DD"));
   std::vector<std::chrono::sys_days> out;
@@ -216,7 +227,7 @@ std::vector<KeySpec> build() {
        "Host header names answered besides localhost, 127.0.0.1, ::1 and health.listen.",
        set([](Config& c) -> auto& { return c.health.allowed_hosts; }, as_string_list)},
 
-      {"queue.queues", "list of names", "[default, sync]", false,
+      {"queue.queues", "list of names", "[default, sync, backfill]", false,
        "Queues this instance processes.",
        set([](Config& c) -> auto& { return c.queue.queues; }, as_name_list)},
       {"queue.concurrency", "integer 1-1024", "16", false, "Worker slots per queue (jobs running at once).",
@@ -284,6 +295,13 @@ std::vector<KeySpec> build() {
       {"sync.jitter", "duration", "1h", false,
        "Window sellers are spread over by a hash of their id (capped at the interval; 0: none).",
        set([](Config& c) -> auto& { return c.sync_cadence.jitter; }, as_duration)},
+
+      {"sync.backfill.orders", "duration, 30d-730d", "30d", false,
+       "How far back a new seller's orders are fetched; beyond the first sync's 30 days by the backfill job.",
+       set([](Config& c) -> auto& { return c.sync_backfill.orders; }, as_backfill_depth)},
+      {"sync.backfill.transactions", "duration, 30d-730d", "30d", false,
+       "How far back a new seller's financial transactions are fetched (the backfill walks 90-day windows).",
+       set([](Config& c) -> auto& { return c.sync_backfill.transactions; }, as_backfill_depth)},
 
       {"rate_limit.plans", "list of {operation, rate, burst}", "[]", false,
        "SP-API usage plans that override or add to the built-in table (rate per second, burst).",

@@ -119,7 +119,7 @@ class Writer {
     cfg.pool_size = 1;
     pg::PgPool pool(io.get_executor(), cfg, Secret{});
     SystemClock clock;
-    jobs::sync::SyncStore store(pool, clock, *keys, crypto::random_nonces());
+    jobs::sync::SyncStore store(pool, clock, *keys, crypto::random_nonces(), "bench-purge-writer");
     const jobs::SyncWindow window{clock.now() - hours(1), clock.now()};
     if (auto st = testing::run_coro(io, store.begin_run(kSeller, jobs::sync::DataType::orders, window)); !st) {
       failure_ = st.error().message;

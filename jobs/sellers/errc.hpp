@@ -5,6 +5,6 @@
 
 namespace blazed::jobs::sellers::errc {
 
-BLAZED_ERROR_CODES("jobs/sellers", seller_not_found);
+BLAZED_ERROR_CODES("jobs/sellers", seller_not_found, seller_deleting, not_needs_reauth);
 
 }  // namespace blazed::jobs::sellers::errc

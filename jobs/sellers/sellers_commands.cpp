@@ -1,10 +1,13 @@
-// Owns the seller token commands of the control socket: `sellers.connect` (a new seller with its
-// LWA refresh token sealed under the active key, in one transaction with its audit event) and
-// `sellers.disconnect` (the token deleted at once, the seller marked disconnected, audited).
+// Owns the seller token commands of the control socket: `sellers.connect` (a new seller, or a known
+// partner id's seller, with its LWA refresh token sealed under the active key, in one transaction
+// with its audit event), `sellers.reauthorize` (a needs_reauth seller's new token) and
+// `sellers.disconnect` (the token deleted at once, the seller marked disconnected, audited); each
+// drops the seller's cached access token.
 #include "jobs/sellers/sellers_commands.hpp"
 
 #include "core/errc.hpp"
 #include "jobs/context_command.hpp"
+#include "jobs/sellers/errc.hpp"
 #include "jobs/sellers/sellers_store.hpp"
 
 #include "control/args.hpp"
@@ -13,11 +16,13 @@
 #include "crypto/keyring.hpp"
 #include "pg/audit.hpp"
 #include "pg/pool.hpp"
+#include "spapi/client.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace blazed::jobs::sellers {
@@ -76,46 +81,115 @@ Result<Secret> token_arg(const Request& req) {
   return token;
 }
 
+// Amazon's selling partner id: letters and digits (e.g. A3EXAMPLE1P5N), never logged or audited.
+Result<std::optional<std::string>> partner_id_arg(const Request& req) {
+  auto v = control::args::find_string(req, "partner_id");
+  if (!v) return v.error();
+  if (!*v) return std::optional<std::string>{};
+  const std::string& id = **v;
+  if (id.empty() || id.size() > 64 ||
+      !std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }))
+    return bad_args("partner_id must be 1-64 letters and digits");
+  return *v;
+}
+
+// Seals `token` bound to the seller's row and stores it (replacing any token it had); returns the
+// key id it is sealed under.
+asio::awaitable<Result<std::string>> seal_and_store(jobs::JobContext& ctx, pg::Tx& tx, std::int64_t seller_id,
+                                                    const Secret& token) {
+  // Bound to this seller's row: copied onto another seller it fails to open.
+  const std::string row = std::to_string(seller_id);
+  auto sealed = crypto::seal(ctx.keyring, ctx.nonces, crypto::Aad{crypto::kPurposeSellerToken, kTokensTable, row},
+                             token.reveal());
+  if (!sealed) co_return sealed.error();
+  // Read with the seal, no await between: a keyring reload cannot slip in and make the
+  // key_id column disagree with the envelope's header.
+  std::string key_id = ctx.keyring.active().id();
+  auto stored = co_await insert_token(tx, seller_id, *sealed, key_id);
+  if (!stored) co_return stored.error();
+  co_return key_id;
+}
+
+// The audit event of a change to a seller's token, by the peer.
+pg::AuditEvent token_event(const Request& req, std::string action, std::int64_t seller_id, std::int64_t rows) {
+  pg::AuditEvent e;
+  e.actor = actor_of(req);
+  e.action = std::move(action);
+  e.seller_id = seller_id;
+  e.data_type = "tokens";
+  e.rows = rows;
+  return e;
+}
+
+// The seller's cached access token belongs to the token just replaced or deleted.
+void forget_access_token(jobs::JobContext& ctx, std::int64_t seller_id) {
+  if (ctx.spapi != nullptr) ctx.spapi->forget(seller_id);
+}
+
 asio::awaitable<Result<json::value>> connect(jobs::JobContext& ctx, const Request& req) {
   auto region = control::args::get_string(req, "region");
   if (!region) co_return region.error();
   if (*region != "na" && *region != "eu" && *region != "fe") co_return bad_args("region must be na, eu or fe");
   auto markets = marketplaces_arg(req);
   if (!markets) co_return markets.error();
+  auto partner = partner_id_arg(req);
+  if (!partner) co_return partner.error();
   auto token = token_arg(req);
   if (!token) co_return token.error();
 
-  std::int64_t seller_id = 0;
+  ConnectedSeller seller;
   std::string key_id;
   auto st = co_await ctx.db.transaction([&](pg::Tx& tx) -> asio::awaitable<Status> {
-    auto id = co_await insert_seller(tx, *region, *markets);
-    if (!id) co_return id.error();
-    seller_id = *id;
-    // Bound to this seller's row: copied onto another seller it fails to open.
-    const std::string row = std::to_string(seller_id);
-    auto sealed = crypto::seal(ctx.keyring, ctx.nonces,
-                               crypto::Aad{crypto::kPurposeSellerToken, kTokensTable, row}, token->reveal());
-    if (!sealed) co_return sealed.error();
-    // Read with the seal, no await between: a keyring reload cannot slip in and make the
-    // key_id column disagree with the envelope's header.
-    key_id = ctx.keyring.active().id();
-    auto stored = co_await insert_token(tx, seller_id, *sealed, key_id);
-    if (!stored) co_return stored.error();
-    pg::AuditEvent e;
-    e.actor = actor_of(req);
-    e.action = "sellers.connect";
-    e.seller_id = seller_id;
-    e.data_type = "tokens";
-    e.rows = 1;
+    auto connected = co_await connect_seller(tx, *region, *markets, *partner);
+    if (!connected) co_return connected.error();
+    seller = *connected;
+    auto key = co_await seal_and_store(ctx, tx, seller.id, *token);
+    if (!key) co_return key.error();
+    key_id = *key;
+    pg::AuditEvent e = token_event(req, "sellers.connect", seller.id, 1);
     e.detail["region"] = *region;
     e.detail["marketplaces"] = static_cast<std::int64_t>(markets->size());
     e.detail["key_id"] = key_id;
+    e.detail["replaced"] = seller.replaced;  // the partner id itself is not recorded
     auto audited = co_await pg::record_audit(tx, ctx.clock, e);
     if (!audited) co_return audited.error();
     co_return Status{};
   });
   if (!st) co_return st.error().context("sellers.connect");
-  co_return json::value(json::object{{"seller_id", seller_id}, {"key_id", key_id}, {"status", "active"}});
+  if (seller.replaced) forget_access_token(ctx, seller.id);
+  co_return json::value(json::object{
+      {"seller_id", seller.id}, {"key_id", key_id}, {"status", "active"}, {"replaced", seller.replaced}});
+}
+
+asio::awaitable<Result<json::value>> reauthorize(jobs::JobContext& ctx, const Request& req) {
+  auto seller = control::args::get_int(req, "seller_id");
+  if (!seller) co_return seller.error();
+  auto token = token_arg(req);
+  if (!token) co_return token.error();
+  std::string key_id;
+  auto st = co_await ctx.db.transaction([&](pg::Tx& tx) -> asio::awaitable<Status> {
+    auto status = co_await lock_seller_status(tx, *seller);
+    if (!status) co_return status.error();
+    if (!*status) co_return make_error(errc::seller_not_found, "no seller " + std::to_string(*seller));
+    if (**status != "needs_reauth")
+      co_return make_error(errc::not_needs_reauth,
+                           "seller " + std::to_string(*seller) + " is " + **status +
+                               ": only a needs_reauth seller is reauthorized (sellers connect --partner-id "
+                               "replaces the token of a known seller)");
+    auto changed = co_await mark_reauthorized(tx, *seller, ctx.clock.now());
+    if (!changed) co_return changed.error();
+    auto key = co_await seal_and_store(ctx, tx, *seller, *token);
+    if (!key) co_return key.error();
+    key_id = *key;
+    pg::AuditEvent e = token_event(req, "sellers.reauthorize", *seller, 1);
+    e.detail["key_id"] = key_id;
+    auto audited = co_await pg::record_audit(tx, ctx.clock, e);
+    if (!audited) co_return audited.error();
+    co_return Status{};
+  });
+  if (!st) co_return st.error();
+  forget_access_token(ctx, *seller);
+  co_return json::value(json::object{{"seller_id", *seller}, {"key_id", key_id}, {"status", "active"}});
 }
 
 asio::awaitable<Result<json::value>> disconnect(jobs::JobContext& ctx, const Request& req) {
@@ -134,12 +208,7 @@ asio::awaitable<Result<json::value>> disconnect(jobs::JobContext& ctx, const Req
     auto gone = co_await delete_token(tx, *seller);
     if (!gone) co_return gone.error();
     deleted = *gone;
-    pg::AuditEvent e;
-    e.actor = actor_of(req);
-    e.action = "sellers.disconnect";
-    e.seller_id = *seller;
-    e.data_type = "tokens";
-    e.rows = deleted;
+    pg::AuditEvent e = token_event(req, "sellers.disconnect", *seller, deleted);
     e.detail["token_deleted"] = deleted > 0;
     auto audited = co_await pg::record_audit(tx, ctx.clock, e);
     if (!audited) co_return audited.error();
@@ -147,6 +216,8 @@ asio::awaitable<Result<json::value>> disconnect(jobs::JobContext& ctx, const Req
   });
   if (!st) co_return st.error().context("sellers.disconnect");
   if (!found) co_return make_error(blazed::errc::not_found, "no seller " + std::to_string(*seller));
+  // A running sync of this seller sees the new token generation and stops after its page.
+  forget_access_token(ctx, *seller);
   co_return json::value(json::object{{"seller_id", *seller}, {"token_deleted", deleted > 0}, {"status", status}});
 }
 
@@ -156,8 +227,12 @@ Status register_seller_token_commands(control::CommandRegistry& registry, jobs::
   using control::Effect;
   return registry.register_all({
       {"sellers.connect",
-       "connect a seller: args region, marketplaces, refresh_token (sealed, never stored in clear)",
+       "connect a seller: args region, marketplaces, partner_id (a known one replaces that seller's token), "
+       "refresh_token (sealed, never stored in clear)",
        Effect::mutating, jobs::with_context(ctx, connect), {"refresh_token"}},
+      {"sellers.reauthorize",
+       "a needs_reauth seller's new token: args seller_id, refresh_token; its syncs resume from their cursors",
+       Effect::mutating, jobs::with_context(ctx, reauthorize), {"refresh_token"}},
       {"sellers.disconnect", "disconnect a seller: deletes its refresh token at once (args: seller_id)",
        Effect::mutating, jobs::with_context(ctx, disconnect)},
   });

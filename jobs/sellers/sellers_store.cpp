@@ -16,19 +16,36 @@ namespace blazed::jobs::sellers {
 namespace {
 
 constexpr const char* kSellerWithToken =
-    "SELECT s.id, s.region, array_to_string(s.marketplaces, ','), s.status, t.ciphertext, t.key_id "
+    "SELECT s.id, s.region, array_to_string(s.marketplaces, ','), s.status, t.ciphertext, t.key_id, "
+    "s.token_generation "
     "FROM sellers s LEFT JOIN seller_tokens t ON t.seller_id = s.id WHERE s.id = $1";
 
-constexpr const char* kInsertSeller =
-    "INSERT INTO sellers (region, marketplaces) VALUES ($1, $2::text[]) RETURNING id";
+// A NULL partner id never conflicts (a new seller each time). A known partner id: the seller
+// is active again under a new token generation, unless it is being deleted (then no row).
+// xmax is 0 on a row this statement inserted, set on one it updated.
+constexpr const char* kConnectSeller =
+    "INSERT INTO sellers (region, marketplaces, partner_id) VALUES ($1, $2::text[], $3) "
+    "ON CONFLICT (partner_id) DO UPDATE SET region = EXCLUDED.region, "
+    "marketplaces = EXCLUDED.marketplaces, status = 'active', "
+    "token_generation = sellers.token_generation + 1, updated_at = now() "
+    "WHERE sellers.status <> 'deleting' "
+    "RETURNING id, xmax <> 0";
 
-constexpr const char* kInsertToken =
-    "INSERT INTO seller_tokens (seller_id, ciphertext, key_id) VALUES ($1, $2, $3)";
+constexpr const char* kStoreToken =
+    "INSERT INTO seller_tokens (seller_id, ciphertext, key_id) VALUES ($1, $2, $3) "
+    "ON CONFLICT (seller_id) DO UPDATE SET ciphertext = EXCLUDED.ciphertext, key_id = EXCLUDED.key_id, "
+    "updated_at = now()";
 
 // A seller being deleted keeps that status; its token goes all the same.
 constexpr const char* kMarkDisconnected =
     "UPDATE sellers SET status = CASE WHEN status = 'deleting' THEN status ELSE 'disconnected' END, "
-    "updated_at = now() WHERE id = $1 RETURNING status";
+    "token_generation = token_generation + 1, updated_at = now() WHERE id = $1 RETURNING status";
+
+constexpr const char* kLockStatus = "SELECT status FROM sellers WHERE id = $1 FOR UPDATE";
+
+constexpr const char* kReauthorized =
+    "UPDATE sellers SET status = 'active', token_generation = token_generation + 1, updated_at = $2 "
+    "WHERE id = $1 AND status = 'needs_reauth'";
 
 constexpr const char* kDeleteToken = "DELETE FROM seller_tokens WHERE seller_id = $1";
 
@@ -148,6 +165,8 @@ asio::awaitable<Result<SellerRow>> seller_with_token(pg::Executor& db, std::int6
   auto status = row.get<std::string>(3);
   auto token = row.get<std::optional<pg::Bytes>>(4);
   auto token_key = row.get<std::optional<std::string>>(5);
+  auto generation = row.get<std::int64_t>(6);
+  if (!generation) co_return generation.error();
   if (!region) co_return region.error();
   if (!markets) co_return markets.error();
   if (!status) co_return status.error();
@@ -158,19 +177,26 @@ asio::awaitable<Result<SellerRow>> seller_with_token(pg::Executor& db, std::int6
   out.status = *status;
   out.token_ciphertext = *token;
   out.token_key_id = *token_key;
+  out.token_generation = *generation;
   co_return out;
 }
 
-asio::awaitable<Result<std::int64_t>> insert_seller(pg::Executor& db, const std::string& region,
-                                                    const std::vector<std::string>& marketplaces) {
-  auto inserted = co_await db.query(kInsertSeller, region, marketplaces);
-  if (!inserted) co_return inserted.error();
-  co_return inserted->scalar<std::int64_t>();
+asio::awaitable<Result<ConnectedSeller>> connect_seller(pg::Executor& db, const std::string& region,
+                                                        const std::vector<std::string>& marketplaces,
+                                                        const std::optional<std::string>& partner_id) {
+  auto rows = co_await db.query(kConnectSeller, region, marketplaces, partner_id);
+  if (!rows) co_return rows.error();
+  if (rows->empty())
+    co_return make_error(errc::seller_deleting, "the seller with this partner id is being deleted");
+  auto id = (*rows)[0].get<std::int64_t>(0);
+  auto replaced = (*rows)[0].get<bool>(1);
+  if (!id || !replaced) co_return make_error(pg::errc::pg_decode, "connected seller row");
+  co_return ConnectedSeller{*id, *replaced};
 }
 
 asio::awaitable<Status> insert_token(pg::Executor& db, std::int64_t seller_id, const pg::Bytes& ciphertext,
                                      const std::string& key_id) {
-  auto stored = co_await db.query(kInsertToken, seller_id, ciphertext, key_id);
+  auto stored = co_await db.query(kStoreToken, seller_id, ciphertext, key_id);
   if (!stored) co_return stored.error();
   co_return Status{};
 }
@@ -188,6 +214,22 @@ asio::awaitable<Result<std::int64_t>> delete_token(pg::Executor& db, std::int64_
   auto gone = co_await db.query(kDeleteToken, seller_id);
   if (!gone) co_return gone.error();
   co_return static_cast<std::int64_t>(gone->affected());
+}
+
+asio::awaitable<Result<std::optional<std::string>>> lock_seller_status(pg::Executor& db, std::int64_t seller_id) {
+  auto rows = co_await db.query(kLockStatus, seller_id);
+  if (!rows) co_return rows.error();
+  if (rows->empty()) co_return std::optional<std::string>{};
+  auto status = rows->scalar<std::string>();
+  if (!status) co_return status.error();
+  co_return std::optional<std::string>{std::move(*status)};
+}
+
+asio::awaitable<Result<std::int64_t>> mark_reauthorized(pg::Executor& db, std::int64_t seller_id,
+                                                        Clock::time_point now) {
+  auto r = co_await db.query(kReauthorized, seller_id, now);
+  if (!r) co_return r.error();
+  co_return static_cast<std::int64_t>(r->affected());
 }
 
 asio::awaitable<Status> mark_needs_reauth(pg::Executor& db, std::int64_t seller_id, Clock::time_point now) {
@@ -227,6 +269,13 @@ asio::awaitable<Result<std::vector<ActiveSeller>>> active_sellers(pg::Executor& 
 asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(pg::Executor& db, OverviewOrder order,
                                                                        std::optional<std::int64_t> limit) {
   co_return co_await overview(db, std::nullopt, order, limit);
+}
+
+asio::awaitable<Result<std::optional<std::string>>> seller_partner_id(pg::Executor& db, std::int64_t seller_id) {
+  auto rows = co_await db.query("SELECT partner_id FROM sellers WHERE id = $1", seller_id);
+  if (!rows) co_return rows.error();
+  if (rows->empty()) co_return make_error(errc::seller_not_found, "no seller " + std::to_string(seller_id));
+  co_return rows->scalar<std::optional<std::string>>();
 }
 
 asio::awaitable<Result<SellerOverview>> seller_overview(pg::Executor& db, std::int64_t seller_id) {

@@ -33,24 +33,42 @@ struct SellerRow {
   std::string status;
   std::optional<pg::Bytes> token_ciphertext;  // NULL: no token stored
   std::optional<std::string> token_key_id;     // NULL: a legacy token (or none)
+  // Bumped whenever the token is replaced or deleted: a sync started under one generation stops
+  // between pages once it changes.
+  std::int64_t token_generation = 1;
 };
 
 // "seller_not_found" when there is no such seller.
 boost::asio::awaitable<Result<SellerRow>> seller_with_token(pg::Executor& db, std::int64_t seller_id);
 
-// A new active seller; returns its id.
-boost::asio::awaitable<Result<std::int64_t>> insert_seller(pg::Executor& db, const std::string& region,
-                                                           const std::vector<std::string>& marketplaces);
-// Stores the sealed refresh token of a seller (`key_id`: the key it is sealed under).
+// A connected seller: its id, and whether it was known before (its partner id named a seller).
+struct ConnectedSeller {
+  std::int64_t id = 0;
+  bool replaced = false;
+};
+// A new active seller, or, when `partner_id` names a known seller, that seller made active again
+// with this region and these marketplaces and its token generation bumped (its sync cursors
+// stay). "seller_deleting" when that seller is being deleted.
+boost::asio::awaitable<Result<ConnectedSeller>> connect_seller(pg::Executor& db, const std::string& region,
+                                                               const std::vector<std::string>& marketplaces,
+                                                               const std::optional<std::string>& partner_id);
+// Stores or replaces the sealed refresh token of a seller (`key_id`: the key it is sealed under).
 boost::asio::awaitable<Status> insert_token(pg::Executor& db, std::int64_t seller_id,
                                             const pg::Bytes& ciphertext,
                                             const std::string& key_id);
-// Marks a seller disconnected (one being deleted keeps that status); returns the status now,
-// nullopt when there is no such seller.
+// Marks a seller disconnected (one being deleted keeps that status) and bumps its token
+// generation; returns the status now, nullopt when there is no such seller.
 boost::asio::awaitable<Result<std::optional<std::string>>> mark_disconnected(pg::Executor& db,
                                                                              std::int64_t seller_id);
 // Deletes a seller's token; returns the rows deleted (0 or 1).
 boost::asio::awaitable<Result<std::int64_t>> delete_token(pg::Executor& db, std::int64_t seller_id);
+// A seller's status, its row locked until the transaction ends; nullopt when there is no such seller.
+boost::asio::awaitable<Result<std::optional<std::string>>> lock_seller_status(pg::Executor& db,
+                                                                              std::int64_t seller_id);
+// A needs_reauth seller becomes active with its token generation bumped (its cursors stay);
+// returns the rows changed (0: the seller is not needs_reauth).
+boost::asio::awaitable<Result<std::int64_t>> mark_reauthorized(pg::Executor& db, std::int64_t seller_id,
+                                                               Clock::time_point now);
 // LWA refused the seller's refresh token: an active seller becomes needs_reauth.
 boost::asio::awaitable<Status> mark_needs_reauth(pg::Executor& db, std::int64_t seller_id,
                                                  Clock::time_point now);
@@ -96,6 +114,8 @@ enum class OverviewOrder { id, lag };
 // Sellers in `order`, at most `limit` of them (nullopt: all); sorted and cut in the database.
 boost::asio::awaitable<Result<std::vector<SellerOverview>>> list_seller_overview(
     pg::Executor& db, OverviewOrder order = OverviewOrder::id, std::optional<std::int64_t> limit = std::nullopt);
+// A seller's selling partner id (nullopt: connected without one); "seller_not_found" when absent.
+boost::asio::awaitable<Result<std::optional<std::string>>> seller_partner_id(pg::Executor& db, std::int64_t seller_id);
 // One seller; "seller_not_found" when absent.
 boost::asio::awaitable<Result<SellerOverview>> seller_overview(pg::Executor& db, std::int64_t seller_id);
 

@@ -7,6 +7,6 @@ namespace blazed::jobs::sync::errc {
 
 BLAZED_ERROR_CODES("jobs/sync",
     bad_payload, seller_inactive, spapi_not_configured, sync_state_missing, no_token, defer,
-    no_page, sync_fenced);
+    no_page, sync_fenced, sync_stopped);
 
 }  // namespace blazed::jobs::sync::errc

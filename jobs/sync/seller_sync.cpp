@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "jobs/job_context.hpp"
+#include "jobs/sync/backfill_run.hpp"
 #include "jobs/sellers/errc.hpp"
 #include "jobs/sync/errc.hpp"
 #include "jobs/sync/sync_adapters.hpp"
@@ -86,7 +87,12 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(JobContext& ctx, SyncMetr
   PgSyncAudit audit(ctx.db, ctx.clock, "instance:" + ctx.instance_id);
   const FetchOptions fetch{ctx.config.spapi.included_data, ctx.config.spapi.max_results_per_page};
   const SyncPorts ports{sellers, store, pages, gate, audit, metrics, ctx.clock};
-  co_return co_await run_seller_sync(ports, fetch, request);
+  queue::HandlerOutcome outcome = co_await run_seller_sync(ports, fetch, request);
+  // Synced: the seller's history beyond the first sync follows in the background.
+  if (outcome.is_done())
+    if (auto st = co_await enqueue_backfill_if_due(ctx, request.seller_id); !st)
+      logger().warn("could not queue the seller's backfill", {{"seller", request.seller_id}, {"error", st.error().code}});
+  co_return outcome;
 }
 
 asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const FetchOptions& fetch, const SyncRequest& request) {
@@ -114,7 +120,10 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const Fe
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     std::string outcome = "success";
     const queue::Defer* deferred = st.deferral();
-    if (!st.is_done()) outcome = deferred ? "deferred" : st.error()->code == spapi::errc::lwa_invalid_grant ? "needs_reauth" : "failure";
+    if (!st.is_done()) outcome = deferred                                          ? "deferred"
+                                 : st.error()->code == spapi::errc::lwa_invalid_grant ? "needs_reauth"
+                                 : st.error()->code == errc::sync_stopped             ? "stopped"
+                                                                                      : "failure";
     ports.metrics.run(type, outcome);
     const std::optional<Error> error = st.is_done() ? std::nullopt
                                        : deferred   ? make_error(errc::defer, deferred->reason)
@@ -133,6 +142,11 @@ asio::awaitable<queue::HandlerOutcome> run_seller_sync(SyncPorts ports, const Fe
       continue;
     }
     const Error& e = *st.error();
+    if (e.code == errc::sync_stopped) {
+      // Disconnected or re-tokened mid-run: the pages stored so far stay, nothing else is asked.
+      logger().info("sync stopped: the seller changed while it ran", {{"seller", id}});
+      co_return queue::permanent(e.message);
+    }
     if (auto r = co_await ports.store.record_error(id, type, e); !r)
       logger().warn("could not record the sync error", {{"seller", id}, {"error", r.error().code}});
     if (e.code == spapi::errc::lwa_invalid_grant) {

@@ -74,8 +74,10 @@ asio::awaitable<Status> audit_run(pg::Executor& db, const Clock& clock, std::str
   const std::string name(data_type_name(type));
   auto e = seller_event(actor, "sync." + name, seller_id, name);
   e.rows = report.rows;
-  e.outcome = outcome == "success"        ? pg::AuditOutcome::success
-              : outcome == "deferred"     ? pg::AuditOutcome::partial
+  // deferred: progress kept, the rest follows when the rate limit allows; stopped: the seller was
+  // disconnected or re-tokened mid-run, the pages stored so far kept.
+  e.outcome = outcome == "success"                             ? pg::AuditOutcome::success
+              : outcome == "deferred" || outcome == "stopped" ? pg::AuditOutcome::partial
               : outcome == "needs_reauth" ? pg::AuditOutcome::denied
                                           : pg::AuditOutcome::failure;
   e.detail["pages"] = report.pages;

@@ -1,16 +1,20 @@
-// Owns the sync control commands `sellers.list` and `sync` (see commands.hpp).
+// Owns the sync control commands `sellers.list`, `sellers.show` and `sync` (see sync_commands.hpp).
 #include "jobs/sync/sync_commands.hpp"
 
 #include "control/args.hpp"
 #include "control/registry.hpp"
 #include "jobs/job_context.hpp"
 #include "jobs/sellers/sellers_store.hpp"
+#include "jobs/sync/backfill_run.hpp"
+#include "jobs/sync/backfill_store.hpp"
 #include "jobs/sync/errc.hpp"
 #include "jobs/sync/seller_sync.hpp"
 #include "pg/pool.hpp"
 #include "queue/producer.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 namespace blazed::jobs::sync {
@@ -50,6 +54,41 @@ json::object seller_json(const jobs::sellers::SellerOverview& s, Clock::time_poi
   return json::object{{"id", s.id}, {"region", s.region}, {"status", s.status}, {"sync", std::move(types)}};
 }
 
+// Where each data type's history backfill stands: "none" (no deeper than the first sync),
+// "pending" (not begun), "running" or "done", with how far back it has reached.
+json::object backfill_json(const std::vector<BackfillProgress>& progress, const config::SyncBackfillConfig& config,
+                           Clock::time_point now) {
+  json::object out;
+  for (DataType type : {DataType::orders, DataType::transactions}) {
+    const auto depth = backfill_depth(config, type);
+    json::object o{{"depth_days", std::chrono::duration_cast<std::chrono::hours>(depth).count() / 24}};
+    auto it = std::find_if(progress.begin(), progress.end(), [&](const BackfillProgress& p) { return p.type == type; });
+    if (depth <= WindowRules{}.initial_lookback) {
+      o["status"] = "none";
+    } else if (it == progress.end()) {
+      o["status"] = "pending";
+      o["oldest"] = iso(now - depth);
+    } else {
+      const auto oldest = it->started_at - depth;
+      const auto total = std::chrono::duration<double>(it->newest - oldest).count();
+      const auto done = std::chrono::duration<double>(it->newest - it->cursor).count();
+      o["status"] = it->cursor <= oldest ? "done" : "running";
+      o["oldest"] = iso(oldest);
+      o["reached"] = iso(it->cursor);
+      o["percent"] = total > 0 ? std::min(100.0, std::floor(1000 * done / total) / 10) : 100.0;
+      o["windows"] = it->windows;
+      o["pages"] = it->pages;
+      o["rows"] = it->rows;
+      o["window"] = it->window ? json::value(json::object{{"after", iso(it->window->after)}, {"before", iso(it->window->before)}})
+                               : json::value(nullptr);
+      o["finished_at"] = iso(it->finished_at);
+      o["last_error"] = it->last_error ? json::value(*it->last_error) : nullptr;
+    }
+    out[data_type_name(type)] = std::move(o);
+  }
+  return out;
+}
+
 // sellers.list's arguments: sort = id|lag (default id), limit >= 1 (default: every seller).
 struct ListArgs {
   jobs::sellers::OverviewOrder order = jobs::sellers::OverviewOrder::id;
@@ -80,6 +119,24 @@ Status register_sync_commands(control::CommandRegistry& registry, jobs::JobConte
     co_return json::value(json::object{{"sellers", std::move(out)}});
   };
 
+  auto show = [&ctx](const control::Request& req) -> HandlerResult {
+    auto seller = control::args::get_int(req, "seller");
+    if (!seller) co_return seller.error();
+    auto overview = co_await jobs::sellers::seller_overview(ctx.db, *seller);
+    if (!overview) co_return overview.error();
+    auto partner = co_await jobs::sellers::seller_partner_id(ctx.db, *seller);
+    if (!partner) co_return partner.error();
+    SyncStore store(ctx.db, ctx.clock, ctx.keyring, ctx.nonces, "sellers.show");  // reads only
+    BackfillStore backfill(ctx.db, ctx.clock, store);
+    auto progress = co_await backfill.seller_progress(*seller);
+    if (!progress) co_return progress.error();
+    const auto now = ctx.clock.now();
+    json::object out = seller_json(*overview, now);
+    out["partner_id"] = *partner ? json::value(**partner) : nullptr;
+    out["backfill"] = backfill_json(*progress, ctx.config.sync_backfill, now);
+    co_return json::value(std::move(out));
+  };
+
   auto sync = [&ctx](const control::Request& req) -> HandlerResult {
     auto seller = control::args::get_int(req, "seller");
     if (!seller) co_return seller.error();
@@ -108,6 +165,8 @@ Status register_sync_commands(control::CommandRegistry& registry, jobs::JobConte
   using control::Effect;
   return registry.register_all({
       {"sellers.list", "sellers with status, last sync, cursor lag and last error (args: sort = id|lag, limit)", Effect::read_only, list},
+      {"sellers.show", "one seller: status, partner id, per data type its sync and its history backfill (args: seller)",
+       Effect::read_only, show},
       {"sync", "enqueue a seller sync now (args: seller, data)", Effect::mutating, sync},
   });
 }

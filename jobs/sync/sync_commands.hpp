@@ -10,7 +10,10 @@ namespace blazed::jobs::sync {
 // `sellers.list` (args sort = id|lag, default id, and limit: the sellers, per data type last sync,
 // cursor lag, last error; by lag = the oldest cursor first, never-synced sellers before all) and
 // `sync` (args seller, data = orders|transactions|all: enqueue a seller_sync now; a second
-// request while one is queued reports already_queued). `ctx` must outlive the control server.
+// request while one is queued reports already_queued), and `sellers.show` (arg seller: what
+// sellers.list shows of it, its partner id, and per data type its history backfill: status none,
+// pending, running or done, how far back it reached, percent, windows, pages, rows, last error).
+// `ctx` must outlive the control server.
 Status register_sync_commands(control::CommandRegistry& registry, JobContext& ctx);
 
 }  // namespace blazed::jobs::sync

@@ -4,6 +4,8 @@
 
 #include "core/log.hpp"
 #include "core/log_failure.hpp"
+#include "jobs/sellers/sellers_store.hpp"
+#include "jobs/sync/backfill_run.hpp"
 #include "jobs/sync/sync_cadence.hpp"
 #include "jobs/sync/sync_commands.hpp"
 #include "jobs/sync/sync_register.hpp"
@@ -59,10 +61,16 @@ asio::awaitable<void> run_cadence(DutyRuntime rt) {
   }
 }
 
+// seller_sync, and seller_backfill for the history beyond the first sync.
+Status register_sync_job_types(queue::Handlers& handlers, JobContext& ctx) {
+  if (auto st = register_seller_sync(handlers, ctx); !st) return st;
+  return register_seller_backfill(handlers, ctx);
+}
+
 }  // namespace
 
 Duty sync_duty() {
-  return {.name = "sync", .doc = "docs/sync.md", .job_types = register_seller_sync,
+  return {.name = "sync", .doc = "docs/sync.md", .job_types = register_sync_job_types,
           .commands = register_sync_commands, .background = run_cadence};
 }
 

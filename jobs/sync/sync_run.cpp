@@ -35,10 +35,16 @@ std::optional<double> parse_rate(const std::optional<std::string>& header) {
   return v;
 }
 
-// One token from the seller's bucket, then the page; a denied token sets `come_back_at` (when
-// the next one is due) and fails the fetch.
+// The seller still current, one token from its bucket, then the page; a denied token sets
+// `come_back_at` (when the next one is due) and fails the fetch.
 asio::awaitable<Result<FetchedPage>> acquire_and_fetch(SyncPorts deps, const RunTarget& t, RunInProgress run,
                                                        std::optional<Clock::time_point>& come_back_at) {
+  // Disconnected, deleted or given a new token since the run began: no further page.
+  auto current = co_await deps.sellers.seller(t.seller.id);
+  if (!current) co_return current.error();
+  if (current->status != "active" || current->token_generation != t.seller.token_generation)
+    co_return make_error(errc::sync_stopped, "seller " + std::to_string(t.seller.id) + " is " + current->status +
+                                                 (current->status == "active" ? " with a new token" : ""));
   // Never above the seller's plan, whatever other daemons do: the bucket is shared in Redis.
   auto permit = co_await deps.limiter.try_acquire(t.seller.id, operation_of(t.type));
   if (!permit) co_return permit.error();

@@ -42,6 +42,11 @@ constexpr const char* kAdvanceRun =
     "UPDATE sync_state SET resume_token = $3, run_pages = run_pages + 1, run_rows = run_rows + $4, "
     "last_attempt_at = $5 WHERE seller_id = $1 AND data_type = $2 AND run_id = $6";
 
+// A backfill page (jobs/sync/backfill_store.cpp owns the rest of sync_backfill's statements).
+constexpr const char* kAdvanceBackfill =
+    "UPDATE sync_backfill SET resume_token = $3, run_pages = run_pages + 1, run_rows = run_rows + $4, "
+    "pages = pages + 1, rows = rows + $4, updated_at = $5 WHERE seller_id = $1 AND data_type = $2";
+
 constexpr const char* kFinishRun =
     "UPDATE sync_state SET cursor = $3, last_pages = run_pages, last_rows = run_rows, "
     "run_after = NULL, run_before = NULL, resume_token = NULL, run_pages = 0, run_rows = 0, "
@@ -317,8 +322,12 @@ asio::awaitable<Result<std::int64_t>> SyncStore::commit_page(std::int64_t seller
     if (!raw) co_return raw.error();
     for (const auto& event : page.audit)
       if (auto audited = co_await pg::record_audit(tx, clock_, event); !audited) co_return audited.error();
-    auto adv = co_await tx.query(kAdvanceRun, seller_id, data_type_name(page.type), page.next_token,
-                                 written, now, run_id_);
+    // A backfill's window lives in sync_backfill, one backfill per seller at a time (its unique
+    // key); a sync's page is fenced by the run that took sync_state over.
+    auto adv = page.backfill ? co_await tx.query(kAdvanceBackfill, seller_id, data_type_name(page.type),
+                                                 page.next_token, written, now)
+                             : co_await tx.query(kAdvanceRun, seller_id, data_type_name(page.type),
+                                                 page.next_token, written, now, run_id_);
     if (!adv) co_return adv.error();
     // Refused: the rows and payload of this page roll back with it.
     co_return fenced(adv->affected(), "commit a page");

@@ -61,6 +61,7 @@ struct PageToStore {
   // The audit events of the SP-API access that brought the page (sync_audit.hpp): committed in
   // the page's transaction, so no stored page lacks them.
   std::vector<pg::AuditEvent> audit;
+  bool backfill = false;  // the page of a history backfill: its window in sync_backfill advances
 };
 
 // What a sync run reads and writes of its own state (the real one is SyncStore; unit tests use

@@ -142,6 +142,10 @@ TEST_CASE("errors name the file, the line and the key", "[unit]") {
       {"spapi:\n  max_results_per_page: 101\n", "key 'spapi.max_results_per_page': expected an integer from 1 to 100"},
       {"keyring:\n  from_credentials: maybe\n", "blazed.yaml:2: key 'keyring.from_credentials': expected true or false"},
       // Raw SP-API pages may hold buyer PII: 30 days is the published maximum.
+      // A backfill deeper than the two years SP-API serves, or shallower than the first sync.
+      {"sync:\n  backfill:\n    transactions: 731d\n", "blazed.yaml:3: key 'sync.backfill.transactions': at most 730d"},
+      {"sync:\n  interval: 1h\n  backfill:\n    orders: 800d\n", "blazed.yaml:4: key 'sync.backfill.orders': at most 730d"},
+      {"sync:\n  backfill:\n    orders: 7d\n", "blazed.yaml:3: key 'sync.backfill.orders': at least 30d"},
       {"retention:\n  raw_payloads: 31d\n", "blazed.yaml:2: key 'retention.raw_payloads': at most 30d"},
       {"retention:\n  raw_payloads: 721h\n", "blazed.yaml:2: key 'retention.raw_payloads': at most 30d"},
       {"retention:\n  raw_payloads: 0s\n", "key 'retention.raw_payloads': expected a duration greater than 0"},
@@ -202,7 +206,9 @@ TEST_CASE("a reload reports the restart-only keys that changed", "[unit]") {
 
 TEST_CASE("sections that are absent keep their defaults", "[unit]") {
   auto c = parse_config("redis:\n  url: redis://h:1\n", "x.yaml").value();
-  CHECK(c.queue.queues == (std::vector<std::string>{"default", "sync"}));
+  CHECK(c.queue.queues == (std::vector<std::string>{"default", "sync", "backfill"}));
+  CHECK(c.sync_backfill.orders == std::chrono::hours(24 * 30));
+  CHECK(c.sync_backfill.transactions == std::chrono::hours(24 * 30));
   CHECK(c.queue.concurrency == 16);
   CHECK(c.queue.forward_interval == std::chrono::milliseconds(500));
   CHECK(c.keyring.dir == "/etc/blazed/keys");

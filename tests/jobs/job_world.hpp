@@ -11,6 +11,7 @@
 #include "harness/redis_server.hpp"
 #include "harness/run_coro.hpp"
 #include "harness/temp_dir.hpp"
+#include "jobs/command_call.hpp"
 #include "jobs/job_context.hpp"
 #include "metrics/registry.hpp"
 #include "pg/migrate.hpp"
@@ -83,14 +84,7 @@ struct JobWorld {
   // Runs a registered operator command as blazectl would, from uid 1234.
   Result<boost::json::value> call(control::CommandRegistry& registry, const std::string& name,
                                   boost::json::object args = {}) {
-    control::Request req;
-    req.id = 1;
-    req.command = name;
-    req.args = std::move(args);
-    req.peer.uid = 1234;
-    auto entry = registry.find(name);
-    REQUIRE(entry.has_value());
-    return run_coro(io, entry->handler(req));
+    return call_command(io, registry, name, std::move(args));
   }
 
   // Switches the active key in place (what a reload with a new keyring.active_key does).

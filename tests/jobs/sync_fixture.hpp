@@ -37,6 +37,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -115,8 +116,13 @@ struct SyncWorld {
   // clock to the due time and the server's clock by as much (its buckets refill by then).
   // `deferrals` counts them. Returns the last run's error, if any.
   Status run_to_end(std::int64_t seller, const std::string& data, int* deferrals = nullptr) {
+    return run_until_done([&] { return run_once(seller, data); }, deferrals);
+  }
+
+  // The same for any job run (`once` runs it one time).
+  Status run_until_done(const std::function<queue::HandlerOutcome()>& once, int* deferrals = nullptr) {
     for (int i = 0; i < 10'000; ++i) {
-      queue::HandlerOutcome st = run_once(seller, data);
+      queue::HandlerOutcome st = once();
       if (st.is_done()) return {};
       const queue::Defer* due = st.deferral();
       if (due == nullptr) return *st.error();

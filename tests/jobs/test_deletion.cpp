@@ -145,7 +145,7 @@ TEST_CASE("a seller with 100,000 rows is deleted while its sync commits pages: n
   t.redis({"HSET", queue::rate_limit_key(2, "searchOrders"), "tokens", "1"});
   const auto seller2_rows = t.rows_of("2");
 
-  jobs::sync::SyncStore store(*t.w.pool, t.w.clock, *t.w.keyring, crypto::random_nonces());
+  jobs::sync::SyncStore store(*t.w.pool, t.w.clock, *t.w.keyring, crypto::random_nonces(), "runaway-sync");
   RunawaySync sync;
   asio::co_spawn(t.w.io, run_runaway_sync(store, t.w.clock, 1, sync), asio::detached);
 

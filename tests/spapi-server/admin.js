@@ -27,6 +27,7 @@ const ROUTES = [
   ['GET', /^\/_admin\/faults$/, (s) => [200, s.faults.list]],
   ['DELETE', /^\/_admin\/faults$/, (s) => { s.faults.clear(); return [200, { cleared: true }]; }],
   ['GET', /^\/_admin\/stats$/, (s) => [200, s.stats.snapshot()]],
+  ['GET', /^\/_admin\/requests$/, (s) => [200, s.stats.requests()]],
   ['DELETE', /^\/_admin\/stats$/, (s) => { s.stats.reset(); return [200, { cleared: true }]; }],
   ['GET', /^\/_admin\/clock$/, (s) => [200, clockView(s)]],
   ['POST', /^\/_admin\/clock$/, advanceClock],

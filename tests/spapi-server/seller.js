@@ -16,6 +16,7 @@ function validate(def) {
     if (!Number.isInteger(v) || v < 0 || v > gen.MAX_ORDERS) return `${k}: integer 0..${gen.MAX_ORDERS}`;
   }
   if (def.anchor !== undefined && parseIso(def.anchor) === null) return 'anchor: ISO 8601 time';
+  if (def.historyDays !== undefined && !(Number.isInteger(def.historyDays) && def.historyDays >= 1 && def.historyDays <= 1000)) return 'historyDays: integer 1..1000';
   if (def.transactionsPerPage !== undefined && !(Number.isInteger(def.transactionsPerPage) && def.transactionsPerPage >= 1)) return 'transactionsPerPage: integer >= 1';
   if (def.emptyPageEvery !== undefined && !(Number.isInteger(def.emptyPageEvery) && def.emptyPageEvery >= 0)) return 'emptyPageEvery: integer >= 0';
   const c = def.recipientCanary;
@@ -47,13 +48,14 @@ class Seller {
     this.seed = gen.seedInt(def.seed ?? def.sellerId);
     this.canary = def.recipientCanary || null;
     this.anchorMs = def.anchor ? parseIso(def.anchor) : Math.floor(nowMs / 1000) * 1000;
+    this.historyDays = def.historyDays ?? 90;
     this.transactionCount = def.transactions ?? 0;
     this.transactionsPerPage = def.transactionsPerPage ?? 100;
     this.emptyPageEvery = def.emptyPageEvery ?? 0;
     this.count = 0;
     this.grow(def.orders ?? 0);
     for (let i = 0; i < this.count; i++) {
-      [this.created[i], this.updated[i]] = gen.orderTimes(this.seed, i, this.anchorMs);
+      [this.created[i], this.updated[i]] = gen.orderTimes(this.seed, i, this.anchorMs, this.historyDays);
     }
     this.resort();
   }

@@ -62,8 +62,9 @@ async function handleSpApi(state, req, res, url) {
   const t = token ? state.accessTokens.lookup(token) : null;
   const seller = t ? state.sellers.get(t.sellerId) : undefined;
   const sellerId = t ? t.sellerId : undefined;
+  const query = queryLists(url.searchParams);
   const reply = (status, text, headers = {}, fault = null) => {
-    state.stats.record(sellerId, operation, fault && fault.kind === 'oversize' ? 200 : status);
+    state.stats.record(sellerId, operation, fault && fault.kind === 'oversize' ? 200 : status, query);
     deliver(res, status, text, headers, fault);
   };
   if (!token) return reply(403, JSON.stringify(denied('Access token is missing in the request header.')));
@@ -82,7 +83,6 @@ async function handleSpApi(state, req, res, url) {
   const bucket = state.plans.take(sellerId, operation, sandbox);
   if (!bucket.ok) return reply(429, JSON.stringify(FAULT_BODIES[429]));
 
-  const query = queryLists(url.searchParams);
   const out = sandbox ? sandboxReply(state, operation, query, orderId) : generatedReply(state, seller, operation, query, orderId);
   const headers = [200, 400, 404].includes(out.status) ? { 'x-amzn-RateLimit-Limit': String(bucket.plan.rate) } : {};
   return reply(out.status, out.text, headers, fault);
