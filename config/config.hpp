@@ -46,6 +46,10 @@ struct PostgresConfig {
   // A libpq connection string or URI without the password.
   std::string dsn = "host=127.0.0.1 dbname=blazed";
   std::optional<SecretRef> password;
+  // The schema owner's connection for migrations (`blazed migrate`, and start-up with apply);
+  // empty: dsn and password, one role for both (docs/postgres.md, "Roles").
+  std::string migrate_dsn;
+  std::optional<SecretRef> migrate_password;
   MigrateMode migrate_on_start = MigrateMode::apply;
   Duration connect_timeout{5'000};
   Duration statement_timeout{30'000};

@@ -5,6 +5,7 @@
 #include "config/errc.hpp"
 #include "config/schema.hpp"
 #include "config/values.hpp"
+#include "core/env_secret.hpp"
 #include "core/errc.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -172,10 +173,9 @@ Result<Secret> resolve_secret(const SecretRef& ref) {
   };
   switch (ref.kind) {
     case SecretRef::Kind::env: {
-      const char* v = std::getenv(ref.name.c_str());
-      if (v == nullptr || *v == '\0')
-        return make_error(errc::secret_unavailable, "env:" + ref.name + ": variable is not set");
-      return Secret(v);
+      auto v = take_env_secret(ref.name);
+      if (!v) return make_error(errc::secret_unavailable, "env:" + ref.name + ": variable is not set");
+      return std::move(*v);
     }
     case SecretRef::Kind::file:
       return from_file(ref.name, "file:" + ref.name);

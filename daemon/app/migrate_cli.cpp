@@ -4,6 +4,7 @@
 #include "config/loader.hpp"
 #include "pg/migrate.hpp"
 #include "pg/pool.hpp"
+#include "pg/roles.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,7 +23,8 @@ std::string join(const std::vector<int>& versions) {
   return out.empty() ? "none" : out;
 }
 
-asio::awaitable<int> migrate(pg::PgPool& pool, bool status_only) {
+asio::awaitable<int> migrate(pg::PgPool& pool, bool status_only,
+                             const std::optional<std::string>& runtime_role) {
   if (status_only) {
     auto status = co_await pg::schema_status(pool);
     if (!status) {
@@ -35,7 +37,7 @@ asio::awaitable<int> migrate(pg::PgPool& pool, bool status_only) {
       std::printf("applied by a newer blazed: %s\n", join(status->unknown).c_str());
     co_return status->pending.empty() ? 0 : 3;
   }
-  auto applied = co_await pg::migrate(pool);
+  auto applied = co_await pg::migrate(pool, pg::builtin_migrations(), log::Logger("migrate"), runtime_role);
   if (!applied) {
     std::fprintf(stderr, "blazed migrate: %s\n", applied.error().message.c_str());
     co_return 1;
@@ -47,20 +49,28 @@ asio::awaitable<int> migrate(pg::PgPool& pool, bool status_only) {
 }  // namespace
 
 int run_migrate(const config::Config& config, bool status_only) {
+  // Migrations run as the schema owner: postgres.migrate_dsn when set (docs/postgres.md, "Roles").
+  const config::PostgresConfig owner = pg::owner_settings(config.postgres);
+  const char* password_key = config.postgres.migrate_dsn.empty() ? "postgres.password" : "postgres.migrate_password";
+  auto runtime_role = pg::runtime_role(config.postgres);
+  if (!runtime_role) {
+    std::fprintf(stderr, "blazed migrate: %s\n", runtime_role.error().message.c_str());
+    return 1;
+  }
   Secret password;
-  if (config.postgres.password) {
-    auto s = config::resolve_secret(*config.postgres.password);
+  if (owner.password) {
+    auto s = config::resolve_secret(*owner.password);
     if (!s) {
-      std::fprintf(stderr, "blazed migrate: postgres.password: %s\n", s.error().message.c_str());
+      std::fprintf(stderr, "blazed migrate: %s: %s\n", password_key, s.error().message.c_str());
       return 1;
     }
     password = std::move(*s);
   }
   asio::io_context io(1);
-  pg::PgPool pool(io.get_executor(), config.postgres, std::move(password));
+  pg::PgPool pool(io.get_executor(), owner, std::move(password));
   pool.start();
   auto done = asio::co_spawn(io, [&]() -> asio::awaitable<int> {
-    int code = co_await migrate(pool, status_only);
+    int code = co_await migrate(pool, status_only, *runtime_role);
     pool.stop();
     co_return code;
   }, asio::use_future);

@@ -81,9 +81,13 @@ asio::awaitable<KeyringReload> reload_keyring(Parts& p, const config::KeyringCon
   }
 
   // Everything that uses keys runs on this loop and holds none across an await, so the swap is
-  // seen whole by the next seal or open. Cached cipher contexts of the old keys are dropped by
-  // the old keyring's destructor.
-  *p.keyring = std::move(*loaded);
+  // seen whole by the next seal or open. The old keys are moved out first so that their
+  // keyring's destructor runs, which drops them from every thread's cipher cache (a plain move
+  // assignment would free them without that).
+  {
+    crypto::Keyring replaced = std::move(*p.keyring);
+    *p.keyring = std::move(*loaded);
+  }
   p.config.keyring = next;
   p.logger.info("keyring reloaded", {{"active_key", new_active},
                                      {"previous_active_key", old_active},

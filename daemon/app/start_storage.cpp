@@ -7,6 +7,7 @@
 #include "core/redact.hpp"
 #include "crypto/key_memory.hpp"
 #include "pg/migrate.hpp"
+#include "pg/roles.hpp"
 #include "redis/server_settings.hpp"
 #include "spapi/from_config.hpp"
 
@@ -88,6 +89,22 @@ Status start_redis(Parts& p) {
   return {};
 }
 
+// Start-up migrations with postgres.migrate_dsn: a short-lived pool of the owner role, which also
+// grants the runtime role its rights (docs/postgres.md, "Roles").
+asio::awaitable<Status> migrate_as_owner(Parts& p) {
+  auto runtime_role = pg::runtime_role(p.config.postgres);
+  if (!runtime_role) co_return runtime_role.error();
+  const config::PostgresConfig owner = pg::owner_settings(p.config.postgres);
+  auto password = resolve_optional(owner.password, "postgres.migrate_password");
+  if (!password) co_return password.error();
+  pg::PgPool pool(p.io.get_executor(), owner, password->value_or(Secret()));
+  pool.start();
+  auto st = co_await pg::ensure_schema(pool, config::MigrateMode::apply, pg::builtin_migrations(),
+                                       log::Logger("migrate"), *runtime_role);
+  pool.stop();
+  co_return st;
+}
+
 asio::awaitable<Status> start_postgres(Parts& p) {
   auto password = resolve_optional(p.config.postgres.password, "postgres.password");
   if (!password) co_return password.error();
@@ -99,8 +116,13 @@ asio::awaitable<Status> start_postgres(Parts& p) {
     co_return;
   });
   p.notifier.status("starting: checking the database schema");
-  if (auto st = co_await pg::ensure_schema(*p.db, p.config.postgres.migrate_on_start); !st)
+  const bool owner_migrates = !p.config.postgres.migrate_dsn.empty() &&
+                              p.config.postgres.migrate_on_start == config::MigrateMode::apply;
+  if (owner_migrates) {
+    if (auto st = co_await migrate_as_owner(p); !st) co_return st.error().context("database schema");
+  } else if (auto st = co_await pg::ensure_schema(*p.db, p.config.postgres.migrate_on_start); !st) {
     co_return st.error().context("database schema");
+  }
   p.readiness.add_readiness_check("postgres", [&p] {
     bool up = p.db->ready();
     return health::CheckResult{up, up ? "connected" : "unreachable"};

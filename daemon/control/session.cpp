@@ -1,6 +1,8 @@
 // Owns one client connection on the control socket (see session.hpp).
 #include "control/session.hpp"
 
+#include "core/secret.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -9,11 +11,41 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
+
 namespace blazed::control {
 
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// A request may carry a refresh token (sellers.connect): its bytes are overwritten once it has
+// been handled, in the line, the read buffer and the parsed arguments.
+void wipe_strings(boost::json::value& v) {
+  if (auto* s = v.if_string()) {
+    secure_wipe(s->data(), s->size());
+  } else if (auto* o = v.if_object()) {
+    for (auto& kv : *o) wipe_strings(kv.value());
+  } else if (auto* a = v.if_array()) {
+    for (auto& item : *a) wipe_strings(item);
+  }
+}
+
+// Overwrites the first `n` bytes of `buffer` and removes them; the bytes the removal leaves
+// behind past the new end are overwritten too.
+void consume_wiped(std::string& buffer, std::size_t n) {
+  const std::size_t old_size = buffer.size();
+  secure_wipe(buffer.data(), n);
+  buffer.erase(0, n);
+  const std::size_t new_size = buffer.size();
+  buffer.resize(old_size, '\0');
+  secure_wipe(buffer.data() + new_size, old_size - new_size);
+  buffer.resize(new_size);
+}
+
+}  // namespace
 
 Session::Session(Socket socket, Peer peer, Role role, const config::ControlConfig& cfg,
                  const CommandRegistry& commands, SessionEvents events)
@@ -59,6 +91,8 @@ asio::awaitable<void> Session::run() {
   std::string buffer;
   // The newline is part of the limit's budget: a line of max_line_bytes plus '\n' fits.
   const std::size_t max_buffer = max_line_bytes_ + 1;
+  // Room for any ordinary request from the start: growing leaves copies in freed memory.
+  buffer.reserve(std::min<std::size_t>(max_buffer, 8192));
   while (!stopping_) {
     timer_.expires_after(idle_timeout_);
     auto r = co_await (
@@ -86,15 +120,17 @@ asio::awaitable<void> Session::run() {
       break;  // peer gone, or closed by shutdown()
     }
     std::string line = buffer.substr(0, n);
-    buffer.erase(0, n);
+    consume_wiped(buffer, n);
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
     if (line.find_first_not_of(" \t") != std::string::npos) {
       busy_ = true;
       co_await handle_line(line);
       busy_ = false;
     }
+    secure_wipe(line.data(), line.size());
     if (ec) break;  // that was the last line before eof
   }
+  consume_wiped(buffer, buffer.size());
   close();
 }
 
@@ -124,6 +160,10 @@ asio::awaitable<void> Session::handle_line(std::string_view line) {
     }
     log_.debug("control request", {{"command", command}, {"outcome", outcome},
                                    {"peer_uid", peer_.uid}, {"peer_pid", peer_.pid}});
+  }
+  if (req) {
+    boost::json::value args(std::move(req->args));
+    wipe_strings(args);
   }
   events_.request_done(command, outcome);
   if (!co_await write(reply)) close();

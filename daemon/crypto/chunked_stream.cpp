@@ -188,7 +188,8 @@ Result<ChunkedWriter> ChunkedWriter::create(const Key& kek, NonceSource& nonces,
     return st.error();
 
   // Wrap: AES-256-GCM under the key-encryption key, the header up to the key id as AD.
-  EVP_CIPHER_CTX* ctx = detail::gcm_ctx(kek, true, nonce);
+  const detail::GcmLease lease = detail::gcm_ctx(kek, true, nonce);
+  EVP_CIPHER_CTX* ctx = lease.get();
   if (ctx == nullptr) return internal("initialise AES-256-GCM");
   std::uint8_t* wrapped = nonce + kNonceSize;
   int outl = 0;
@@ -287,7 +288,8 @@ Status ChunkedReader::read_header() {
   const std::size_t id_len = parsed->key_id.size();
   const std::uint8_t* nonce = avail.data() + kFixedHeader + id_len;
   const std::uint8_t* wrapped = nonce + kNonceSize;
-  EVP_CIPHER_CTX* ctx = detail::gcm_ctx(*kek, false, nonce);
+  const detail::GcmLease lease = detail::gcm_ctx(*kek, false, nonce);
+  EVP_CIPHER_CTX* ctx = lease.get();
   if (ctx == nullptr) return fail(internal("initialise AES-256-GCM"));
   auto cipher = std::make_unique<DataKeyCipher>();
   auto dk = cipher->key().bytes();

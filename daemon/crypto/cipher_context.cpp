@@ -3,10 +3,12 @@
 
 #include "crypto/keyring.hpp"
 
+#include <algorithm>
 #include <array>
-#include <atomic>
 #include <memory>
+#include <mutex>
 #include <new>
+#include <vector>
 
 namespace blazed::crypto::detail {
 namespace {
@@ -25,8 +27,6 @@ EVP_CIPHER* fetch(const char* name) {
   return c;
 }
 
-std::atomic<std::uint64_t> g_keyring_epoch{0};
-
 struct CachedCtx {
   std::uint64_t serial = 0;  // 0: empty slot (serials start at 1)
   bool encrypt = false;
@@ -34,10 +34,32 @@ struct CachedCtx {
   CtxPtr ctx;
 };
 
+struct GcmCache;
+
+// Every thread's cache, so that a keyring reload can empty them all. Lock order: registry, then
+// a cache.
+std::mutex g_registry_mutex;
+std::vector<GcmCache*>& registry() {
+  static auto* caches = new std::vector<GcmCache*>();  // never destroyed: threads exit after main
+  return *caches;
+}
+
 struct GcmCache {
+  std::mutex mutex;
   std::array<CachedCtx, 4> slots;
-  std::uint64_t epoch = 0;
   std::uint64_t tick = 0;
+
+  GcmCache() {
+    std::lock_guard lock(g_registry_mutex);
+    registry().push_back(this);
+  }
+  ~GcmCache() {
+    std::lock_guard lock(g_registry_mutex);
+    auto& r = registry();
+    r.erase(std::remove(r.begin(), r.end(), this), r.end());
+  }
+  GcmCache(const GcmCache&) = delete;
+  GcmCache& operator=(const GcmCache&) = delete;
 };
 
 }  // namespace
@@ -59,13 +81,9 @@ EVP_CIPHER_CTX* thread_cipher_ctx() {
   return ctx.get();
 }
 
-EVP_CIPHER_CTX* gcm_ctx(const Key& key, bool encrypt, const std::uint8_t* nonce) {
+GcmLease gcm_ctx(const Key& key, bool encrypt, const std::uint8_t* nonce) {
   thread_local GcmCache cache;
-  const std::uint64_t epoch = g_keyring_epoch.load(std::memory_order_acquire);
-  if (cache.epoch != epoch) {
-    for (auto& s : cache.slots) s = CachedCtx{};
-    cache.epoch = epoch;
-  }
+  std::unique_lock lock(cache.mutex);
   ++cache.tick;
   CachedCtx* hit = nullptr;
   CachedCtx* victim = &cache.slots[0];
@@ -79,7 +97,7 @@ EVP_CIPHER_CTX* gcm_ctx(const Key& key, bool encrypt, const std::uint8_t* nonce)
     if (!victim->ctx || EVP_CipherInit_ex2(victim->ctx.get(), aes_256_gcm(), key.material().data(),
                                            nullptr, encrypt ? 1 : 0, nullptr) != 1) {
       *victim = CachedCtx{};
-      return nullptr;
+      return GcmLease(std::move(lock), nullptr);
     }
     victim->serial = key.serial();
     victim->encrypt = encrypt;
@@ -88,10 +106,27 @@ EVP_CIPHER_CTX* gcm_ctx(const Key& key, bool encrypt, const std::uint8_t* nonce)
   hit->last_use = cache.tick;
   // Key kept, nonce set: restarts GCM for a new message.
   if (EVP_CipherInit_ex2(hit->ctx.get(), nullptr, nullptr, nonce, encrypt ? 1 : 0, nullptr) != 1)
-    return nullptr;
-  return hit->ctx.get();
+    return GcmLease(std::move(lock), nullptr);
+  return GcmLease(std::move(lock), hit->ctx.get());
 }
 
-void forget_cached_keys() noexcept { g_keyring_epoch.fetch_add(1, std::memory_order_acq_rel); }
+void forget_cached_keys() noexcept {
+  std::lock_guard registry_lock(g_registry_mutex);
+  for (GcmCache* cache : registry()) {
+    std::lock_guard lock(cache->mutex);
+    for (auto& s : cache->slots) s = CachedCtx{};
+  }
+}
+
+std::size_t cached_contexts() noexcept {
+  std::lock_guard registry_lock(g_registry_mutex);
+  std::size_t n = 0;
+  for (GcmCache* cache : registry()) {
+    std::lock_guard lock(cache->mutex);
+    n += static_cast<std::size_t>(std::count_if(cache->slots.begin(), cache->slots.end(),
+                                                [](const CachedCtx& s) { return s.ctx != nullptr; }));
+  }
+  return n;
+}
 
 }  // namespace blazed::crypto::detail

@@ -103,7 +103,8 @@ Result<Bytes> seal(const Key& key, NonceSource& nonces, const Aad& aad,
   std::span<std::uint8_t, kNonceSize> nonce(out.data() + header_size, kNonceSize);
   if (auto st = nonces.fill(nonce); !st) return st.error();
 
-  EVP_CIPHER_CTX* ctx = detail::gcm_ctx(key, true, nonce.data());
+  const detail::GcmLease lease = detail::gcm_ctx(key, true, nonce.data());
+  EVP_CIPHER_CTX* ctx = lease.get();
   if (ctx == nullptr) return internal("initialise AES-256-GCM");
   std::uint8_t* ct = out.data() + header_size + kNonceSize;
   int outl = 0;
@@ -142,7 +143,8 @@ Result<std::string> open_envelope(const Keyring& keyring, const Aad& aad,
   const std::size_t ct_len = stored.size() - hs - kNonceSize - kTagSize;
   if (ct_len > static_cast<std::size_t>(INT_MAX)) return open_failure();
 
-  EVP_CIPHER_CTX* ctx = detail::gcm_ctx(*key, false, nonce);
+  const detail::GcmLease lease = detail::gcm_ctx(*key, false, nonce);
+  EVP_CIPHER_CTX* ctx = lease.get();
   if (ctx == nullptr) return internal("initialise AES-256-GCM");
   int outl = 0;
   int finl = 0;

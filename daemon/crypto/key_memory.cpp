@@ -1,6 +1,7 @@
 // Owns locked, non-dumpable, wiped-on-release pages for key bytes and the non-dumpable switch.
 #include "crypto/key_memory.hpp"
 
+#include "core/log.hpp"
 #include "core/secret.hpp"
 #include "crypto/errc.hpp"
 
@@ -8,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -21,6 +23,16 @@ std::size_t page_size() noexcept {
   return size;
 }
 
+// Once per process: a key that may be swapped out still works, but the operator should know.
+void warn_unlocked(int error) {
+  static std::atomic<bool> warned{false};
+  if (warned.exchange(true)) return;
+  log::Logger("crypto").warn(
+      "cannot lock key memory (mlock): keys may be swapped to disk; raise the limit with "
+      "LimitMEMLOCK= in the unit (systemd/blazed.service sets 1M) or `ulimit -l`",
+      {{"error", std::strerror(error)}});
+}
+
 }  // namespace
 
 KeyMemory::KeyMemory() {
@@ -29,7 +41,7 @@ KeyMemory::KeyMemory() {
   page_ = static_cast<std::uint8_t*>(p);
   // Both are best effort: an unprivileged process may exceed RLIMIT_MEMLOCK, and the key is
   // still wiped on release; PR_SET_DUMPABLE covers core dumps process-wide.
-  (void)mlock(page_, page_size());
+  if (mlock(page_, page_size()) != 0) warn_unlocked(errno);
   (void)madvise(page_, page_size(), MADV_DONTDUMP);
 }
 

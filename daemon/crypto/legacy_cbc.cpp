@@ -48,6 +48,8 @@ Result<std::string> open_legacy_cbc(const Key& key, std::span<const std::uint8_t
   int finl = 0;
   const bool ok = EVP_DecryptUpdate(ctx, pout, &outl, ct->data(), static_cast<int>(ct->size())) == 1 &&
                   EVP_DecryptFinal_ex(ctx, pout + outl, &finl) == 1;
+  // The legacy key's schedule does not stay in this thread's context after the call.
+  EVP_CIPHER_CTX_reset(ctx);
   if (!ok) {
     // A bad padding answers exactly as a malformed value or a wrong GCM tag: no padding oracle.
     secure_wipe(plain.data(), plain.size());

@@ -1,6 +1,8 @@
 // Owns the lexical rules of the Prometheus text format 0.0.4 (see exposition.hpp).
 #include "metrics/exposition.hpp"
 
+#include "core/redact.hpp"
+
 #include <charconv>
 #include <cmath>
 
@@ -56,7 +58,10 @@ void append_help(std::string& out, std::string_view help) {
 }
 
 void append_label_value(std::string& out, std::string_view value) {
-  for (char c : value) {
+  // A label value is data (a job type, an error code, a bucket name): one that carries a
+  // secret, a token or an e-mail address by mistake is masked, on the raw text before escaping.
+  const std::string clean = redact(value);
+  for (char c : clean) {
     if (c == '\\') {
       out += "\\\\";
     } else if (c == '"') {

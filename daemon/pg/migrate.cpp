@@ -3,6 +3,7 @@
 
 #include "pg/embedded_migrations.hpp"
 #include "pg/errc.hpp"
+#include "pg/roles.hpp"
 
 #include <openssl/evp.h>
 
@@ -99,7 +100,8 @@ asio::awaitable<Status> apply_one(Session& s, const Migration& m) {
 // Runs with the migration lock held: re-reads the ledger (another process may just have
 // migrated) and applies what is still pending.
 asio::awaitable<Status> apply_pending(Session& s, const std::vector<Migration>& migrations,
-                                      std::vector<int>& applied_now, const log::Logger& log) {
+                                      std::vector<int>& applied_now, const log::Logger& log,
+                                      const std::optional<std::string>& runtime_role) {
   if (auto r = co_await s.script(kCreateLedger); !r)
     co_return r.error().context("creating schema_migrations");
   auto ledger = co_await read_ledger(s);
@@ -120,6 +122,8 @@ asio::awaitable<Status> apply_pending(Session& s, const std::vector<Migration>& 
     log.info("migration applied", {{"version", version}, {"name", m.name}});
     applied_now.push_back(version);
   }
+  // Every run, not only when something was applied: a role set up later gets its rights too.
+  if (runtime_role) co_return co_await grant_runtime(s, *runtime_role);
   co_return Status{};
 }
 
@@ -165,13 +169,14 @@ asio::awaitable<Result<std::vector<int>>> pending(Executor& db,
 
 asio::awaitable<Result<std::vector<int>>> migrate(PgPool& pool,
                                                   const std::vector<Migration>& migrations,
-                                                  log::Logger logger) {
+                                                  log::Logger logger,
+                                                  const std::optional<std::string>& runtime_role) {
   std::vector<int> applied_now;
   auto st = co_await pool.with_session([&](Session& s) -> asio::awaitable<Status> {
     // Waits (server-side, within statement_timeout) while another process migrates.
     if (auto lock = co_await s.query("SELECT pg_advisory_lock($1)", kMigrationLockKey); !lock)
       co_return lock.error().context("taking the migration lock");
-    Status result = co_await apply_pending(s, migrations, applied_now, logger);
+    Status result = co_await apply_pending(s, migrations, applied_now, logger, runtime_role);
     // If the unlock fails the session is broken, and the server drops its lock with it.
     (void)co_await s.query("SELECT pg_advisory_unlock($1)", kMigrationLockKey);
     co_return result;
@@ -182,9 +187,10 @@ asio::awaitable<Result<std::vector<int>>> migrate(PgPool& pool,
 
 asio::awaitable<Status> ensure_schema(PgPool& pool, config::MigrateMode mode,
                                       const std::vector<Migration>& migrations,
-                                      log::Logger logger) {
+                                      log::Logger logger,
+                                      const std::optional<std::string>& runtime_role) {
   if (mode == config::MigrateMode::apply) {
-    auto applied = co_await migrate(pool, migrations, logger);
+    auto applied = co_await migrate(pool, migrations, logger, runtime_role);
     if (!applied) co_return applied.error();
     co_return Status{};
   }

@@ -10,6 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,16 +46,19 @@ boost::asio::awaitable<Result<std::vector<int>>> pending(
 
 // Applies every pending migration in version order and returns the versions it applied (empty
 // when another process had already done so). Holds a session-level advisory lock for the whole
-// run; each migration and its ledger row commit together or not at all.
+// run; each migration and its ledger row commit together or not at all. With `runtime_role`
+// (pg/roles.hpp) the pool is the owner's, and that role then gets its rights (grant_runtime).
 boost::asio::awaitable<Result<std::vector<int>>> migrate(
     PgPool& pool, const std::vector<Migration>& migrations = builtin_migrations(),
-    log::Logger logger = log::Logger("migrate"));
+    log::Logger logger = log::Logger("migrate"),
+    const std::optional<std::string>& runtime_role = std::nullopt);
 
 // Start-up: `apply` migrates; `require_current` fails with schema_behind while anything is
 // pending. Either way an edited applied migration fails (migration_checksum_mismatch).
 boost::asio::awaitable<Status> ensure_schema(
     PgPool& pool, config::MigrateMode mode,
     const std::vector<Migration>& migrations = builtin_migrations(),
-    log::Logger logger = log::Logger("migrate"));
+    log::Logger logger = log::Logger("migrate"),
+    const std::optional<std::string>& runtime_role = std::nullopt);
 
 }  // namespace blazed::pg

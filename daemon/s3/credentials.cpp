@@ -4,6 +4,8 @@
 
 #include "s3/errc.hpp"
 
+#include "core/env_secret.hpp"
+
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -25,9 +27,16 @@ Error cred_error(std::string message) { return make_error(errc::s3_credentials, 
 
 EnvLookup process_env() {
   return [](std::string_view name) -> std::optional<std::string> {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (v == nullptr) return std::nullopt;
-    return std::string(v);
+    // Where credentials live (CREDENTIALS_DIRECTORY) stays; credentials themselves are taken
+    // out of the environment on first read (core/env_secret.hpp).
+    if (name == "CREDENTIALS_DIRECTORY") {
+      const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+      if (dir == nullptr) return std::nullopt;
+      return std::string(dir);
+    }
+    auto v = take_env_secret(name);
+    if (!v) return std::nullopt;
+    return std::string(v->reveal());
   };
 }
 

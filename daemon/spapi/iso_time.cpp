@@ -32,6 +32,9 @@ std::string format_iso8601(Clock::time_point t) {
 
 namespace {
 
+constexpr int kFirstYear = 1900;
+constexpr int kLastYear = 2200;
+
 bool take_int(std::string_view& s, std::size_t digits, int& out) {
   if (s.size() < digits) return false;
   for (std::size_t i = 0; i < digits; ++i) {
@@ -58,6 +61,9 @@ Result<Clock::time_point> parse_iso8601(std::string_view text) {
       !take_int(s, 2, d)) {
     return bad();
   }
+  // Clock counts nanoseconds in 64 bits (years 1677-2262): a year outside would overflow, and
+  // no SP-API time is that far off.
+  if (y < kFirstYear || y > kLastYear) return bad();
   const chr::year_month_day ymd{chr::year{y}, chr::month{unsigned(mo)}, chr::day{unsigned(d)}};
   if (!ymd.ok()) return bad();
   Clock::time_point t = chr::sys_days{ymd};

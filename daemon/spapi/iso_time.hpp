@@ -13,7 +13,7 @@ namespace blazed::spapi {
 std::string format_iso8601(Clock::time_point t);
 
 // Accepts "YYYY-MM-DD", "YYYY-MM-DDThh:mm[:ss[.fff...]]" followed by "Z" or "+hh:mm"/"-hh:mm"
-// (a date-time without a zone is refused). Fails with `spapi_malformed`.
+// (a date-time without a zone is refused), years 1900-2200. Fails with `spapi_malformed`.
 Result<Clock::time_point> parse_iso8601(std::string_view text);
 
 }  // namespace blazed::spapi

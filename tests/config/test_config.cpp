@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 using namespace blazed::config;
 
@@ -186,6 +187,19 @@ TEST_CASE("secret references resolve from env, file and credentials", "[unit]") 
   CHECK_FALSE(parse_secret_ref("credential:../etc/passwd").has_value());
   CHECK_FALSE(parse_secret_ref("vault:x").has_value());
   ::unsetenv("CREDENTIALS_DIRECTORY");
+}
+
+TEST_CASE("an env: secret is taken out of the environment once read, and still resolves", "[unit]") {
+  ::setenv("BLAZED_TEST_TAKEN_SECRET", "env-canary-taken-9f3", 1);
+  const auto ref = parse_secret_ref("env:BLAZED_TEST_TAKEN_SECRET").value();
+  CHECK(resolve_secret(ref).value().reveal() == "env-canary-taken-9f3");
+  CHECK(std::getenv("BLAZED_TEST_TAKEN_SECRET") == nullptr);
+  std::ifstream environ_file("/proc/self/environ", std::ios::binary);
+  std::stringstream all;
+  all << environ_file.rdbuf();
+  CHECK(all.str().find("env-canary-taken-9f3") == std::string::npos);
+  // Reloads and later backups resolve the same reference again.
+  CHECK(resolve_secret(ref).value().reveal() == "env-canary-taken-9f3");
 }
 
 TEST_CASE("durations", "[unit]") {

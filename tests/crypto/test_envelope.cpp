@@ -2,6 +2,7 @@
 // every kind of tampering (flipped bit, truncation, swapped rows, wrong AAD, unknown key) fails
 // with a clear error that carries no plaintext and no key.
 #include "crypto/ciphertext.hpp"
+#include "crypto/cipher_context.hpp"
 #include "crypto/envelope.hpp"
 #include "crypto/hex.hpp"
 #include "crypto/open_failure.hpp"
@@ -17,6 +18,8 @@
 #include <array>
 #include <atomic>
 #include <set>
+#include <future>
+#include <memory>
 #include <thread>
 
 using namespace blazed;
@@ -333,6 +336,38 @@ TEST_CASE("a key id reloaded with other bytes uses the new bytes", "[unit]") {
   auto reloaded = a.load("k1");
   CHECK(open_envelope(reloaded, kRow42, under_a).value() == kCanary);
   CHECK(open_envelope(reloaded, kRow42, under_b).error().code == "crypto_tampered");
+}
+
+TEST_CASE("a reload purges the old keys from every thread's cache, also an idle thread's", "[unit]") {
+  KeyDir old_dir;
+  old_dir.write_hex_key("k-removed", kKeyHex);
+  auto ring = std::make_unique<Keyring>(old_dir.load("k-removed"));
+  const Bytes sealed = seal(*ring, random_nonces(), kRow42, kCanary).value();
+  const std::size_t before = detail::cached_contexts();
+
+  // A worker uses the key once and then waits, never calling into the cipher code again.
+  std::promise<void> used;
+  std::promise<void> release;
+  std::thread worker([&] {
+    CHECK(open_envelope(*ring, kRow42, sealed).value() == kCanary);
+    used.set_value();
+    release.get_future().wait();
+  });
+  used.get_future().wait();
+  CHECK(detail::cached_contexts() > before);
+
+  // The reload: a keyring without the key takes the old one's place, and the old one goes (as
+  // app/reload_keyring.cpp does on SIGHUP).
+  KeyDir new_dir;
+  new_dir.write_hex_key("k-new", kOtherKeyHex);
+  {
+    Keyring replaced = std::move(*ring);
+    *ring = new_dir.load("k-new");
+  }
+  CHECK(detail::cached_contexts() == 0);  // the idle worker's contexts too
+  CHECK(open_envelope(*ring, kRow42, sealed).error().code == "crypto_unknown_key");
+  release.set_value();
+  worker.join();
 }
 
 TEST_CASE("threads seal and open concurrently", "[unit]") {

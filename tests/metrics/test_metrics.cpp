@@ -3,6 +3,9 @@
 #include "metrics/process_metrics.hpp"
 #include "metrics/registry.hpp"
 
+#include "core/redact.hpp"
+#include "core/secret.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <limits>
@@ -41,6 +44,30 @@ TEST_CASE("label values and HELP text are escaped", "[unit]") {
         "# HELP x_total Line one\\nback\\\\slash \"quotes\" stay\n"
         "# TYPE x_total counter\n"
         "x_total{v=\"a\\\"b\\\\c\\nd\"} 1\n");
+}
+
+TEST_CASE("a label value that holds a secret, a token or an e-mail address is never exported", "[unit]") {
+  // A canary with a quote, a backslash and a newline: each escaped differently in the exposition.
+  const std::string canary = "la\"bel\\sec\nret-canary-77";
+  blazed::register_secret(blazed::Secret(canary));
+  Registry r;
+  auto& family = r.counter("x_total", "Labelled.", {"v"});
+  family.with({canary}).inc();
+  family.with({"Atzr|IwEBIcanaryRefreshToken0123456789"}).inc();
+  family.with({"Atzr%7CIwEBIcanaryPercentEncoded0123456789"}).inc();
+  family.with({"buyer-canary@marketplace.amazon.com"}).inc();
+  family.with({"orders"}).inc();
+  r.callback(Type::gauge, "y", "Computed.", {"v"}, [&] {
+    return std::vector<Sample>{{{"prefix " + canary + " suffix"}, 1}};
+  });
+  const std::string text = r.expose();
+  for (const std::string part : {"canary", "IwEBI", "Atzr", "marketplace.amazon.com", "sec\\nret"}) {
+    CAPTURE(part);
+    CHECK(text.find(part) == std::string::npos);
+  }
+  CHECK(text.find("x_total{v=\"orders\"} 1") != std::string::npos);
+  CHECK(text.find("[redacted]") != std::string::npos);
+  blazed::forget_registered_secrets();
 }
 
 TEST_CASE("special values are spelled as Prometheus does", "[unit]") {

@@ -342,6 +342,10 @@ TEST_CASE("ISO 8601 times round-trip and reject junk", "[spapi]") {
   CHECK(parse_iso8601("2024-12-25T02:30:00").error().code == "spapi_malformed");
   CHECK(parse_iso8601("2024-13-01").error().code == "spapi_malformed");
   CHECK(parse_iso8601("TEST_CASE_400").error().code == "spapi_malformed");
+  // Found by fuzzing: a year past 2262 overflowed the nanosecond clock.
+  CHECK(parse_iso8601("9999-01-01T00:00:00Z").error().code == "spapi_malformed");
+  CHECK(parse_iso8601("0001-01-01").error().code == "spapi_malformed");
+  CHECK(parse_iso8601("2200-12-31T23:59:59Z").has_value());
   CHECK(is_decimal_text("0.10"));
   CHECK_FALSE(is_decimal_text("01"));
   CHECK_FALSE(is_decimal_text("1."));
