@@ -145,6 +145,11 @@ TEST_CASE("errors name the file, the line and the key", "[unit]") {
       {"retention:\n  raw_payloads: 0s\n", "key 'retention.raw_payloads': expected a duration greater than 0"},
       {"retention:\n  holidays: [2026-12-25, 2026-02-30]\n", "blazed.yaml:2: key 'retention.holidays[1]': expected a date"},
       {"retention:\n  holidays: 2026-12-25\n", "key 'retention.holidays': expected a list of dates"},
+      // A webhook the web app could not verify is never configured.
+      {"webhooks:\n  url: ftp://app.example/hook\n", "blazed.yaml:2: key 'webhooks.url': expected an https:// URL"},
+      {"webhooks:\n  url: https://app.example/hook\n", "blazed.yaml:2: key 'webhooks.url': needs webhooks.secret"},
+      {"webhooks:\n  url: https://app.example/hook\n  secret: hunter2\n",
+       "blazed.yaml:3: key 'webhooks.secret': expected a secret reference"},
   }));
   CAPTURE(c.yaml);
   CHECK_THAT(error_of(c.yaml), Catch::Contains(c.expected));
