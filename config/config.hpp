@@ -233,6 +233,16 @@ struct RetentionConfig {
   Duration audit{std::chrono::hours{24 * 400}};
 };
 
+// Signed notifications to the web app (jobs/webhooks, docs/webhooks.md): deletions completed and
+// incident user notifications. Off while `url` is empty.
+struct WebhooksConfig {
+  std::string url;                  // http(s)://host[:port]/path; empty: no webhook is sent
+  std::optional<SecretRef> secret;  // the HMAC-SHA256 key the web app verifies with
+  std::string ca_file;              // PEM bundle to trust; empty: the system trust store
+  bool allow_plain_http = false;    // allow an http:// url (development only)
+  Duration timeout{10'000};         // one delivery attempt, connect to response
+};
+
 struct Config {
   std::string instance_id;  // empty: hostname:pid at start-up
   log::Settings log;
@@ -250,6 +260,7 @@ struct Config {
   SpApiConfig spapi;
   BackupConfig backup;
   RetentionConfig retention;
+  WebhooksConfig webhooks;
   Duration shutdown_deadline{20'000};
 
   std::string source;  // the file it was loaded from, for messages

@@ -114,6 +114,14 @@ Result<Config> parse_config(std::string_view yaml, std::string_view origin) {
     if (!root.IsMap()) return located(origin, root.Mark(), "the top level must be a mapping of keys");
     if (auto st = walk(config, root, "", origin); !st) return st.error();
   }
+  // A webhook the web app could not verify is never sent: a URL needs its signing secret.
+  if (!config.webhooks.url.empty() && !config.webhooks.secret)
+    return located(origin, root["webhooks"]["url"].Mark(),
+                   "key 'webhooks.url': needs webhooks.secret (env:NAME, file:/path or credential:NAME)");
+  if (config.webhooks.url.starts_with("http://") && !config.webhooks.allow_plain_http)
+    return located(origin, root["webhooks"]["url"].Mark(),
+                   "key 'webhooks.url': http:// sends notices unencrypted; use https:// "
+                   "(or webhooks.allow_plain_http: true for development)");
   // A default that depends on the system: the group exists only where the package installed it.
   if (!config.given.contains("control.read_gids")) config.control.read_gids = values::default_read_gids();
   return config;

@@ -124,6 +124,14 @@ Result<Duration> as_backfill_depth(const YAML::Node& n) {
   return d;
 }
 
+// The web app's webhook URL: empty (off) or an absolute http(s) URL.
+Result<std::string> as_webhook_url(const YAML::Node& n) {
+  auto s = as_string(n);
+  if (s && !s->empty() && !s->starts_with("https://") && !s->starts_with("http://"))
+    return make_error(blazed::errc::bad_config, "expected an https:// URL (or empty: no webhooks)");
+  return s;
+}
+
 ValueResult<std::vector<std::chrono::sys_days>> as_date_list(const YAML::Node& n) {
   if (!n.IsSequence()) return ValueError(make_error(blazed::errc::bad_config, "expected a list of dates YYYY-MM-DD"));
   std::vector<std::chrono::sys_days> out;
@@ -396,6 +404,19 @@ std::vector<KeySpec> build() {
       {"retention.audit", "duration, at least 365d", "400d", false,
        "Audit events are pruned, a whole month at a time, once older than this (docs/audit.md).",
        set([](Config& c) -> auto& { return c.retention.audit; }, as_audit_retention)},
+
+      {"webhooks.url", "URL", "none (no webhooks)", false,
+       "Where signed notifications to the web app are POSTed (deletion completed, incident user notice).",
+       set([](Config& c) -> auto& { return c.webhooks.url; }, as_webhook_url)},
+      {"webhooks.secret", "secret reference", "none (required with webhooks.url)", false,
+       "Where the webhooks' HMAC-SHA256 key comes from: env:NAME, file:/path or credential:NAME.",
+       set([](Config& c) -> auto& { return c.webhooks.secret; }, as_secret_ref)},
+      {"webhooks.ca_file", "path", "none (system trust store)", false, "PEM bundle of CAs to trust.",
+       set([](Config& c) -> auto& { return c.webhooks.ca_file; }, as_string)},
+      {"webhooks.allow_plain_http", "bool", "false", false, "Allow an http:// webhooks.url (development only).",
+       set([](Config& c) -> auto& { return c.webhooks.allow_plain_http; }, as_bool)},
+      {"webhooks.timeout", "duration", "10s", false, "One delivery attempt, from connect to response.",
+       set([](Config& c) -> auto& { return c.webhooks.timeout; }, as_positive_duration)},
 
       {"shutdown.deadline", "duration", "20s", true,
        "On SIGTERM, time running work gets to finish before it is handed back and the process exits.",

@@ -3,11 +3,13 @@
 #include "jobs/backup/backup_duty.hpp"
 #include "jobs/deletion/deletion_duty.hpp"
 #include "jobs/duty.hpp"
+#include "jobs/incidents/incidents_duty.hpp"
 #include "jobs/keys/keys_duty.hpp"
 #include "jobs/purge/purge_duty.hpp"
 #include "jobs/queue_probe/queue_probe_duty.hpp"
 #include "jobs/sellers/sellers_duty.hpp"
 #include "jobs/sync/sync_duty.hpp"
+#include "jobs/webhooks/webhooks_duty.hpp"
 
 #include <set>
 
@@ -24,6 +26,8 @@ const std::vector<Duty>& duties() {
       purge::purge_duty(),
       deletion::deletion_duty(),
       audit::audit_duty(),
+      webhooks::webhooks_duty(),
+      incidents::incidents_duty(),
   };
   return all;
 }

@@ -7,12 +7,14 @@
 #include "jobs/deletion/deletion_redis.hpp"
 #include "jobs/sellers/errc.hpp"
 #include "jobs/sellers/sellers_store.hpp"
+#include "jobs/webhooks/webhook_job.hpp"
 #include "pg/audit.hpp"
 #include "pg/pool.hpp"
 #include "queue/errc.hpp"
 #include "queue/handlers.hpp"
 #include "queue/producer.hpp"
 #include "spapi/client.hpp"
+#include "spapi/iso_time.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -55,6 +57,30 @@ asio::awaitable<Status> delete_late_raw_payloads(pg::Tx& tx, std::int64_t reques
   }
 }
 
+json::value time_or_null(const std::optional<Clock::time_point>& t) {
+  return t ? json::value(spapi::format_iso8601(*t)) : json::value(nullptr);
+}
+
+// Tells the web app the deletion is complete (it sends the user the confirmation): the record's ids,
+// times and counts, nothing of the seller. Queued again on every run after completion, so a
+// failed enqueue is retried with the job; the receiver acts once per event id.
+asio::awaitable<Status> notify_completed(JobContext& ctx, const DeletionRequest& r) {
+  webhooks::Notice notice;
+  notice.event = "deletion.completed";
+  notice.event_id = "deletion:" + std::to_string(r.id);
+  notice.seller_id = r.seller_id;
+  notice.data = json::object{{"request_id", r.id},
+                             {"seller_id", r.seller_id},
+                             {"requested_at", spapi::format_iso8601(r.requested_at)},
+                             {"deadline", time_or_null(r.deadline)},
+                             {"completed_at", time_or_null(r.completed_at)},
+                             {"rows_deleted", r.rows_deleted},
+                             {"redis_keys_deleted", r.redis_keys_deleted}};
+  auto queued = co_await webhooks::enqueue_webhook(ctx, notice);
+  if (!queued) co_return queued.error().context("queueing the deletion webhook");
+  co_return Status{};
+}
+
 Result<std::pair<std::int64_t, std::int64_t>> parse_payload(const std::string& payload) {
   boost::system::error_code ec;
   auto v = json::parse(payload, ec);
@@ -81,7 +107,10 @@ asio::awaitable<Result<DeletionRequest>> run_deletion(JobContext& ctx, std::int6
   auto found = co_await request_by_id(ctx.db, request_id);
   if (!found) co_return found.error();
   if (!*found) co_return make_error(queue::errc::permanent, "no deletion request " + std::to_string(request_id));
-  if ((*found)->completed_at) co_return std::move(**found);  // done before: nothing to do again
+  if ((*found)->completed_at) {  // done before: only the web app's notice again
+    if (auto notified = co_await notify_completed(ctx, **found); !notified) co_return notified.error();
+    co_return std::move(**found);
+  }
   const std::int64_t seller = (*found)->seller_id;
 
   // The token first (also gone at the request; again in case the seller was reconnected meanwhile).
@@ -133,6 +162,7 @@ asio::awaitable<Result<DeletionRequest>> run_deletion(JobContext& ctx, std::int6
   if (!st) co_return st.error().context("completing the deletion");
   DeletionMetrics(ctx.metrics).record_completed();
   logger.info("seller deleted", {{"seller_id", seller}, {"request_id", request_id}});
+  if (auto notified = co_await notify_completed(ctx, *completed); !notified) co_return notified.error();
   co_return completed;
 }
 

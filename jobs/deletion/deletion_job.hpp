@@ -25,7 +25,8 @@ inline constexpr std::int64_t kDeletionBatch = 5000;
 Status register_deletion_job(queue::Handlers& handlers, JobContext& ctx);
 
 // One run for a request (what the handler does); `job_id`: the running job, spared when the
-// seller's queued jobs are removed. Returns the request as completed.
+// seller's queued jobs are removed. Returns the request as completed, once its deletion.completed
+// webhook is queued (jobs/webhooks; again on a run after completion, so none is lost).
 boost::asio::awaitable<Result<DeletionRequest>> run_deletion(JobContext& ctx, std::int64_t request_id,
                                                              std::int64_t job_id);
 

@@ -52,6 +52,11 @@ constexpr const char* kDeleteToken = "DELETE FROM seller_tokens WHERE seller_id 
 constexpr const char* kNeedsReauth =
     "UPDATE sellers SET status = 'needs_reauth', updated_at = $2 WHERE id = $1 AND status = 'active'";
 
+constexpr const char* kDeleteAllTokens = "DELETE FROM seller_tokens RETURNING seller_id";
+
+constexpr const char* kAllNeedReauth =
+    "UPDATE sellers SET status = 'needs_reauth', updated_at = $1 WHERE status = 'active'";
+
 // Returns the status before the change (the row locked), none when there is no such seller.
 constexpr const char* kMarkDeleting =
     "UPDATE sellers s SET status = 'deleting', updated_at = $2 FROM (SELECT id, status FROM sellers "
@@ -236,6 +241,24 @@ asio::awaitable<Status> mark_needs_reauth(pg::Executor& db, std::int64_t seller_
   auto r = co_await db.query(kNeedsReauth, seller_id, now);
   if (!r) co_return r.error();
   co_return Status{};
+}
+
+asio::awaitable<Result<std::vector<std::int64_t>>> delete_all_tokens(pg::Executor& db) {
+  auto gone = co_await db.query(kDeleteAllTokens);
+  if (!gone) co_return gone.error();
+  std::vector<std::int64_t> sellers;
+  for (const auto& r : *gone) {
+    auto id = r.get<std::int64_t>(0);
+    if (!id) co_return id.error();
+    sellers.push_back(*id);
+  }
+  co_return sellers;
+}
+
+asio::awaitable<Result<std::int64_t>> mark_all_needs_reauth(pg::Executor& db, Clock::time_point now) {
+  auto r = co_await db.query(kAllNeedReauth, now);
+  if (!r) co_return r.error();
+  co_return static_cast<std::int64_t>(r->affected());
 }
 
 asio::awaitable<Result<std::optional<std::string>>> mark_deleting(pg::Executor& db, std::int64_t seller_id,

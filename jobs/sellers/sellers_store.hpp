@@ -72,6 +72,10 @@ boost::asio::awaitable<Result<std::int64_t>> mark_reauthorized(pg::Executor& db,
 // LWA refused the seller's refresh token: an active seller becomes needs_reauth.
 boost::asio::awaitable<Status> mark_needs_reauth(pg::Executor& db, std::int64_t seller_id,
                                                  Clock::time_point now);
+// An incident over every seller: every token deleted (returns whose), every active seller
+// needs_reauth (returns how many).
+boost::asio::awaitable<Result<std::vector<std::int64_t>>> delete_all_tokens(pg::Executor& db);
+boost::asio::awaitable<Result<std::int64_t>> mark_all_needs_reauth(pg::Executor& db, Clock::time_point now);
 
 // Marks a seller deleting (its syncs stop: they run only for active sellers); returns its status
 // before, nullopt when there is no such seller.

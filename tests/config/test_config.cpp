@@ -43,6 +43,18 @@ TEST_CASE("retention: 30 days of raw payloads by default and at most, holidays s
   CHECK(parse_config("retention:\n  audit: 365d\n", "x.yaml").value().retention.audit == hours(24 * 365));
 }
 
+TEST_CASE("webhooks: off by default; a URL with its secret reference", "[unit]") {
+  auto d = parse_config("", "x.yaml").value();
+  CHECK(d.webhooks.url.empty());
+  CHECK_FALSE(d.webhooks.secret.has_value());
+  CHECK(d.webhooks.timeout == std::chrono::seconds(10));
+  auto c = parse_config("webhooks:\n  url: http://127.0.0.1:8080/hook\n  secret: credential:hook\n"
+                        "  allow_plain_http: true\n  timeout: 3s\n", "x.yaml").value();
+  CHECK(c.webhooks.url == "http://127.0.0.1:8080/hook");
+  CHECK(c.webhooks.secret == SecretRef{SecretRef::Kind::credential, "hook"});
+  CHECK(c.webhooks.timeout == std::chrono::seconds(3));
+}
+
 TEST_CASE("the group blazed may read by default, where it exists; a given list replaces it", "[unit]") {
   const group* blazed_group = getgrnam(kDefaultReadGroup);
   auto defaults = parse_config("", "x.yaml").value();
@@ -155,6 +167,13 @@ TEST_CASE("errors name the file, the line and the key", "[unit]") {
       // Audit events are kept at least 365 days: a shorter retention is refused, naming key and line.
       {"retention:\n  raw_payloads: 30d\n  audit: 364d\n", "blazed.yaml:3: key 'retention.audit': at least 365d"},
       {"retention:\n  audit: 8759h\n", "blazed.yaml:2: key 'retention.audit': at least 365d"},
+      // A webhook the web app could not verify is never configured.
+      {"webhooks:\n  url: ftp://app.example/hook\n", "blazed.yaml:2: key 'webhooks.url': expected an https:// URL"},
+      {"webhooks:\n  url: https://app.example/hook\n", "blazed.yaml:2: key 'webhooks.url': needs webhooks.secret"},
+      {"webhooks:\n  url: http://app.example/hook\n  secret: env:HOOK\n",
+       "blazed.yaml:2: key 'webhooks.url': http:// sends notices unencrypted"},
+      {"webhooks:\n  url: https://app.example/hook\n  secret: hunter2\n",
+       "blazed.yaml:3: key 'webhooks.secret': expected a secret reference"},
   }));
   CAPTURE(c.yaml);
   CHECK_THAT(error_of(c.yaml), Catch::Contains(c.expected));
