@@ -28,6 +28,7 @@ constexpr std::array kPermanent{
     control::errc::socket_path,         // the socket path is not a socket or its directory is wrong
     pg::errc::migration_checksum_mismatch,  // an applied migration was edited
     pg::errc::schema_behind,            // require-current and `blazed migrate` not run
+    pg::errc::pg_runtime_role,          // migrate_dsn without a runtime user, or its grants refused
     queue::errc::bad_queue_name,
     schedule::errc::bad_schedule,
     schedule::errc::bad_time_zone,

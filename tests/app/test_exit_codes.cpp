@@ -16,7 +16,8 @@ TEST_CASE("what only the operator can fix exits 78; a dependency that may come b
           "[unit]") {
   for (const ErrorCode& code :
        {errc::bad_config, errc::bind, control::errc::socket_in_use, control::errc::socket_path,
-        pg::errc::migration_checksum_mismatch, pg::errc::schema_behind, queue::errc::bad_queue_name,
+        pg::errc::migration_checksum_mismatch, pg::errc::schema_behind, pg::errc::pg_runtime_role,
+        queue::errc::bad_queue_name,
         schedule::errc::bad_time_zone, crypto::errc::keyring_missing_active,
         crypto::errc::keyring_insecure_file}) {
     INFO(code.name);
