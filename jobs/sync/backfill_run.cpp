@@ -77,7 +77,7 @@ asio::awaitable<queue::HandlerOutcome> run_seller_backfill(JobContext& ctx, Sync
   const SyncPorts ports{sellers, backfill, pages, gate, audit, metrics, ctx.clock};
   const WindowRules first_sync;
   while (true) {
-    SyncRequest request{seller_id, {}};
+    SyncRequest request{seller_id, {}, std::string(kSellerBackfillType)};
     bool waiting = false;
     for (DataType type : kTypes) {
       if (!wanted(ctx.config.sync_backfill, type)) continue;
