@@ -143,7 +143,7 @@ TEST_CASE("Redis loses the queue mid-run (FLUSHALL, a restart without persistenc
   f.wait_for([&] { return p->running() == 1; });
   const auto old_epoch = f.cmd({"GET", f.keys.epoch()}).str();
 
-  SECTION("FLUSHALL") { f.cmd({"FLUSHALL"}); }
+  SECTION("FLUSHALL") { CHECK(f.cmd({"FLUSHALL"}).str() == "OK"); }
   SECTION("restart") {
     f.server.restart();
     f.wait_for([&] { return !f.conn.client.connected(); });
@@ -177,10 +177,10 @@ TEST_CASE("a group-lock holder killed: the lock heals and the group's jobs run",
 
   a.reset();  // SIGKILL
   crashed.reset();
-  SECTION("its job is recovered with it") {}
+  SECTION("its job is recovered with it") { CHECK(f.cmd({"EXISTS", f.keys.job(held)}).as_integer() == 1); }
   SECTION("its job and lease are lost with Redis state") {
     // What a failover to a lagging replica can leave: the lock without its holder's run.
-    f.cmd({"DEL", f.keys.active(), f.keys.job(held)});
+    CHECK(f.cmd({"DEL", f.keys.active(), f.keys.job(held)}).as_integer() == 2);
   }
   f.clock.advance(31s);
   REQUIRE(f.run(f.recoverer.recover_once()));
