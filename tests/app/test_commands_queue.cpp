@@ -235,7 +235,7 @@ TEST_CASE("blazectl jobs, queues and schedules print tables, --json the raw resu
   CHECK(json::parse(r.out).at("retried") == true);
   r = d.ctl({"jobs", "retry", std::to_string(dead)});
   CHECK(r.exit_code == 1);
-  r = d.ctl({"jobs", "delete", std::to_string(dead), "--queue", "default"});
+  r = d.ctl({"jobs", "delete", std::to_string(dead), "--queue", "default", "--yes"});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "job " + std::to_string(dead) + " in queue default deleted\n");
   CHECK(d.ctl({"jobs", "show"}).exit_code == 2);

@@ -118,11 +118,11 @@ TEST_CASE("blazectl sellers connect reads the token from stdin and the daemon st
   CHECK(st.out.find("rows to rotate: seller_tokens 0, raw_payloads 0\n") != std::string::npos);
   CHECK(st.out.find("LWA client secret: age unknown") != std::string::npos);
 
-  auto d = c.ctl({"sellers", "disconnect", std::to_string(id)});
+  auto d = c.ctl({"sellers", "disconnect", std::to_string(id), "--yes"});
   REQUIRE(d.exit_code == 0);
   CHECK(d.out == "seller " + std::to_string(id) + " disconnected; refresh token deleted\n");
   CHECK(c.w.db.exec("SELECT count(*) FROM seller_tokens")[0][0] == std::optional<std::string>("1"));
-  auto gone = c.ctl({"sellers", "disconnect", "999999"});
+  auto gone = c.ctl({"sellers", "disconnect", "999999", "--yes"});
   CHECK(gone.exit_code == 1);
   CHECK(gone.err.find("not_found") != std::string::npos);
 }
