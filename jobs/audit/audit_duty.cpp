@@ -2,6 +2,7 @@
 #include "jobs/audit/audit_duty.hpp"
 
 #include "core/log.hpp"
+#include "core/log_failure.hpp"
 #include "jobs/audit/audit_export.hpp"
 #include "jobs/audit/audit_maintenance.hpp"
 #include "jobs/audit/audit_prune_job.hpp"
@@ -19,7 +20,7 @@ constexpr std::chrono::hours kMaintenanceInterval{1};
 asio::awaitable<void> maintain(JobContext& ctx) {
   log::Logger logger("audit");
   if (auto made = co_await make_partitions_ahead(ctx.db, ctx.clock); !made)
-    logger.warn("making audit_events partitions failed", {{"error", made.error().message}});
+    log::failure(logger, "making audit_events partitions failed", made.error());
   else if (*made > 0)
     logger.info("audit_events partitions made", {{"count", *made}});
 }

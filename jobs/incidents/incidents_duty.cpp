@@ -2,6 +2,7 @@
 #include "jobs/incidents/incidents_duty.hpp"
 
 #include "core/log.hpp"
+#include "core/log_failure.hpp"
 #include "jobs/incidents/incident_commands.hpp"
 #include "jobs/incidents/incident_metrics.hpp"
 #include "jobs/repeat.hpp"
@@ -16,7 +17,7 @@ constexpr std::chrono::minutes kMetricsInterval{1};
 
 asio::awaitable<void> refresh(JobContext& ctx) {
   if (auto st = co_await refresh_incident_metrics(ctx); !st)
-    log::Logger("incidents").warn("refreshing the incident metrics failed", {{"error", st.error().message}});
+    log::failure(log::Logger("incidents"), "refreshing the incident metrics failed", st.error());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "jobs/sellers/seller_metrics.hpp"
 
 #include "core/log.hpp"
+#include "core/log_failure.hpp"
 #include "metrics/exposition.hpp"
 #include "pg/pool.hpp"
 
@@ -97,7 +98,7 @@ asio::awaitable<void> run_seller_metrics(DutyRuntime rt) {
   while (true) {
     // One warning per 20 failures in a row: a database down for long does not flood the log.
     if (auto st = co_await metrics.refresh(rt.ctx); !st && failures++ % 20 == 0)
-      logger.warn("seller metrics refresh failed", {{"error", st.error().code}});
+      log::failure(logger, "seller metrics refresh failed", st.error());
     else if (st)
       failures = 0;
     auto [ec] = co_await rt.ctx.clock.wait_for(executor, kSellerMetricsRefresh, asio::as_tuple(asio::use_awaitable));

@@ -72,10 +72,12 @@ json::object backfill_json(const std::vector<BackfillProgress>& progress, const 
       const auto oldest = it->started_at - depth;
       const auto total = std::chrono::duration<double>(it->newest - oldest).count();
       const auto done = std::chrono::duration<double>(it->newest - it->cursor).count();
-      o["status"] = it->cursor <= oldest ? "done" : "running";
+      const bool finished = it->cursor <= oldest;
+      o["status"] = finished ? "done" : "running";
       o["oldest"] = iso(oldest);
       o["reached"] = iso(it->cursor);
-      o["percent"] = total > 0 ? std::min(100.0, std::floor(1000 * done / total) / 10) : 100.0;
+      // Rounded down while running (never 100 before the end); exactly 100 once done.
+      o["percent"] = finished || total <= 0 ? 100.0 : std::min(99.9, std::floor(1000 * done / total) / 10);
       o["windows"] = it->windows;
       o["pages"] = it->pages;
       o["rows"] = it->rows;
