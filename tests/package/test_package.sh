@@ -16,8 +16,12 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 (cd "$build" && rm -f blazed_*.deb && cpack -G DEB >/dev/null)
 deb=$(ls "$build"/blazed_*_amd64.deb)
-# lintian, when installed: informative (the maintainer, copyright and changelog are still to come).
-if command -v lintian >/dev/null; then lintian --tag-display-limit 0 "$deb" || true; fi
+# lintian, when installed: no error or warning (it exits non-zero on errors; warnings are read
+# from its output).
+if command -v lintian >/dev/null; then
+  tags=$(lintian --tag-display-limit 0 "$deb" 2>&1 | grep -E '^[EW]: ' || true)
+  [ -z "$tags" ] || fail "lintian: $tags"
+fi
 
 root=$(mktemp -d /var/tmp/blazed-package.XXXXXX)
 cleanup() {
