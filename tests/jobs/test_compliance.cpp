@@ -230,6 +230,16 @@ TEST_CASE("blazectl compliance report: a passing section exits 0; a raw payload 
   CHECK(full.out.find("amzn1.oa2-cs") == std::string::npos);
   CHECK(full.out.find('@') == std::string::npos);
   CHECK(full.out.find("\"log redaction self-test\",\"status\":\"pass\"") != std::string::npos);
+  CHECK(full.out.find("\"last restore drill\",\"status\":\"fail\",\"value\":\"never\"") != std::string::npos);
+
+  // A drill recorded by the backup duty's table: its age and its duration against the RTO.
+  const std::string drilled = "'" + jobs::backup::format_utc(w.clock.now() - std::chrono::days(10)) + "'::timestamptz";
+  w.db.exec("INSERT INTO backup_runs (kind, backup_id, instance_id, started_at, finished_at, outcome, detail) "
+            "VALUES ('drill', 'b1', 'test', " + drilled + ", " + drilled + ", 'success', '{\"duration_ms\": 300000}')");
+  auto drill = c.ctl({"--json", "compliance", "report", "--section", "2.7"});
+  INFO(drill.out);
+  CHECK(drill.out.find("\"last restore drill\",\"status\":\"pass\",\"value\":\"10 days ago\"") != std::string::npos);
+  CHECK(drill.out.find("\"restore drill duration\",\"status\":\"pass\",\"value\":\"5 min\"") != std::string::npos);
 
   CHECK(c.ctl({"compliance", "report", "--section", "9.9"}).exit_code == 1);
   CHECK(c.ctl({"compliance", "report", "extra"}).exit_code == 2);
