@@ -1,6 +1,7 @@
 // Owns the list of duties the daemon runs: one line per duty, each registered by its own folder.
 #include "jobs/audit/audit_duty.hpp"
 #include "jobs/backup/backup_duty.hpp"
+#include "jobs/compliance/compliance_duty.hpp"
 #include "jobs/deletion/deletion_duty.hpp"
 #include "jobs/duty.hpp"
 #include "jobs/incidents/incidents_duty.hpp"
@@ -28,6 +29,7 @@ const std::vector<Duty>& duties() {
       audit::audit_duty(),
       webhooks::webhooks_duty(),
       incidents::incidents_duty(),
+      compliance::compliance_duty(),
   };
   return all;
 }

@@ -1,5 +1,6 @@
 // Owns the formatting of log lines (JSON or text), per-component levels and the stdout sink.
 #include "core/log.hpp"
+#include "core/log_line.hpp"
 
 #include "core/json_escape.hpp"
 #include "core/redact.hpp"
@@ -198,8 +199,7 @@ bool Logger::enabled(Level level) const {
   return level != Level::off && level >= threshold;
 }
 
-void Logger::write(Level level, std::string_view message, Fields fields) const {
-  if (!enabled(level)) return;
+std::string format_line(Level level, std::string_view component, std::string_view message, Fields fields) {
   auto& s = state();
   Format format;
   {
@@ -207,8 +207,14 @@ void Logger::write(Level level, std::string_view message, Fields fields) const {
     format = s.settings.format;
   }
   // The pieces were redacted raw; the whole line once more catches what only the joined text shows.
-  std::string line = redact(format == Format::json ? format_json(level, component_, message, fields)
-                                                   : format_text(level, component_, message, fields));
+  return redact(format == Format::json ? format_json(level, component, message, fields)
+                                       : format_text(level, component, message, fields));
+}
+
+void Logger::write(Level level, std::string_view message, Fields fields) const {
+  if (!enabled(level)) return;
+  std::string line = format_line(level, component_, message, fields);
+  auto& s = state();
   std::unique_lock lock(s.mutex);
   if (s.capture != nullptr) {
     *s.capture += line;

@@ -22,6 +22,7 @@ inline constexpr int command_error = 1;  // the daemon answered ok:false
 inline constexpr int usage = 2;          // bad command line or config file
 inline constexpr int unreachable = 3;    // cannot connect, refused (busy/forbidden), timeout
 inline constexpr int unhealthy = 4;      // `health`: the daemon answered, not healthy
+inline constexpr int noncompliant = 5;   // `compliance report`: the daemon answered, a line fails
 }  // namespace exit_code
 
 struct Context {

@@ -20,6 +20,10 @@ constexpr const char* kFinish = R"(
 constexpr const char* kLatest = R"(
   SELECT id, kind, backup_id, instance_id, started_at, finished_at, outcome, error_code
   FROM backup_runs ORDER BY started_at DESC, id DESC LIMIT $1)";
+constexpr const char* kLastDrill = R"(
+  SELECT finished_at, outcome = 'success', error_code, (detail->>'duration_ms')::bigint
+  FROM backup_runs WHERE kind = 'drill' AND finished_at IS NOT NULL
+  ORDER BY finished_at DESC, id DESC LIMIT 1)";
 }  // namespace
 
 asio::awaitable<Result<std::int64_t>> insert_run(pg::Executor& db, const RunStart& run) {
@@ -54,6 +58,22 @@ asio::awaitable<Result<std::vector<RunRow>>> latest_runs(pg::Executor& db, int l
     out.push_back({*id, *kind, *backup_id, *instance, *started, *finished, *outcome, *error_code});
   }
   co_return out;
+}
+
+asio::awaitable<Result<std::optional<DrillRow>>> last_drill(pg::Executor& db) {
+  auto rows = co_await db.query(kLastDrill);
+  if (!rows) co_return rows.error().context("reading the last restore drill");
+  if (rows->empty()) co_return std::optional<DrillRow>{};
+  const pg::Row r = (*rows)[0];
+  auto finished = r.get<Clock::time_point>(0);
+  auto success = r.get<bool>(1);
+  auto error_code = r.get<std::optional<std::string>>(2);
+  auto duration_ms = r.get<std::optional<std::int64_t>>(3);
+  if (!finished || !success || !error_code || !duration_ms)
+    co_return make_error(blazed::pg::errc::pg_decode, "bad backup_runs drill row");
+  DrillRow row{*finished, *success, *error_code, std::nullopt};
+  if (*duration_ms) row.duration = std::chrono::milliseconds(**duration_ms);
+  co_return std::optional<DrillRow>{row};
 }
 
 }  // namespace blazed::jobs::backup

@@ -1,5 +1,6 @@
 // Owns the statements on backup_runs (migration 0050): a run's row inserted when it starts and
-// finished when it ends, and the latest runs for backup.list.
+// finished when it ends, the latest runs for backup.list, and the last finished drill (the
+// compliance report's RTO evidence).
 #pragma once
 
 #include "core/clock.hpp"
@@ -9,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,5 +51,15 @@ boost::asio::awaitable<Result<std::int64_t>> insert_run(pg::Executor& db, const 
 boost::asio::awaitable<Status> finish_run(pg::Executor& db, std::int64_t id, const RunEnd& end);
 // The newest `limit` runs, newest first.
 boost::asio::awaitable<Result<std::vector<RunRow>>> latest_runs(pg::Executor& db, int limit);
+
+// The newest finished restore drill: when, how it went, and how long the restore and checks took
+// (nullopt when it failed before timing anything).
+struct DrillRow {
+  Clock::time_point finished_at;
+  bool success = false;
+  std::optional<std::string> error_code;
+  std::optional<std::chrono::milliseconds> duration;
+};
+boost::asio::awaitable<Result<std::optional<DrillRow>>> last_drill(pg::Executor& db);
 
 }  // namespace blazed::jobs::backup

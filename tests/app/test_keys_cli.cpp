@@ -8,6 +8,7 @@
 #include "crypto/key_file.hpp"
 #include "harness/catch_result.hpp"
 #include "harness/run_process.hpp"
+#include "jobs/ctl_server.hpp"
 #include "jobs/job_world.hpp"
 #include "jobs/keys/keys_commands.hpp"
 #include "jobs/sellers/sellers_commands.hpp"
@@ -29,36 +30,19 @@ namespace {
 
 const std::string kCanary = "Atzr|IwEBIcanary-refresh-token-from-stdin";
 
-// The world plus a real control server on its io_context; blazectl runs in a thread while the
-// test thread drives the io_context until the process has exited.
+// The world plus a real control server on its io_context, blazectl run against it.
 struct CtlWorld {
   JobWorld w{{"k1"}, "k1"};
-  TempDir run_dir{"blazed-ctl-keys"};
   control::CommandRegistry registry;
-  config::ControlConfig cfg;
-  std::optional<control::ControlServer> server;
+  CtlServer server{w.io, registry};
 
   CtlWorld() {
     REQUIRE(jobs::register_keys_commands(registry, *w.ctx));
     REQUIRE(jobs::sellers::register_seller_token_commands(registry, *w.ctx));
-    cfg.socket = (run_dir / "control.sock").string();
-    server.emplace(w.io.get_executor(), cfg, registry);
-    REQUIRE(server->start());
   }
-  ~CtlWorld() { run_coro(w.io, server->stop(std::chrono::seconds(5))); }
 
   ProcessResult ctl(std::vector<std::string> args, const std::string& stdin_data = {}) {
-    args.insert(args.begin(), {BLAZECTL_PATH, "--socket", cfg.socket});
-    ProcessResult result;
-    std::atomic<bool> done{false};
-    std::thread t([&] {
-      result = run_process(args, {{"BLAZED_SOCKET", ""}}, stdin_data);
-      done = true;
-    });
-    const bool finished = run_until(w.io, [&] { return done.load(); });
-    t.join();
-    REQUIRE(finished);
-    return result;
+    return server.ctl(std::move(args), stdin_data);
   }
 
   std::string token_of(std::int64_t seller) {
