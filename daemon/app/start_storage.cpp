@@ -158,6 +158,8 @@ Status start_spapi(Parts& p) {
     p.logger.warn("spapi.client_id is not set: seller syncs cannot run");
     return {};
   }
+  (*setup)->lwa.metrics = &p.spapi_metrics;
+  (*setup)->spapi.metrics = &p.spapi_metrics;
   auto http = http::Client::create(p.io.get_executor(), (*setup)->http);
   if (!http) return http.error().context("spapi");
   p.http = std::move(*http);
