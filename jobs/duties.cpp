@@ -12,7 +12,14 @@
 #include "jobs/sync/sync_duty.hpp"
 #include "jobs/webhooks/webhooks_duty.hpp"
 
+#include "metrics/registry.hpp"
+#include "queue/handlers.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
 #include <set>
+#include <string>
 
 namespace blazed::jobs {
 
@@ -34,10 +41,40 @@ const std::vector<Duty>& duties() {
   return all;
 }
 
+namespace {
+
+// Runs `handler`; when it returns done, sets the duty's series of `last_success` to now (created
+// then, so that a duty that never succeeded has no series rather than a 1970 one). Everything is
+// a parameter, kept in the coroutine's frame for the run.
+boost::asio::awaitable<queue::HandlerOutcome> run_recording_success(queue::Handler handler,
+                                                                    metrics::GaugeFamily& last_success,
+                                                                    std::string duty, const Clock& clock,
+                                                                    const queue::Job& job) {
+  queue::HandlerOutcome outcome = co_await handler(job);
+  if (outcome.is_done())
+    last_success.with({duty}).set(std::chrono::duration<double>(clock.now().time_since_epoch()).count());
+  co_return outcome;
+}
+
+}  // namespace
+
 Status register_job_types(queue::Handlers& handlers, JobContext& ctx) {
+  // Here rather than in each handler: every job type of a duty reports its success alike.
+  auto& last_success = ctx.metrics.gauge(
+      kDutyLastSuccessMetric, "Unix time at which a job of the duty last returned done on this instance",
+      {"duty"});
   for (const auto& duty : duties()) {
     if (!duty.job_types) continue;
-    if (auto st = duty.job_types(handlers, ctx); !st) return st;
+    queue::Handlers own;
+    if (auto st = duty.job_types(own, ctx); !st) return st;
+    own.for_each([&](const std::string& type, const queue::JobType& job_type) {
+      queue::JobType wrapped = job_type;
+      wrapped.handler = [handler = job_type.handler, &last_success, name = duty.name,
+                         &clock = ctx.clock](const queue::Job& job) {
+        return run_recording_success(handler, last_success, name, clock, job);
+      };
+      handlers.add(type, std::move(wrapped));
+    });
   }
   return {};
 }

@@ -52,7 +52,9 @@ struct JobContext {
   std::function<queue::Producer&(const std::string& queue)> producer;
 };
 
-// Registers the handler of every duty's job types (jobs/duties.cpp).
+// Registers the handler of every duty's job types (jobs/duties.cpp), each wrapped so that a run
+// returning done sets kDutyLastSuccessMetric{duty} in ctx.metrics.
 Status register_job_types(queue::Handlers& handlers, JobContext& ctx);
+inline constexpr const char* kDutyLastSuccessMetric = "blazed_duty_last_success_timestamp_seconds";
 
 }  // namespace blazed::jobs

@@ -18,6 +18,7 @@
 #include "redis/client.hpp"
 #include "spapi/client.hpp"
 #include "spapi/lwa.hpp"
+#include "spapi/spapi_metrics.hpp"
 #include "control/server.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
@@ -70,6 +71,9 @@ struct Parts {
 
   // Operator surface.
   metrics::Registry metrics;
+  // Registered whether or not the SP-API is configured. The SP-API clients above count through
+  // it; they are stopped (their work with them) before it goes.
+  spapi::SpApiMetrics spapi_metrics{metrics};
   health::Readiness readiness;
   control::CommandRegistry commands;
   std::unique_ptr<health::HealthServer> health_server;

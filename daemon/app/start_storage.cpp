@@ -14,8 +14,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 
 namespace blazed::app {
 namespace asio = boost::asio;
@@ -48,6 +50,18 @@ asio::awaitable<void> check_redis_settings(Parts& p, std::shared_ptr<SettingsVer
   verdict->result = std::move(r);
 }
 
+// One connection state, read where the client keeps it, seen twice: as the readiness check
+// `check` (/readyz, `blazectl health`) and as the 1/0 gauge `metric` (alerts).
+void watch_connection(Parts& p, const std::string& check, const std::string& metric,
+                      std::function<bool()> up, const char* down_detail) {
+  p.readiness.add_readiness_check(check, [up, down_detail] {
+    const bool ok = up();
+    return health::CheckResult{ok, ok ? "connected" : down_detail};
+  });
+  p.metrics.callback_gauge(metric, "1 while the " + check + " connection is usable, else 0",
+                           [up] { return up() ? 1.0 : 0.0; });
+}
+
 Status start_redis(Parts& p) {
   auto password = resolve_optional(p.config.redis.password, "redis.password");
   if (!password) return password.error();
@@ -73,10 +87,8 @@ Status start_redis(Parts& p) {
   });
   p.redis->start();
   p.redis_waiter->start();
-  p.readiness.add_readiness_check("redis", [&p] {
-    bool up = p.redis->connected();
-    return health::CheckResult{up, up ? "connected" : "disconnected"};
-  });
+  watch_connection(p, "redis", "blazed_redis_up", [&p] { return p.redis->connected(); },
+                   "disconnected");
   p.readiness.add_readiness_check("redis_settings", [verdict] {
     std::lock_guard lock(verdict->mutex);
     return verdict->result;
@@ -123,10 +135,8 @@ asio::awaitable<Status> start_postgres(Parts& p) {
   } else if (auto st = co_await pg::ensure_schema(*p.db, p.config.postgres.migrate_on_start); !st) {
     co_return st.error().context("database schema");
   }
-  p.readiness.add_readiness_check("postgres", [&p] {
-    bool up = p.db->ready();
-    return health::CheckResult{up, up ? "connected" : "unreachable"};
-  });
+  watch_connection(p, "postgres", "blazed_postgres_up", [&p] { return p.db->ready(); },
+                   "unreachable");
   co_return Status{};
 }
 
@@ -148,6 +158,8 @@ Status start_spapi(Parts& p) {
     p.logger.warn("spapi.client_id is not set: seller syncs cannot run");
     return {};
   }
+  (*setup)->lwa.metrics = &p.spapi_metrics;
+  (*setup)->spapi.metrics = &p.spapi_metrics;
   auto http = http::Client::create(p.io.get_executor(), (*setup)->http);
   if (!http) return http.error().context("spapi");
   p.http = std::move(*http);

@@ -41,6 +41,10 @@ class Handlers {
     auto it = types_.find(type);
     return it == types_.end() ? nullptr : &it->second;
   }
+  // Calls fn(type name, job type) for every type, in name order.
+  void for_each(const std::function<void(const std::string&, const JobType&)>& fn) const {
+    for (const auto& [name, job_type] : types_) fn(name, job_type);
+  }
 
  private:
   std::map<std::string, JobType, std::less<>> types_;

@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "spapi/errc.hpp"
+#include "spapi/spapi_metrics.hpp"
 
 namespace blazed::spapi {
 
@@ -72,7 +73,10 @@ asio::awaitable<Result<Fetched<std::monostate>>> SpApiClient::get(const SellerAu
     req.url = base + target;
     req.headers.emplace_back("accept", "application/json");
     req.secret_headers.emplace_back("x-amz-access-token", *token);
+    const Clock::time_point sent = clock_.now();
     auto res = co_await http_.request(std::move(req));
+    if (options_.metrics != nullptr)
+      options_.metrics->request(operation, res ? res->status : 0, clock_.now() - sent);
     if (!res) co_return res.error().context(operation);
 
     ResponseMeta meta = response_meta(*res);

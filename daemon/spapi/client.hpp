@@ -24,6 +24,8 @@
 
 namespace blazed::spapi {
 
+class SpApiMetrics;
+
 enum class Region { na, eu, fe };
 std::optional<Region> parse_region(std::string_view name);  // "na", "eu", "fe"
 std::string_view region_name(Region region);
@@ -37,6 +39,8 @@ struct SpApiOptions {
   int max_results_per_page = 100;  // used when a search_orders call does not set its own
   // Called for every SP-API response, success or not (logging, audit, rate limiter).
   std::function<void(std::string_view operation, SellerId seller, const ResponseMeta&)> on_response;
+  // Counts and times every HTTP request when set; must outlive the client's requests.
+  SpApiMetrics* metrics = nullptr;
 };
 
 // Whose data a call reads. The refresh token is decrypted by the caller and only borrowed.

@@ -4,6 +4,7 @@
 #include "spapi/errc.hpp"
 #include "spapi/json_exact.hpp"
 #include "spapi/json_read.hpp"
+#include "spapi/spapi_metrics.hpp"
 #include "spapi/query.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -55,6 +56,7 @@ asio::awaitable<Result<Secret>> LwaClient::access_token(SellerId seller, const S
     flight->done.cancel();
     throw;
   }
+  if (options_.metrics != nullptr) options_.metrics->refresh(result.has_value());
   Entry& e = cache_[seller];  // looked up again: forget() may have run meanwhile
   e.in_flight.reset();
   if (result) {

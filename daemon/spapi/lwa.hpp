@@ -18,6 +18,8 @@
 
 namespace blazed::spapi {
 
+class SpApiMetrics;
+
 using SellerId = std::int64_t;  // blazed's internal seller number (not PII)
 
 struct LwaOptions {
@@ -25,6 +27,8 @@ struct LwaOptions {
   std::string client_id;
   Secret client_secret;
   std::chrono::seconds refresh_margin{60};  // refresh this long before a token expires
+  // Counts every exchange sent to LWA by result when set; must outlive the client's exchanges.
+  SpApiMetrics* metrics = nullptr;
 };
 
 // Error codes of access_token():

@@ -7,6 +7,7 @@
 #include "crypto/keyring.hpp"
 #include "jobs/keys/errc.hpp"
 #include "jobs/keys/key_rotation.hpp"
+#include "metrics/registry.hpp"
 #include "pg/audit.hpp"
 #include "pg/pool.hpp"
 #include "queue/errc.hpp"
@@ -83,7 +84,8 @@ asio::awaitable<Status> audit_run(JobContext& ctx, const RotationTable& table,
   co_return Status{};
 }
 
-asio::awaitable<queue::HandlerOutcome> run_rotation(JobContext& ctx, const queue::Job& job) {
+asio::awaitable<queue::HandlerOutcome> run_rotation(JobContext& ctx, metrics::GaugeFamily& remaining,
+                                                    const queue::Job& job) {
   const log::Logger logger("key_rotation");
   auto tables = tables_from_payload(job.payload);
   if (!tables) co_return queue::permanent(tables.error());
@@ -106,6 +108,7 @@ asio::awaitable<queue::HandlerOutcome> run_rotation(JobContext& ctx, const queue
       outcome = report.error();
       continue;
     }
+    remaining.with({t->table}).set(static_cast<double>(report->remaining));
     logger.info("key rotation done", {{"table", t->table}, {"job_id", job.id},
                                       {"target_key", target}, {"rewrapped", report->rewrapped},
                                       {"skipped", report->skipped}, {"failed", report->failed},
@@ -117,8 +120,11 @@ asio::awaitable<queue::HandlerOutcome> run_rotation(JobContext& ctx, const queue
 }  // namespace
 
 Status register_key_rotation(queue::Handlers& handlers, JobContext& ctx) {
+  auto& remaining = ctx.metrics.gauge(
+      kRotationRemainingMetric,
+      "Rows of the table not under the active key when its last rotation run ended", {"table"});
   queue::JobType type;
-  type.handler = [&ctx](const queue::Job& job) { return run_rotation(ctx, job); };
+  type.handler = [&ctx, &remaining](const queue::Job& job) { return run_rotation(ctx, remaining, job); };
   type.max_attempts = 10;
   type.timeout = std::chrono::hours(1);  // resumable: a timed-out run continues on retry
   type.backoff_base = std::chrono::seconds(30);

@@ -18,10 +18,13 @@ inline constexpr const char* kKeyRotationQueue = "default";
 // While one rotation job is pending or running, enqueueing another returns the existing one.
 inline constexpr const char* kKeyRotationUniqueKey = "key_rotation";
 
+inline constexpr const char* kRotationRemainingMetric = "blazed_key_rotation_rows_remaining";
+
 // Registers `key_rotation`. Payload: {} (every table) or {"table": "seller_tokens"|"raw_payloads"}.
 // Each table's run records an audit event (action keys.rotate, data_type tokens or raw_payloads,
-// rows = rewrapped; outcome partial when rows failed to open or remain). rotation_busy (another
-// process rotates that table) fails the attempt so the queue retries it later.
+// rows = rewrapped; outcome partial when rows failed to open or remain) and sets
+// kRotationRemainingMetric{table}. rotation_busy (another process rotates that table) fails the
+// attempt so the queue retries it later.
 Status register_key_rotation(queue::Handlers& handlers, JobContext& ctx);
 
 struct RotationEnqueued {

@@ -57,13 +57,18 @@ TEST_CASE("blazed serves blazectl and /readyz, survives Redis restarting and a b
   CHECK(blazectl(env, {"schedules"}).exit_code == 0);
 
   SECTION("Redis killed: not ready, no crash; Redis back: ready again") {
+    CHECK_THAT(http_get(env.health_port(), "/metrics").body, Catch::Contains("\nblazed_redis_up 1\n"));
     env.redis().stop();
     REQUIRE(readyz_becomes(env.health_port(), 503));
     CHECK(blazectl(env, {"health"}).exit_code == 4);
+    // The gauge reads the same connection state as /readyz.
+    CHECK_THAT(http_get(env.health_port(), "/metrics").body, Catch::Contains("\nblazed_redis_up 0\n"));
+    CHECK_THAT(http_get(env.health_port(), "/metrics").body, Catch::Contains("\nblazed_postgres_up 1\n"));
     CHECK(daemon.running());
     env.redis().start();
     REQUIRE(readyz_becomes(env.health_port(), 200));
     CHECK(blazectl(env, {"health"}).exit_code == 0);
+    CHECK_THAT(http_get(env.health_port(), "/metrics").body, Catch::Contains("\nblazed_redis_up 1\n"));
   }
 
   SECTION("Redis with an evicting maxmemory-policy: readiness reports it after a reconnect") {

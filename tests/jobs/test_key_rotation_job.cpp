@@ -14,6 +14,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 using namespace blazed;
 using namespace blazed::testing;
 
@@ -105,6 +107,14 @@ TEST_CASE("a changed active key enqueues one rotation job that rewraps tokens an
   CHECK(by_type["raw_payloads"].rows == kPayloads);
   CHECK(by_type["raw_payloads"].detail.at("remaining") == 0);
   CHECK(by_type["raw_payloads"].actor == "instance:test-instance");
+  // What monitoring sees: nothing left per table, and the keys duty's last success (set by the
+  // duty plumbing around every handler) at the run's time; no other duty has succeeded.
+  const std::string scraped = w.metrics.expose();
+  CHECK_THAT(scraped, Catch::Contains("blazed_key_rotation_rows_remaining{table=\"seller_tokens\"} 0\n"));
+  CHECK_THAT(scraped, Catch::Contains("blazed_key_rotation_rows_remaining{table=\"raw_payloads\"} 0\n"));
+  CHECK_THAT(scraped, !Catch::Contains("{duty=\"sync\"}"));
+  CHECK(w.metrics.gauge(jobs::kDutyLastSuccessMetric, "", {"duty"}).with({"keys"}).value() ==
+        std::chrono::duration<double>(w.clock.now().time_since_epoch()).count());
 
   // Done: nothing left to enqueue, and an on-demand job runs again without rewriting anything.
   auto after = run_coro(w.io, jobs::enqueue_rotation_if_needed(*w.ctx));
@@ -138,6 +148,8 @@ TEST_CASE("an unreadable row makes the run partial and keeps its key referenced"
   CHECK(rows[0][0] == std::optional<std::string>("partial"));
   CHECK(rows[0][1] == std::optional<std::string>("0"));
   CHECK(rows[0][2] == std::optional<std::string>("1"));
+  CHECK_THAT(w.metrics.expose(),
+             Catch::Contains("blazed_key_rotation_rows_remaining{table=\"seller_tokens\"} 1\n"));
   // The unreadable row keeps its key id, so k-old stays referenced.
   CHECK(w.db.exec("SELECT key_id FROM seller_tokens WHERE seller_id = 3")[0][0] ==
         std::optional<std::string>("k-old"));

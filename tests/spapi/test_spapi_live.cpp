@@ -5,10 +5,12 @@
 #include "harness/run_coro.hpp"
 #include "harness/spapi_server.hpp"
 #include "http/client.hpp"
+#include "metrics/registry.hpp"
 #include "spapi/client.hpp"
 #include "spapi/from_config.hpp"
 #include "spapi/iso_time.hpp"
 #include "spapi/lwa.hpp"
+#include "spapi/spapi_metrics.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -43,6 +45,8 @@ const std::string kServerConfig = R"({
 struct Live {
   SpapiServer server{kServerConfig};
   asio::io_context io;
+  metrics::Registry registry;
+  SpApiMetrics spapi_metrics{registry};
   std::unique_ptr<http::Client> http;
   std::unique_ptr<LwaClient> lwa;
   std::unique_ptr<SpApiClient> api;
@@ -58,6 +62,8 @@ struct Live {
     cfg.client_id = SpapiServer::kClientId;
     cfg.max_response_bytes = max_response_bytes;
     auto setup = setup_from_config(cfg, Secret(std::move(client_secret))).value();
+    setup.spapi.metrics = &spapi_metrics;
+    setup.lwa.metrics = &spapi_metrics;
     http = http::Client::create(io.get_executor(), setup.http).value();
     lwa = std::make_unique<LwaClient>(*http, SystemClock::instance(), std::move(setup.lwa));
     api = std::make_unique<SpApiClient>(*http, *lwa, SystemClock::instance(), std::move(setup.spapi));
@@ -219,6 +225,7 @@ TEST_CASE("a revoked seller is lwa_invalid_grant; a wrong client secret is lwa_i
       REQUIRE(t.has_error());
       CHECK(t.error().code == "lwa_invalid_client");
     }());
+    CHECK(w.registry.counter(kLwaRefreshesMetric, "", {"result"}).with({"failed"}).value() == 1);
   }
 }
 
@@ -242,6 +249,9 @@ TEST_CASE("throttling, server errors and broken replies map to distinct codes", 
     auto again = co_await w.api->search_orders(w.generated(), p);
     REQUIRE(again.has_value());
   }());
+  // A request that got no answer is counted too, under status "none".
+  if (code == "http_")
+    CHECK(w.registry.counter(kRequestsMetric, "", {"operation", "status"}).with({"searchOrders", "none"}).value() == 1);
 }
 
 TEST_CASE("the usage plan's 429 is spapi_throttled", "[spapi][live]") {
@@ -267,4 +277,27 @@ TEST_CASE("the usage plan's 429 is spapi_throttled", "[spapi][live]") {
     }
   }());
   CHECK(throttled == 1);
+  // Every request counted by operation and status, the 429 also as throttled, each one timed.
+  auto& requests = w.registry.counter(kRequestsMetric, "", {"operation", "status"});
+  CHECK(requests.with({"searchOrders", "200"}).value() == 1);
+  CHECK(requests.with({"getOrder", "200"}).value() == 2);
+  CHECK(requests.with({"getOrder", "429"}).value() == 1);
+  auto& throttled_total = w.registry.counter(kThrottledMetric, "", {"operation"});
+  CHECK(throttled_total.with({"getOrder"}).value() == 1);
+  CHECK(throttled_total.with({"searchOrders"}).value() == 0);
+  auto& duration = w.registry.histogram(kRequestDurationMetric, "", metrics::default_duration_buckets(),
+                                        {"operation"});
+  CHECK(duration.with({"getOrder"}).snapshot().count == 3);
+  CHECK(duration.with({"searchOrders"}).snapshot().count == 1);
+  // One token exchange for the seller, which worked.
+  auto& refreshes = w.registry.counter(kLwaRefreshesMetric, "", {"result"});
+  CHECK(refreshes.with({"ok"}).value() == 1);
+  CHECK(refreshes.with({"failed"}).value() == 0);
+  // The exposition: bounded labels only (no seller, no token), the histogram in its three parts.
+  const std::string scraped = w.registry.expose();
+  CHECK_THAT(scraped, Catch::Contains("blazed_spapi_throttled_total{operation=\"getOrder\"} 1\n"));
+  CHECK_THAT(scraped, Catch::Contains("blazed_spapi_request_duration_seconds_count{operation=\"getOrder\"} 3\n"));
+  CHECK_THAT(scraped, Catch::Contains("blazed_spapi_request_duration_seconds_bucket{operation=\"getOrder\",le=\"+Inf\"} 3\n"));
+  CHECK_THAT(scraped, !Catch::Contains("GEN1"));
+  CHECK_THAT(scraped, !Catch::Contains("Atzr"));
 }
