@@ -54,6 +54,9 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 }  // namespace
 
+// AddressSanitizer intercepts mlock() and answers success without locking, so the failure this
+// test provokes cannot happen in a sanitized build.
+#if !defined(__SANITIZE_ADDRESS__)
 TEST_CASE("a key page that cannot be locked warns once, naming the limit, and still holds the key",
           "[unit]") {
   const std::string out = in_child_without_memlock([] {
@@ -74,3 +77,4 @@ TEST_CASE("a key page that cannot be locked warns once, naming the limit, and st
   CHECK(out.find("\"level\":\"warn\"") != std::string::npos);
   CHECK(out.find("KEY_HELD") != std::string::npos);
 }
+#endif
