@@ -40,6 +40,17 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== services: redis-server (evicting, no AOF: the runbook sets both), PostgreSQL, SP-API"
+# The daemons' health ports are listened on only steps later: a port from the kernel's ephemeral
+# range could be handed to another test's socket meanwhile (the suite runs in parallel), so these
+# come from below it (20000-31999), where nothing answers.
+listen_port() {
+  local p
+  while true; do
+    p=$((20000 + RANDOM % 12000))
+    # Nothing answers there (a refused connection): free for the daemon to listen on.
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
 redis_port=$(pg_cluster_free_port)
 mkdir -p "$tmp/redis"
 redis-server --port "$redis_port" --bind 127.0.0.1 --requirepass runbook-redis-pw --save '' \
@@ -81,7 +92,7 @@ run_env=(
   BLAZED="$build/daemon/blazed" CTL="$ctl_bin" AS_ROOT="" AS_BLAZED="" BLAZED_USER="$me"
   BLAZED_GROUP="$group" SYSTEMCTL="$src/tests/runbook/fake-systemctl.sh $tmp/etc"
   ETC="$tmp/etc" EXAMPLE="$src/config/blazed.example.yaml" UNIT_DROPIN="$tmp/blazed.service.d"
-  INSTANCE_ID=runbook-1 CONTROL_SOCKET="$tmp/control.sock" HEALTH_PORT="$(pg_cluster_free_port)"
+  INSTANCE_ID=runbook-1 CONTROL_SOCKET="$tmp/control.sock" HEALTH_PORT="$(listen_port)"
   PSQL_SUPERUSER="$PG_CLUSTER_BIN/psql -X -q -h 127.0.0.1 -p $pg_port -U postgres -d postgres"
   PG_HOST=127.0.0.1 PG_PORT="$pg_port" REDIS_URL="redis://127.0.0.1:$redis_port/0"
   REDIS_PASSWORD=runbook-redis-pw REDIS_CONF=""
@@ -90,7 +101,7 @@ run_env=(
   SPAPI_ENDPOINT_FE="https://127.0.0.1:$spapi_port" LWA_ENDPOINT="https://127.0.0.1:$spapi_port/auth/o2/token"
   SPAPI_CA_FILE="$tmp/spapi/ca.pem" SELLER_REFRESH_TOKEN_FILE="$tmp/work/token.txt"
   NEW_ETC="$tmp/etc2" NEW_SYSTEMCTL="$src/tests/runbook/fake-systemctl.sh $tmp/etc2"
-  NEW_INSTANCE_ID=runbook-2 NEW_CONTROL_SOCKET="$tmp/control2.sock" NEW_HEALTH_PORT="$(pg_cluster_free_port)"
+  NEW_INSTANCE_ID=runbook-2 NEW_CONTROL_SOCKET="$tmp/control2.sock" NEW_HEALTH_PORT="$(listen_port)"
 )
 mkdir -p "$tmp/etc"
 {
