@@ -1,8 +1,8 @@
 // Owns `blazectl health`: a probe for scripts and systemd; exit 0 healthy, 4 unhealthy,
 // 3 when the daemon cannot be reached.
 #include "ctl/cli.hpp"
+#include "ctl/render.hpp"
 
-#include <iomanip>
 #include <ostream>
 
 namespace blazed::ctl {
@@ -19,15 +19,16 @@ int run(Context& ctx, const std::vector<std::string>& args) {
     healthy = h != nullptr && h->is_bool() && h->as_bool();
     ctx.out << (healthy ? "healthy" : "unhealthy") << "\n";
     if (const auto* checks = r.as_object().if_contains("checks"); checks && checks->is_array()) {
+      std::vector<CheckLine> lines;
       for (const auto& c : checks->as_array()) {
         const auto& o = c.as_object();
         bool ok = o.contains("ok") && o.at("ok").is_bool() && o.at("ok").as_bool();
         auto str = [&](const char* k) {
           return o.contains(k) && o.at(k).is_string() ? std::string(o.at(k).as_string()) : "";
         };
-        ctx.out << "  " << std::left << std::setw(12) << str("name") << std::setw(6)
-                << (ok ? "ok" : "FAIL") << str("detail") << "\n";
+        lines.push_back({str("name"), ok, str("detail")});
       }
+      print_checks(ctx.out, lines, "  ");
     }
   });
   if (code != exit_code::ok) return code;

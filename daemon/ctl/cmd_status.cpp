@@ -1,8 +1,8 @@
 // Owns `blazectl status`: version, instance, uptime, the state of each dependency and the last
 // reload's outcome.
 #include "ctl/cli.hpp"
+#include "ctl/render.hpp"
 
-#include <iomanip>
 #include <ostream>
 
 namespace blazed::ctl {
@@ -31,12 +31,12 @@ int run(Context& ctx, const std::vector<std::string>& args) {
             << "up " << duration(up != nullptr && up->is_int64() ? up->as_int64() : 0)
             << " since " << text(r, "started_at") << "\n";
     if (const auto* comps = r.as_object().if_contains("components"); comps && comps->is_object()) {
+      std::vector<CheckLine> checks;
       for (const auto& [name, c] : comps->as_object()) {
         const auto* ok = c.as_object().if_contains("ok");
-        bool good = ok != nullptr && ok->is_bool() && ok->as_bool();
-        ctx.out << std::left << std::setw(12) << std::string(name) << std::setw(6)
-                << (good ? "ok" : "FAIL") << text(c, "detail") << "\n";
+        checks.push_back({std::string(name), ok != nullptr && ok->is_bool() && ok->as_bool(), text(c, "detail")});
       }
+      print_checks(ctx.out, checks);
     }
     if (const auto* reload = r.as_object().if_contains("last_reload"); reload && reload->is_object()) {
       auto detail = text(*reload, "detail");

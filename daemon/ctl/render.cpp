@@ -91,4 +91,13 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
   for (const auto& r : rows) line(r);
 }
 
+void print_checks(std::ostream& out, const std::vector<CheckLine>& checks, const std::string& indent) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& c : checks) {
+    rows.push_back({indent + c.name, c.ok ? "ok" : "FAIL"});
+    if (!c.detail.empty()) rows.back().push_back(c.detail);  // no trailing blanks without one
+  }
+  print_table(out, {"", "", ""}, rows, false);
+}
+
 }  // namespace blazed::ctl

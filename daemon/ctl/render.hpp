@@ -25,4 +25,14 @@ std::string time_cell(const boost::json::value& o, std::string_view key);
 void print_table(std::ostream& out, const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows, bool with_header = true);
 
+// One dependency check's line of `status` and `health`.
+struct CheckLine {
+  std::string name;
+  bool ok = false;
+  std::string detail;
+};
+// Each check as "name  ok|FAIL  detail" after `indent`, in columns as wide as their widest
+// entry (a long name such as redis_settings never runs into its state).
+void print_checks(std::ostream& out, const std::vector<CheckLine>& checks, const std::string& indent = "");
+
 }  // namespace blazed::ctl

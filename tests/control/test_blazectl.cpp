@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 
 using namespace blazed;
 using blazed::testing::ControlFixture;
@@ -40,7 +41,9 @@ struct Daemon : ControlFixture {
     src.started_at = clock.now();
     src.components = [this] {
       return std::vector<control::ComponentState>{
-          {"redis", true, "connected"}, {"postgres", pg_ok.load(), pg_ok ? "connected" : "refused"}};
+          {"redis", true, "connected"},
+          {"redis_settings", true, "noeviction, aof on"},
+          {"postgres", pg_ok.load(), pg_ok ? "connected" : "refused"}};
     };
     REQUIRE(control::register_builtin_commands(commands, src));
     REQUIRE(commands.register_command(
@@ -76,8 +79,9 @@ TEST_CASE("blazectl status prints a human summary, or JSON with --json", "[unit]
   CHECK(r.out ==
         "blazed 1.2.3 (instance test-host:42)\n"
         "up 1d 1h 1m 1s since 2023-11-14T22:13:20Z\n"
-        "redis       ok    connected\n"
-        "postgres    ok    connected\n");
+        "redis           ok  connected\n"
+        "redis_settings  ok  noeviction, aof on\n"
+        "postgres        ok  connected\n");
 
   r = d.ctl({"status", "--json", "--socket=" + d.cfg.socket});
   CHECK(r.exit_code == 0);
@@ -96,7 +100,11 @@ TEST_CASE("blazectl health exits 0 when healthy and 4 when not", "[unit]") {
   d.pg_ok = false;
   r = d.ctl({"--socket", d.cfg.socket, "health"});
   CHECK(r.exit_code == 4);
-  CHECK(r.out == "unhealthy\n  redis       ok    connected\n  postgres    FAIL  refused\n");
+  CHECK(r.out ==
+        "unhealthy\n"
+        "  redis           ok    connected\n"
+        "  redis_settings  ok    noeviction, aof on\n"
+        "  postgres        FAIL  refused\n");
 
   r = d.ctl({"--socket", d.cfg.socket, "--json", "health"});
   CHECK(r.exit_code == 4);
@@ -230,6 +238,20 @@ TEST_CASE("the generic renderer", "[unit]") {
         "a: -\nb: true\nc: x\nd:\n");
   CHECK(ctl::render_human(json::parse(R"([{"k":1},"s"])")) == "-\n  k: 1\n- s\n");
   CHECK(ctl::render_human(json::parse("42")) == "42\n");
+}
+
+TEST_CASE("check lines keep their columns apart whatever the names' lengths", "[unit]") {
+  std::ostringstream out;
+  ctl::print_checks(out, {{"redis", true, "connected"},
+                          {"a_much_longer_check_name", false, "refused"},
+                          {"keyring", true, ""}});
+  CHECK(out.str() ==
+        "redis                     ok    connected\n"
+        "a_much_longer_check_name  FAIL  refused\n"
+        "keyring                   ok\n");
+  std::ostringstream indented;
+  ctl::print_checks(indented, {{"redis_settings", true, "noeviction"}}, "  ");
+  CHECK(indented.str() == "  redis_settings  ok  noeviction\n");
 }
 
 TEST_CASE("blazectl exits 3 when the daemon does not answer within --timeout", "[unit]") {
