@@ -58,7 +58,9 @@ int open(Context& ctx, const std::vector<std::string>& args) {
   return ctx.finish(ctx.call("incident.open", read.args), [&](const json::value& r) { print_incident(ctx, r); });
 }
 
-const Registrar open_reg{{"incident open", "open a security incident; critical and high revoke the tokens in scope now",
+const Registrar open_reg{{"incident open",
+                          "open a security incident; critical and high are contained at once (as incident "
+                          "contain), medium and low only recorded",
                           kOpenUsage, open}};
 const Registrar list_reg{without_args(
     "incident list", "incidents: open ones with their notice deadlines, and the last 20 closed", "incident.list",
@@ -77,8 +79,9 @@ const Registrar confirm_reg{on_incident("incident confirm",
                                         "the incident is confirmed: Amazon is due in 24 h, the users in 72 h",
                                         "incident.confirm")};
 const Registrar contain_reg{on_incident("incident contain",
-                                        "contain now: tokens in scope deleted, their syncs paused (scope all: key "
-                                        "rotation)",
+                                        "contain now, whatever the severity: the refresh tokens in scope deleted "
+                                        "(seller:ID: that seller's; all: every seller's) and their syncs paused; "
+                                        "scope all also queues a key rotation",
                                         "incident.contain")};
 const Registrar amazon_reg{on_incident("incident ack-amazon", "record that Amazon has been notified",
                                        "incident.ack_amazon")};

@@ -246,7 +246,9 @@ Status register_incident_commands(control::CommandRegistry& registry, JobContext
        Effect::read_only, with_context(ctx, show)},
       {"incident.confirm", "the incident is confirmed: the 24 h and 72 h deadlines start (args: id)",
        Effect::mutating, with_context(ctx, confirm)},
-      {"incident.contain", "contain an open incident now: tokens in scope deleted, syncs paused (args: id)",
+      {"incident.contain",
+       "contain an open incident now, whatever its severity: tokens in scope deleted, syncs paused; scope all "
+       "also queues a key rotation (args: id)",
        Effect::mutating, with_context(ctx, contain_now)},
       {"incident.ack_amazon", "Amazon has been notified of the incident (args: id)", Effect::mutating,
        with_context(ctx, ack_amazon)},
