@@ -226,6 +226,13 @@ Result<std::chrono::sys_days> as_date(const YAML::Node& node) {
   return bad("a date YYYY-MM-DD", node);
 }
 
+Result<std::optional<std::chrono::sys_days>> as_optional_date(const YAML::Node& node) {
+  if (node.IsNull() || (node.IsScalar() && node.Scalar().empty())) return std::optional<std::chrono::sys_days>{};
+  auto d = as_date(node);
+  if (!d) return d.error();
+  return std::optional<std::chrono::sys_days>{*d};
+}
+
 Result<std::string> as_json_object(const YAML::Node& node) {
   if (!node.IsMap()) return bad("a mapping (the JSON object), e.g. {seller_id: 42}", node);
   return boost::json::serialize(to_json(node));

@@ -59,6 +59,8 @@ Result<std::vector<gid_t>> as_read_gid_list(const YAML::Node& node);
 Result<double> as_number(const YAML::Node& node, double min, double max, bool min_exclusive = false);
 // A calendar date written YYYY-MM-DD.
 Result<std::chrono::sys_days> as_date(const YAML::Node& node);
+// A date, or none when the value is empty ("" or no value): the date is not known.
+Result<std::optional<std::chrono::sys_days>> as_optional_date(const YAML::Node& node);
 // A YAML mapping serialized as compact JSON text (plain scalars typed as YAML reads them:
 // integers, decimals, true/false, null; quoted scalars stay strings).
 Result<std::string> as_json_object(const YAML::Node& node);

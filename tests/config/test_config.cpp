@@ -248,6 +248,13 @@ TEST_CASE("sections that are absent keep their defaults", "[unit]") {
   CHECK(c.keyring.active_key.empty());
   CHECK_FALSE(c.credential_ages.lwa_client_secret_created.has_value());
   CHECK(c.credential_ages.max_key_age == std::chrono::hours(24 * 90));
+  // Written but empty (as the example ships it): still unknown, not an error.
+  for (const char* empty : {"\"\"", "''", "~", ""}) {
+    CAPTURE(empty);
+    auto given = parse_config(std::string("credential_ages:\n  lwa_client_secret_created: ") + empty + "\n", "x.yaml");
+    REQUIRE(given.has_value());
+    CHECK_FALSE(given->credential_ages.lwa_client_secret_created.has_value());
+  }
   CHECK(c.scheduler.schedules.empty());
   CHECK(c.scheduler.fence_ttl == std::chrono::seconds(60));
   CHECK(c.sync_cadence.interval == std::chrono::hours(1));
