@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Stands in for systemctl in tests/runbook/test_runbook.sh: runs blazed the way blazed.service
 # does (ETC/blazed.yaml, the credentials of ETC/credentials in $CREDENTIALS_DIRECTORY), without
-# systemd. Knows daemon-reload, enable [--now], start, stop and reload (like ExecReload: the
-# check first, then SIGHUP, and waits for the outcome in the log).
+# systemd. Knows daemon-reload, enable [--now], start, stop, restart and reload (like ExecReload:
+# the check first, then SIGHUP, and waits for the outcome in the log).
 #   fake-systemctl.sh ETC VERB [--now] UNIT
 set -euo pipefail
 etc=$1 verb=$2
@@ -39,6 +39,7 @@ case "$verb" in
   enable) [ "${3:-}" = --now ] && start ;;
   start) start ;;
   stop) stop ;;
+  restart) stop && start ;;
   reload) reload ;;
   *) echo "fake-systemctl: unknown verb $verb" >&2; exit 2 ;;
 esac

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Follows docs/operations.md as written: extracts its `# step: NAME` shell blocks and runs them in
-# order, in one shell, against a private redis-server, PostgreSQL cluster and the local SP-API
-# server, with the binaries of the build tree and a stand-in for systemctl (fake-systemctl.sh).
+# order, in one shell, against a private redis-server, PostgreSQL cluster, the local SP-API server
+# and s3rver (tests/s3-server, `npm ci` there), with the binaries of the build tree and a stand-in
+# for systemctl (fake-systemctl.sh).
 # A documented command that breaks fails this test. Exit 77 (skipped) when a tool it needs is
 # missing.
 #   test_runbook.sh SOURCE_DIR BUILD_DIR
@@ -15,6 +16,8 @@ for tool in redis-server redis-cli node openssl curl timeout /usr/lib/postgresql
 done
 [ -x "$build/daemon/blazed" ] && [ -x "$build/daemon/ctl/blazectl" ] ||
   { echo "FAIL: build blazed and blazectl first"; exit 1; }
+s3rver_js=$src/tests/s3-server/node_modules/s3rver/bin/s3rver.js
+[ -r "$s3rver_js" ] || { echo "FAIL: s3rver is not installed: run \`npm ci\` in tests/s3-server (scripts/test does)"; exit 1; }
 
 # shellcheck source=../../scripts/lib/pg-cluster.sh
 source "$src/scripts/lib/pg-cluster.sh"
@@ -23,6 +26,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 tmp=$(mktemp -d /tmp/blazed-runbook.XXXXXX)
 chmod 755 "$tmp"
+mkdir -p "$tmp/work" "$tmp/state"
 pids=()
 cleanup() {
   local rc=$?
@@ -39,7 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== services: redis-server (evicting, no AOF: the runbook sets both), PostgreSQL, SP-API"
+echo "== services: redis-server (evicting, no AOF: the runbook sets both), PostgreSQL, SP-API, s3rver"
 # The daemons' health ports are listened on only steps later: a port from the kernel's ephemeral
 # range could be handed to another test's socket meanwhile (the suite runs in parallel), so these
 # come from below it (20000-31999), where nothing answers.
@@ -70,10 +74,30 @@ node "$src/tests/spapi-server/server.js" --state-dir "$tmp/spapi" --config "$tmp
 pids+=($!)
 read -r spapi_line <"$tmp/spapi.ready"
 spapi_port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' <<<"$spapi_line")
+
+# s3rver prints "S3rver listening on 127.0.0.1:PORT" once it listens; its later lines (one per
+# request) are drained into a log so it never blocks on a full pipe. Node 17+ needs the legacy
+# provider (s3rver's listings hash with MD4); older Node refuses the flag.
+s3rver_flags=()
+if node --openssl-legacy-provider -e 0 >/dev/null 2>&1; then s3rver_flags=(--openssl-legacy-provider); fi
+mkfifo "$tmp/s3rver.out"
+node "${s3rver_flags[@]}" "$s3rver_js" -d "$tmp/s3" -a 127.0.0.1 -p 0 --configure-bucket runbook-backups \
+  >"$tmp/s3rver.out" 2>&1 &
+pids+=($!)
+exec 5<"$tmp/s3rver.out"
+s3_port=
+while [ -z "$s3_port" ] && IFS= read -r -t 30 line <&5; do
+  echo "$line" >>"$tmp/s3rver.log"
+  s3_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' <<<"$line")
+done
+[ -n "$s3_port" ] || fail "s3rver did not start: $(cat "$tmp/s3rver.log" 2>/dev/null)"
+cat <&5 >>"$tmp/s3rver.log" &
+pids+=($!)
+exec 5<&-
+printf '[default]\naws_access_key_id = S3RVER\naws_secret_access_key = runbook-s3-secret\n' >"$tmp/work/s3-eu.ini"
 for _ in $(seq 1 50); do redis-cli -p "$redis_port" -a runbook-redis-pw --no-auth-warning ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 echo "== the runbook's steps, from $doc"
-mkdir -p "$tmp/work"
 awk '
   /^```sh$/ { inblock = 1; first = 1; next }
   /^```$/ && inblock { inblock = 0; if (run) print "__step_done"; run = 0; next }
@@ -101,6 +125,8 @@ run_env=(
   SPAPI_ENDPOINT_FE="https://127.0.0.1:$spapi_port" LWA_ENDPOINT="https://127.0.0.1:$spapi_port/auth/o2/token"
   SPAPI_CA_FILE="$tmp/spapi/ca.pem" SELLER_REFRESH_TOKEN_FILE="$tmp/work/token.txt"
   NEW_ETC="$tmp/etc2" NEW_SYSTEMCTL="$src/tests/runbook/fake-systemctl.sh $tmp/etc2"
+  STATE_DIR="$tmp/state" BACKUP_BUCKET=runbook-backups BACKUP_REGION=eu-central-1
+  BACKUP_ENDPOINT="http://127.0.0.1:$s3_port" BACKUP_PLAIN_HTTP=true S3_CREDENTIALS_FILE="$tmp/work/s3-eu.ini"
   NEW_INSTANCE_ID=runbook-2 NEW_CONTROL_SOCKET="$tmp/control2.sock" NEW_HEALTH_PORT="$(listen_port)"
 )
 mkdir -p "$tmp/etc"
@@ -129,6 +155,11 @@ echo "== what the steps left behind"
 owner=$("$PG_CLUSTER_BIN/psql" -X -Atq -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
   -c "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'blazed'")
 [ "$owner" = blazed_owner ] || fail "database owner: $owner"
+manifests=("$tmp"/s3/runbook-backups/blazed-backups/*.manifest.json._S3rver_object)
+[ -f "${manifests[0]}" ] || fail "no backup manifest on s3rver"
+[ ! -e "$tmp/state/restore.pgpass" ] || fail "the restore's password file was left behind"
+"$ctl_bin" --socket "$tmp/control.sock" keys status | grep -Eq '^LWA client secret: [01]d old' ||
+  fail "the LWA client secret's creation date was not written: $("$ctl_bin" --socket "$tmp/control.sock" keys status)"
 "$ctl_bin" --socket "$tmp/control.sock" status | grep -q runbook-1 || fail "instance 1 not running"
 "$ctl_bin" --socket "$tmp/control2.sock" status | grep -q runbook-2 || fail "instance 2 not running"
 echo "runbook ok ($steps steps)"
