@@ -10,8 +10,8 @@
 // - The queue's epoch (STRING epoch) names one life of its state: the claim script makes a new
 //   one (the caller's random candidate) whenever the key is missing, i.e. after Redis lost the
 //   queue (a restart without persistence, FLUSHALL). Every claim carries the epoch it was made
-//   in, and a settle carrying another epoch is refused: ids and claim counts start again at 1 in
-//   the new state, and a stale worker's "7:1" must not settle the new job 7.
+//   in, and a settle carrying another epoch is refused: ids and lease tokens start again in the
+//   new state, and a stale worker's "7:T" must not settle the new job 7 claimed under token T.
 // - A group lock group:G holds the running job's id; glocks (ZSET G -> lease deadline ms) carries
 //   the holder's lease, renewed with it. The recover script frees a lock whose lease lapsed even
 //   when its holder's job or active entry is gone (state lost), so the group's waiters run.
