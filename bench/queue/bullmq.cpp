@@ -30,6 +30,7 @@ Figures run_bullmq(const Params& p, const std::string& script) {
   auto calls = parse_commandstats(std::string(v.at("commandstats").as_string()));
   f.commands_per_job = static_cast<double>(total_calls(calls)) / p.n;
   f.top_level_per_job = static_cast<double>(top_level_calls(calls)) / p.n;
+  f.redis_us_per_job = static_cast<double>(top_level_usec(calls)) / p.n;
   f.rss_queued_mb = num("rss_queued_mb");
   f.rss_peak_mb = num("rss_peak_mb");
   return f;

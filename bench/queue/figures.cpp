@@ -10,8 +10,8 @@
 
 namespace blazed::bench {
 
-std::map<std::string, std::uint64_t> parse_commandstats(const std::string& info) {
-  std::map<std::string, std::uint64_t> out;
+CommandStats parse_commandstats(const std::string& info) {
+  CommandStats out;
   std::istringstream in(info);
   std::string line;
   while (std::getline(in, line)) {
@@ -19,26 +19,43 @@ std::map<std::string, std::uint64_t> parse_commandstats(const std::string& info)
     auto colon = line.find(':');
     auto calls = line.find("calls=");
     if (colon == std::string::npos || calls == std::string::npos) continue;
-    out[line.substr(8, colon - 8)] = std::stoull(line.substr(calls + 6));
+    auto& stat = out[line.substr(8, colon - 8)];
+    stat.calls = std::stoull(line.substr(calls + 6));
+    if (auto usec = line.find("usec="); usec != std::string::npos) stat.usec = std::stoull(line.substr(usec + 5));
   }
   return out;
 }
 
-std::uint64_t top_level_calls(const std::map<std::string, std::uint64_t>& calls) {
-  static const std::set<std::string> client_only = {
+namespace {
+
+bool client_only(const std::string& cmd) {
+  static const std::set<std::string> names = {
       "eval",    "evalsha", "eval_ro", "evalsha_ro", "fcall",  "multi",  "exec",
       "blpop",   "brpop",   "blmove",  "brpoplpush", "bzpopmin", "bzpopmax", "bzmpop",
       "blmpop",  "xread",   "client|setname", "client|setinfo", "hello", "ping", "select",
       "auth",    "info",    "config|resetstat", "script|load", "flushall", "quit"};
+  return names.count(cmd) != 0;
+}
+
+}  // namespace
+
+std::uint64_t top_level_calls(const CommandStats& stats) {
   std::uint64_t n = 0;
-  for (const auto& [cmd, c] : calls)
-    if (client_only.count(cmd) != 0) n += c;
+  for (const auto& [cmd, s] : stats)
+    if (client_only(cmd)) n += s.calls;
   return n;
 }
 
-std::uint64_t total_calls(const std::map<std::string, std::uint64_t>& calls) {
+std::uint64_t top_level_usec(const CommandStats& stats) {
   std::uint64_t n = 0;
-  for (const auto& [cmd, c] : calls) n += c;
+  for (const auto& [cmd, s] : stats)
+    if (client_only(cmd)) n += s.usec;
+  return n;
+}
+
+std::uint64_t total_calls(const CommandStats& stats) {
+  std::uint64_t n = 0;
+  for (const auto& [cmd, s] : stats) n += s.calls;
   return n;
 }
 

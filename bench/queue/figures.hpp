@@ -17,16 +17,27 @@ struct Figures {
   double pickup_p99_ms = 0;
   double commands_per_job = 0;   // every Redis command, script-internal ones included
   double top_level_per_job = 0;  // commands a client sent (scripts, blocking pops, MULTI...)
+  // Redis's time running the commands clients sent, per job (commandstats usec): what the
+  // processing costs Redis, less sensitive to the machine's load than the rates.
+  double redis_us_per_job = 0;
   double round_trips_per_job = -1;  // measured client-side where the client can count them
   double rss_queued_mb = 0;      // process RSS with all N jobs queued
   double rss_peak_mb = 0;        // process peak RSS over the whole run
 };
 
-// Calls per command from an INFO commandstats reply ("cmdstat_zadd:calls=3,...").
-std::map<std::string, std::uint64_t> parse_commandstats(const std::string& info);
+// Calls and microseconds per command from an INFO commandstats reply
+// ("cmdstat_zadd:calls=3,usec=12,...").
+struct CommandStat {
+  std::uint64_t calls = 0;
+  std::uint64_t usec = 0;
+};
+using CommandStats = std::map<std::string, CommandStat>;
+CommandStats parse_commandstats(const std::string& info);
 // Commands that only a client can send (never from inside a Lua script): one per client request.
-std::uint64_t top_level_calls(const std::map<std::string, std::uint64_t>& calls);
-std::uint64_t total_calls(const std::map<std::string, std::uint64_t>& calls);
+std::uint64_t top_level_calls(const CommandStats& stats);
+std::uint64_t total_calls(const CommandStats& stats);
+// Microseconds Redis spent in commands clients sent (a script's time includes its commands').
+std::uint64_t top_level_usec(const CommandStats& stats);
 
 // VmRSS / VmHWM of this process in MiB.
 double rss_mb();

@@ -28,9 +28,9 @@ void usage() {
 }
 
 void print(const Figures& f) {
-  std::printf("%-14s %12.0f %12.0f %9.3f %9.3f %10.2f %10.2f %10s %9.1f %9.1f\n", f.name.c_str(),
+  std::printf("%-14s %12.0f %12.0f %9.3f %9.3f %10.2f %10.2f %9.2f %10s %9.1f %9.1f\n", f.name.c_str(),
               f.enqueue_per_s, f.processed_per_s, f.pickup_p50_ms, f.pickup_p99_ms,
-              f.commands_per_job, f.top_level_per_job,
+              f.commands_per_job, f.top_level_per_job, f.redis_us_per_job,
               f.round_trips_per_job < 0 ? "-" : std::to_string(f.round_trips_per_job).substr(0, 5).c_str(),
               f.rss_queued_mb, f.rss_peak_mb);
 }
@@ -51,10 +51,11 @@ std::vector<double> each(const std::vector<Figures>& runs, Get get) {
 }
 
 void print_summary(const char* name, const std::vector<Figures>& runs) {
-  std::printf("%-14s enqueue/s %s, processed/s %s, pickup p99 ms %s\n", name,
+  std::printf("%-14s enqueue/s %s, processed/s %s, pickup p99 ms %s, redis us/job %s\n", name,
               median_and_spread(each(runs, [](const Figures& f) { return f.enqueue_per_s; }), 0).c_str(),
               median_and_spread(each(runs, [](const Figures& f) { return f.processed_per_s; }), 0).c_str(),
-              median_and_spread(each(runs, [](const Figures& f) { return f.pickup_p99_ms; }), 3).c_str());
+              median_and_spread(each(runs, [](const Figures& f) { return f.pickup_p99_ms; }), 3).c_str(),
+              median_and_spread(each(runs, [](const Figures& f) { return f.redis_us_per_job; }), 2).c_str());
 }
 
 }  // namespace
@@ -106,8 +107,8 @@ int main(int argc, char** argv) {
       if (bullmq) refs.push_back(run_bullmq(p, script));
     }
 
-    std::printf("\n%-14s %12s %12s %9s %9s %10s %10s %10s %9s %9s\n", "", "enqueue/s", "processed/s",
-                "p50 ms", "p99 ms", "cmds/job", "top/job", "rtt/job", "RSS MB", "peak MB");
+    std::printf("\n%-14s %12s %12s %9s %9s %10s %10s %9s %10s %9s %9s\n", "", "enqueue/s", "processed/s",
+                "p50 ms", "p99 ms", "cmds/job", "top/job", "us/job", "rtt/job", "RSS MB", "peak MB");
     for (std::size_t r = 0; r < ours.size(); ++r) {
       print(ours[r]);
       if (r < refs.size()) print(refs[r]);
@@ -132,7 +133,8 @@ int main(int argc, char** argv) {
     }
     std::puts("\npickup: light load, from before the enqueue call to the handler's start.\n"
               "cmds/job: every Redis command (INFO commandstats, script-internal included);\n"
-              "top/job: commands a client sent; rtt/job: requests blazed's clients sent.");
+              "top/job: commands a client sent; us/job: Redis's time in them (commandstats usec);\n"
+              "rtt/job: requests blazed's clients sent.");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_queue: %s\n", e.what());
     return 1;

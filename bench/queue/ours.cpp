@@ -130,6 +130,7 @@ Figures run_ours(const Params& p) {
   auto stats = parse_commandstats(must(run(io, client.command({"INFO", "commandstats"})), "INFO").str());
   fig.commands_per_job = static_cast<double>(total_calls(stats)) / p.n;
   fig.top_level_per_job = static_cast<double>(top_level_calls(stats)) / p.n;
+  fig.redis_us_per_job = static_cast<double>(top_level_usec(stats)) / p.n;
   fig.round_trips_per_job = static_cast<double>(sent) / p.n;
 
   // Phase 3: light load: one job at a time, each enqueued once the previous one has run.

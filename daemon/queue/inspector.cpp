@@ -37,7 +37,7 @@ awaitable<Result<std::vector<DeadJob>>> Inspector::dead_jobs(std::size_t limit) 
   if (!ids) co_return ids.error().context("dead jobs");
   std::vector<redis::Args> cmds;
   for (const auto& id : ids->elements()) {
-    redis::Args hmget{"HMGET", keys_.prefix() + "job:" + id.str(), "t", "why", "err", "d", "c", "h"};
+    redis::Args hmget{"HMGET", keys_.prefix() + "job:" + id.str(), "t", "why", "err", "d", "a", "c", "h"};
     cmds.push_back(std::move(hmget));
   }
   std::vector<DeadJob> out;
@@ -52,7 +52,8 @@ awaitable<Result<std::vector<DeadJob>>> Inspector::dead_jobs(std::size_t limit) 
     d.reason = f[1].str();
     d.last_error = f[2].str();
     d.died_ms = f[3].to_int().value_or(0);
-    d.attempts = static_cast<int>(f[4].to_int().value_or(0) - f[5].to_int().value_or(0));
+    d.attempts = static_cast<int>(f[4].to_int().value_or(0) + f[5].to_int().value_or(0) -
+                                  f[6].to_int().value_or(0));
     out.push_back(std::move(d));
   }
   co_return out;
@@ -65,20 +66,18 @@ awaitable<Result<std::optional<State>>> Inspector::state_of(std::int64_t id) {
   cmds.push_back(redis::Args{"ZSCORE", keys_.scheduled(), sid});
   cmds.push_back(redis::Args{"ZSCORE", keys_.retry(), sid});
   cmds.push_back(redis::Args{"ZSCORE", keys_.dead(), sid});
-  cmds.push_back(redis::Args{"HMGET", keys_.job(id), "c", "g"});
+  cmds.push_back(redis::Args{"EXISTS", keys_.job(id)});
   auto r = co_await client_.pipeline(std::move(cmds));
   if (!r) co_return r.error().context("job state");
   if (!(*r)[0].is_nil()) co_return std::optional<State>(State::pending);
   if (!(*r)[1].is_nil()) co_return std::optional<State>(State::scheduled);
   if (!(*r)[2].is_nil()) co_return std::optional<State>(State::retry);
   if (!(*r)[3].is_nil()) co_return std::optional<State>(State::dead);
-  const redis::Reply& fields = (*r)[4];
-  if (fields[0].is_nil()) co_return std::optional<State>();
-  // Not in a sorted set but the hash exists: active under token c, or parked for its group.
-  redis::Args score{"ZSCORE", keys_.active(), sid + ":" + fields[0].str()};
-  auto a = co_await client_.command(std::move(score));
-  if (!a) co_return a.error().context("job state");
-  co_return std::optional<State>(a->is_nil() ? State::pending : State::active);
+  if ((*r)[4].to_int().value_or(0) == 0) co_return std::optional<State>();
+  // Not in a sorted set but the hash exists: active, or parked for its group.
+  auto lease = co_await lease_of(id);
+  if (!lease) co_return lease.error().context("job state");
+  co_return std::optional<State>(*lease ? State::active : State::pending);
 }
 
 }  // namespace blazed::queue
@@ -87,22 +86,22 @@ namespace blazed::queue {
 namespace {
 
 redis::Args job_fields(const QueueKeys& keys, std::int64_t id) {
-  return redis::Args{"HMGET", keys.job(id), "t", "p", "m", "r", "g", "c", "h", "err", "why"};
+  return redis::Args{"HMGET", keys.job(id), "t", "p", "m", "r", "g", "a", "c", "h", "err", "why"};
 }
 
 int small_int(const redis::Reply& r) { return static_cast<int>(r.to_int().value_or(0)); }
 
 // Fills a JobInfo from job_fields()'s reply; false when the hash is gone.
 bool read_fields(const redis::Reply& f, JobInfo& j) {
-  if (!f.is_array() || f.size() < 9 || f[0].is_nil()) return false;
+  if (!f.is_array() || f.size() < 10 || f[0].is_nil()) return false;
   j.type = f[0].str();
   j.payload = f[1].str();
   j.max_attempts = small_int(f[2]);
   j.priority = small_int(f[3]);
   j.group = f[4].str();
-  j.attempts = small_int(f[5]) - small_int(f[6]);
-  j.last_error = f[7].str();
-  j.dead_reason = f[8].str();
+  j.attempts = small_int(f[5]) + small_int(f[6]) - small_int(f[7]);
+  j.last_error = f[8].str();
+  j.dead_reason = f[9].str();
   return true;
 }
 
@@ -190,11 +189,9 @@ awaitable<Result<std::optional<JobInfo>>> Inspector::show(std::int64_t id) {
   if (!read_fields((*r)[0], j)) co_return std::optional<JobInfo>();
   if (r->size() > 1) j.at_ms = score_ms((*r)[1]);
   if (j.state == State::active) {
-    // The active member is "ID:TOKEN", TOKEN being the claim count c.
-    redis::Args score{"ZSCORE", keys_.active(), sid + ":" + (*r)[0][5].str()};
-    auto lease = co_await client_.command(std::move(score));
+    auto lease = co_await lease_of(id);
     if (!lease) co_return lease.error().context("show job");
-    j.at_ms = score_ms(*lease);
+    j.at_ms = lease->value_or(0);
   }
   co_return std::optional<JobInfo>(std::move(j));
 }
@@ -204,6 +201,21 @@ awaitable<Result<bool>> Inspector::paused() {
   auto r = co_await client_.command(std::move(exists));
   if (!r) co_return r.error().context("queue paused");
   co_return r->to_int().value_or(0) == 1;
+}
+
+awaitable<Result<std::optional<std::int64_t>>> Inspector::lease_of(std::int64_t id) {
+  const std::string prefix = std::to_string(id) + ":";
+  std::string cursor = "0";
+  do {
+    redis::Args scan{"ZSCAN", keys_.active(), cursor, "MATCH", prefix + "*", "COUNT", "1000"};
+    auto r = co_await client_.command(std::move(scan));
+    if (!r) co_return r.error();
+    if (!r->is_array() || r->size() < 2) co_return std::optional<std::int64_t>();
+    cursor = (*r)[0].str();
+    const redis::Reply& found = (*r)[1];
+    if (found.size() >= 2) co_return std::optional<std::int64_t>(score_ms(found[1]));
+  } while (cursor != "0");
+  co_return std::optional<std::int64_t>();
 }
 
 }  // namespace blazed::queue

@@ -80,6 +80,10 @@ class Inspector {
   awaitable<Result<bool>> paused();
 
  private:
+  // The lease deadline (ms) of the job's active entry, nullopt when it is not active. The job
+  // does not record its lease token, so this scans `active` (a few hundred entries at most).
+  awaitable<Result<std::optional<std::int64_t>>> lease_of(std::int64_t id);
+
   redis::RedisClient& client_;
   QueueKeys keys_;
 };

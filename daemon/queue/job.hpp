@@ -47,7 +47,7 @@ struct Job {
   int priority = 0;
   std::string unique_key;
   std::string group;
-  // Internal: the lease token (claim count) fencing this run, the epoch (life of the queue's
+  // Internal: the lease token (of the claim call) fencing this run, the epoch (life of the queue's
   // state) it was claimed in, and when the job became runnable.
   std::int64_t token = 0;
   std::string epoch;

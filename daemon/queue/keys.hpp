@@ -25,6 +25,7 @@ inline constexpr std::string_view group_waiting = "gwaiting";  // STRING count o
 inline constexpr std::string_view paused = "paused";        // STRING "1" while the queue is paused
 inline constexpr std::string_view epoch = "epoch";          // STRING this life of the queue's state
 inline constexpr std::string_view group_leases = "glocks";  // ZSET group -> its holder's lease ms
+inline constexpr std::string_view lease_tokens = "tokens";  // STRING counter: the last claim call's lease token
 inline constexpr std::string_view job = "job:";             // HASH job:ID, the job's fields
 inline constexpr std::string_view unique = "unique:";       // STRING unique:KEY -> job id
 inline constexpr std::string_view group_lock = "group:";    // STRING group:G -> running job id

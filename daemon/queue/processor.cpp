@@ -287,13 +287,16 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       ++in_flight_;
       std::vector<Ack> acks = std::move(acks_);
       acks_.clear();
+      // One epoch per call: runs of an older one cannot settle (Redis made a new epoch since, and
+      // never returns to an old one), so they are lost without asking.
+      settle_stale_acks(acks);
 
       const auto& script = scripts::claim();
       redis::Args call = script.call(2);
       call.add(keys_.pending()).add(keys_.active());
       call.add(keys_.prefix()).add(options_.lease_clock.now_ms_arg()).add(options_.lease.count())
-          .add(epoch_candidate()).add(want).add(acks.size());
-      for (const Ack& a : acks) call.add(a.id).add(a.token).add(a.epoch).add(a.unique_key).add(a.group);
+          .add(epoch_candidate()).add(want).add(acks.size()).add(epoch_);
+      for (const Ack& a : acks) call.add(a.id).add(a.token).add(a.unique_key).add(a.group);
       if (want > 0) ++stats_.claim_calls;
       auto claimed_at = clock_.now();
       auto r = co_await client_.eval(script, std::move(call));
@@ -337,6 +340,18 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       fetcher_done_ = true;
       fetcher_done_event_.notify();
     }
+  }
+
+  // Reports the acks of runs claimed in another epoch than the latest as lost, and drops them.
+  void settle_stale_acks(std::vector<Ack>& acks) {
+    auto stale = std::stable_partition(acks.begin(), acks.end(),
+                                       [&](const Ack& a) { return a.epoch == epoch_; });
+    for (auto it = stale; it != acks.end(); ++it) {
+      ++stats_.lease_lost;
+      it->report.outcome = Outcome::lease_lost;
+      report(it->report);
+    }
+    acks.erase(stale, acks.end());
   }
 
   void settle_acks(std::vector<Ack>& acks, const redis::Reply& lost) {

@@ -10,17 +10,22 @@
 // - The queue's epoch (STRING epoch) names one life of its state: the claim script makes a new
 //   one (the caller's random candidate) whenever the key is missing, i.e. after Redis lost the
 //   queue (a restart without persistence, FLUSHALL). Every claim carries the epoch it was made
-//   in, and a settle carrying another epoch is refused: ids and claim counts start again at 1 in
-//   the new state, and a stale worker's "7:1" must not settle the new job 7.
+//   in, and a settle carrying another epoch is refused: ids and lease tokens start again in the
+//   new state, and a stale worker's "7:T" must not settle the new job 7 claimed under token T.
 // - A group lock group:G holds the running job's id; glocks (ZSET G -> lease deadline ms) carries
 //   the holder's lease, renewed with it. The recover script frees a lock whose lease lapsed even
 //   when its holder's job or active entry is gone (state lost), so the group's waiters run.
 // - The job hash job:ID has short fields: t type, p payload, m max attempts (absent: the type's
 //   default), r priority, o timeout ms, u unique key, g group, rd ready_us (when it last became
-//   runnable; pickup latency is measured from it), c claims (the lease token), h hand-backs
-//   (attempt = c - h), err last error, why dead reason, d died_ms. Fields at their default are
-//   not stored (absent c, h, r mean 0), which keeps the hash small and HMGET cheap.
-// - An active member is "ID:TOKEN" (TOKEN = the claim count), so a stale worker whose lease was
+//   runnable; pickup latency is measured from it), a attempts that ended (failed or recovered;
+//   the run's attempt = 1 + a), err last error, why dead reason, d died_ms. Fields at their
+//   default are not stored (absent a, r mean 0), which keeps the hash small and HMGET cheap.
+//   A claim writes nothing to the hash: attempts are counted when a run ends, not when it starts.
+//   Jobs written before that carry c claims and h hand-backs instead (attempt = c - h + 1 while
+//   queued); the scripts read the attempt as 1 + a + c - h, so such jobs keep their count.
+// - An active member is "ID:TOKEN". TOKEN is the claim call's lease token, one per call for all
+//   the jobs it claims: INCR of tokens plus 2^32 (a job's claim count, the token before, stays far
+//   below, so an old run's member never names a new one). A stale worker whose lease was
 //   recovered and re-claimed cannot ack, fail or renew the new run (ZREM/ZSCORE miss).
 // - pending is ordered by priority (0-15, higher first) then by id (FIFO).
 #include "queue/scripts.hpp"
@@ -40,7 +45,7 @@ std::string with_keys(std::string src) {
       {"${gwait}", key_suffix::group_wait},    {"${gwaiting}", key_suffix::group_waiting},
       {"${notify}", key_suffix::notify},       {"${paused}", key_suffix::paused},
       {"${epoch}", key_suffix::epoch},         {"${active}", key_suffix::active},
-      {"${glocks}", key_suffix::group_leases},
+      {"${glocks}", key_suffix::group_leases}, {"${tokens}", key_suffix::lease_tokens},
   };
   for (auto [from, to] : names) {
     for (auto pos = src.find(from); pos != std::string::npos; pos = src.find(from, pos))
@@ -70,6 +75,13 @@ local function lease_now(arg)
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local function ms(n) return string.format('%d', n) end
+-- Lease tokens from the tokens counter start here; a job's claim count (the token of jobs
+-- claimed before) never reaches it.
+local token_base = 4294967296
+-- Attempts that ended, from the job's a (and c - h of a job written before a existed).
+local function ended(a, c, h)
+  return (tonumber(a) or 0) + (tonumber(c) or 0) - (tonumber(h) or 0)
+end
 -- The lease of active member m is held: present, and its deadline not passed. A lapsed lease
 -- may already be judged by a recoverer, so its holder can neither renew nor settle it.
 local function held(m, now)
@@ -182,8 +194,8 @@ return out
 //        to pending when that job is settled).
 // KEYS:   [1] pending, [2] active
 // ARGV:   [1] prefix, [2] now_ms ('': Redis TIME), [3] lease ms, [4] epoch candidate (the new
-//         epoch if the key is missing), [5] N (most to claim), [6] A (acks), then 5 per ack: id,
-//         token, epoch, unique key, group
+//         epoch if the key is missing), [5] N (most to claim), [6] A (acks), [7] epoch of the
+//         acked claims, then 4 per ack: id, token, unique key, group
 // Returns {acked count, {ids whose lease was lost}, paused (1: the queue is paused, nothing was
 //         claimed), epoch of the claims, then kClaimedJobFields values per claimed job, flat:
 //         id, token, type, payload, attempt, max_attempts, timeout_ms, ready_us, unique, group,
@@ -193,25 +205,31 @@ const redis::Script& claim() {
 local now = lease_now(ARGV[2])
 local deadline = ms(now + tonumber(ARGV[3]))
 local epoch = redis.call('GET', P .. '${epoch}')
--- Acks cost three commands per batch (ZMSCORE, ZREM, DEL), not two per job.
+-- Acks cost a few commands per batch (ZMSCORE, ZREM, DEL), not two per job.
 local lost = {}
 local done = {}
 local gone = {}
 local acks = tonumber(ARGV[6])
-if acks > 0 then
+if acks > 0 and ARGV[7] ~= epoch then
+  for i = 0, acks - 1 do lost[i + 1] = ARGV[8 + i * 4] end
+elseif acks > 0 then
   local members = {}
   for i = 0, acks - 1 do
-    members[i + 1] = ARGV[7 + i * 5] .. ':' .. ARGV[8 + i * 5]
+    members[i + 1] = ARGV[8 + i * 4] .. ':' .. ARGV[9 + i * 4]
   end
   local scores = redis.call('ZMSCORE', KEYS[2], unpack(members))
+  -- Deadlines are compared only when some lease has lapsed (rare: the recoverer clears them), so
+  -- the usual batch parses no score.
+  local lapsed = #redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ms(now), 'LIMIT', 0, 1) > 0
   for i = 0, acks - 1 do
-    local b = 6 + i * 5
+    local b = 7 + i * 4
     local id = ARGV[b + 1]
-    if scores[i + 1] and tonumber(scores[i + 1]) >= now and ARGV[b + 3] == epoch then
+    local d = scores[i + 1]
+    if d and (not lapsed or tonumber(d) >= now) then
       done[#done + 1] = members[i + 1]
       gone[#gone + 1] = P .. '${job}' .. id
-      release_unique(id, ARGV[b + 4])
-      release_group(id, ARGV[b + 5])
+      release_unique(id, ARGV[b + 3])
+      release_group(id, ARGV[b + 4])
     else
       lost[#lost + 1] = id
     end
@@ -235,6 +253,8 @@ end
 local out = {#done, lost, paused, epoch}
 local n = 4
 local zadd = {}
+-- One lease token for every job of this call (taken when the first job is claimed).
+local token, suffix
 while want > 0 do
   local asked = want
   -- ZRANGE + ZREMRANGEBYRANK rather than ZPOPMIN: the same jobs, without formatting each
@@ -244,7 +264,7 @@ while want > 0 do
   for i = 1, #popped do
     local id = popped[i]
     local jk = P .. '${job}' .. id
-    local f = redis.call('HMGET', jk, 't', 'p', 'm', 'o', 'rd', 'u', 'g', 'r', 'h')
+    local f = redis.call('HMGET', jk, 't', 'p', 'm', 'o', 'rd', 'u', 'g', 'r', 'a', 'c', 'h')
     if f[1] then
       local group = f[7] or ''
       local blocked = false
@@ -261,12 +281,15 @@ while want > 0 do
         end
       end
       if not blocked then
-        local token = redis.call('HINCRBY', jk, 'c', 1)
+        if not token then
+          token = redis.call('INCR', P .. '${tokens}') + token_base
+          suffix = ':' .. ms(token)
+        end
         zadd[#zadd + 1] = deadline
-        zadd[#zadd + 1] = string.format('%s:%d', id, token)
+        zadd[#zadd + 1] = id .. suffix
         -- Flat, 11 values per job: a nested table per job cost more than the values in it.
         out[n + 1] = id; out[n + 2] = token; out[n + 3] = f[1]; out[n + 4] = f[2]
-        out[n + 5] = token - (tonumber(f[9]) or 0); out[n + 6] = f[3] or '0'
+        out[n + 5] = 1 + ended(f[9], f[10], f[11]); out[n + 6] = f[3] or '0'
         out[n + 7] = f[4] or '0'; out[n + 8] = f[5] or '0'; out[n + 9] = f[6] or ''
         out[n + 10] = group; out[n + 11] = f[8] or '0'
         n = n + 11
@@ -297,6 +320,7 @@ local m = id .. ':' .. ARGV[3]
 if not epoch_is(ARGV[11]) or not held(m, lease_now(ARGV[12])) then return 0 end
 redis.call('ZREM', KEYS[1], m)
 local jk = P .. '${job}' .. id
+redis.call('HINCRBY', jk, 'a', 1)
 if ARGV[6] == 'retry' then
   redis.call('HSET', jk, 'err', ARGV[8], 'rd', ARGV[7] .. '000')
   redis.call('ZADD', KEYS[2], ARGV[7], id)
@@ -331,7 +355,6 @@ local m = id .. ':' .. ARGV[3]
 if not epoch_is(ARGV[7]) or not held(m, lease_now(ARGV[8])) then return 0 end
 redis.call('ZREM', KEYS[1], m)
 local jk = P .. '${job}' .. id
-redis.call('HINCRBY', jk, 'h', 1)
 if tonumber(ARGV[5]) > tonumber(ARGV[6]) then
   redis.call('HSET', jk, 'rd', ARGV[5] .. '000')
   redis.call('ZADD', KEYS[2], ARGV[5], id)
@@ -359,9 +382,10 @@ return was
   return s;
 }
 
-// revive: an operator's retry of a dead job: back to pending with its attempts reset (h = c, so
-//         attempt = c - h starts again at 1 while the lease token keeps growing and still fences
-//         any stale run). Its unique key is taken again unless another live job holds it.
+// revive: an operator's retry of a dead job: back to pending with its attempts reset (a, and c
+//         and h of the earlier shape, deleted: the next run is attempt 1; lease tokens come from
+//         the tokens counter, so they keep growing and still fence any stale run). Its unique
+//         key is taken again unless another live job holds it.
 // KEYS:   [1] dead
 // ARGV:   [1] prefix, [2] id, [3] now_us
 // Returns 1 revived, 0 when the job is not dead, or minus the id of the job holding its unique key.
@@ -370,8 +394,7 @@ const redis::Script& revive() {
 local id = ARGV[2]
 if not redis.call('ZSCORE', KEYS[1], id) then return 0 end
 local jk = P .. '${job}' .. id
-local f = redis.call('HMGET', jk, 'u', 'c')
-local uniq = f[1]
+local uniq = redis.call('HGET', jk, 'u')
 if uniq and uniq ~= '' then
   local uk = P .. '${unique}' .. uniq
   local holder = redis.call('GET', uk)
@@ -381,8 +404,8 @@ if uniq and uniq ~= '' then
   redis.call('SET', uk, id)
 end
 redis.call('ZREM', KEYS[1], id)
-redis.call('HDEL', jk, 'why', 'd')
-redis.call('HSET', jk, 'h', f[2] or '0', 'rd', ARGV[3])
+redis.call('HDEL', jk, 'why', 'd', 'a', 'c', 'h')
+redis.call('HSET', jk, 'rd', ARGV[3])
 to_pending(id)
 notify(1)
 return 1
@@ -449,7 +472,6 @@ for i = 4, #ARGV, 3 do
   local id = ARGV[i]
   if redis.call('ZREM', KEYS[1], id .. ':' .. ARGV[i + 1]) == 1 then
     local jk = P .. '${job}' .. id
-    redis.call('HINCRBY', jk, 'h', 1)
     redis.call('HSET', jk, 'rd', ARGV[2])
     to_pending(id)
     release_group(id, ARGV[i + 2])
@@ -477,10 +499,12 @@ local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. now, 'LIMIT'
 local out = {}
 for _, m in ipairs(expired) do
   redis.call('ZREM', KEYS[1], m)
-  local id = string.match(m, '^(%d+):')
+  local id, token = string.match(m, '^(%d+):(%d+)$')
   if id and redis.call('EXISTS', P .. '${job}' .. id) == 1 then
     local jk = P .. '${job}' .. id
     redis.call('HSET', jk, 'rd', ARGV[3])
+    -- The lapsed run's attempt counts (a claim of the earlier shape counted it in c already).
+    if tonumber(token) >= token_base then redis.call('HINCRBY', jk, 'a', 1) end
     to_pending(id)
     release_group(id, redis.call('HGET', jk, 'g'))
     out[#out + 1] = id

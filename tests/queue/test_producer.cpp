@@ -25,12 +25,12 @@ TEST_CASE("enqueue now: pending, with its fields, under the queue's hash tag", "
   auto d = f.depths();
   CHECK(d.pending == 1);
   CHECK(d.active + d.scheduled + d.retry + d.dead == 0);
-  auto fields = f.cmd({"HMGET", f.keys.job(id), "t", "p", "rd", "c"});
+  auto fields = f.cmd({"HMGET", f.keys.job(id), "t", "p", "rd", "a"});
   CHECK(fields[0].str() == "sync");
   CHECK(fields[1].str() == R"({"seller":7})");
   CHECK(fields[2].to_int() ==
         std::chrono::duration_cast<std::chrono::microseconds>(f.clock.now().time_since_epoch()).count());
-  CHECK(fields[3].is_nil());  // never claimed
+  CHECK(fields[3].is_nil());  // no attempt ended
   auto keys = f.cmd({"KEYS", "*"});
   REQUIRE(keys.size() >= 3);  // seq, pending, job:1 (and the wake-up list)
   for (const auto& key : keys.elements()) {

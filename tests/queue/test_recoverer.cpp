@@ -50,6 +50,38 @@ TEST_CASE("a killed processor's job is recovered after its lease and re-run else
   f.run(b->stop(1s));
 }
 
+TEST_CASE("jobs written by the earlier shape keep their attempts across the upgrade", "[redis]") {
+  QueueFixture f;
+  // Queued: claimed twice and handed back once (c claims, h hand-backs): one attempt ended.
+  auto queued = f.enqueue("sync");
+  f.cmd({"HSET", f.keys.job(queued), "c", "2", "h", "1"});
+  // Active under an old claim (its token the claim count) whose holder died: the claim counted
+  // the attempt in c, so its recovery must not count it again.
+  auto claimed = f.enqueue("sync");
+  const auto sid = std::to_string(claimed);
+  f.cmd({"ZREM", f.keys.pending(), sid});
+  f.cmd({"HSET", f.keys.job(claimed), "c", "1"});
+  f.cmd({"ZADD", f.keys.active(), std::to_string(unix_millis(f.clock.now()) - 1), sid + ":1"});
+  CHECK(f.run(f.recoverer.recover_once()).value() == 1);
+
+  std::vector<std::pair<std::int64_t, int>> runs;
+  std::vector<std::int64_t> tokens;
+  Handlers h;
+  h.add("sync", {[&](const Job& j) -> asio::awaitable<queue::HandlerOutcome> {
+          runs.emplace_back(j.id, j.attempt);
+          tokens.push_back(j.token);
+          co_return Status{};
+        }});
+  auto p = f.processor(std::move(h));
+  f.wait_for([&] { return runs.size() == 2; });
+  CHECK(std::count(runs.begin(), runs.end(), std::make_pair(queued, 2)) == 1);
+  CHECK(std::count(runs.begin(), runs.end(), std::make_pair(claimed, 2)) == 1);
+  // New lease tokens never equal a claim count of the earlier shape.
+  for (auto t : tokens) CHECK(t > (std::int64_t{1} << 32));
+  f.wait_for([&] { return f.depths().active == 0; });
+  f.run(p->stop(1s));
+}
+
 TEST_CASE("a worker whose lease was recovered and re-claimed cannot ack the new run",
           "[redis]") {
   QueueFixture f;
