@@ -10,6 +10,7 @@
 #include "pg_fixture.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
 
 #include <optional>
@@ -95,4 +96,36 @@ TEST_CASE("read-write multi-host DSN: the pool follows a promoted standby, the l
   CHECK(pool.ready());
   CHECK(scalar_text(standby_dsn, "SELECT string_agg(id::text, ',' ORDER BY id) FROM writes") == "1,2");
   pool.stop();
+}
+
+TEST_CASE("a host that accepts but never answers is passed over after connect_timeout", "[pg]") {
+  PgDatabase db;
+  asio::io_context io;
+  // A listening socket nobody accepts from: the kernel completes the handshake, then silence.
+  asio::ip::tcp::acceptor mute(io, {asio::ip::make_address("127.0.0.1"), 0});
+  const std::string mute_port = std::to_string(mute.local_endpoint().port());
+  auto c = pg_config("host=127.0.0.1," + db.server().host + " port=" + mute_port + "," +
+                     std::to_string(db.server().port) + " user=" + db.server().user +
+                     " dbname=" + db.name() + " target_session_attrs=read-write");
+  c.connect_timeout = std::chrono::milliseconds(200);
+  pg::PgPool pool(io.get_executor(), c, Secret{});
+  auto r = run_coro(io, pool.query("SELECT 41 + 1"));
+  REQUIRE(r);
+  CHECK(r->scalar<int>().value() == 42);
+
+  SECTION("when no host answers, the error names each host's reason") {
+    asio::ip::tcp::acceptor closed(io, {asio::ip::make_address("127.0.0.1"), 0});
+    const std::string closed_port = std::to_string(closed.local_endpoint().port());
+    closed.close();
+    auto none = pg_config("host=127.0.0.1,127.0.0.1 port=" + mute_port + "," + closed_port +
+                          " user=postgres dbname=x");
+    none.connect_timeout = std::chrono::milliseconds(200);
+    pg::PgPool nowhere(io.get_executor(), none, Secret{});
+    auto down = run_coro(io, nowhere.query("SELECT 1"));
+    REQUIRE_FALSE(down);
+    INFO(down.error().message);
+    CHECK(down.error().code == "pg_unavailable");
+    CHECK_THAT(down.error().message, Catch::Contains("host 1: connect: no answer from PostgreSQL in time"));
+    CHECK_THAT(down.error().message, Catch::Contains("host 2: connect: connection to server"));
+  }
 }
