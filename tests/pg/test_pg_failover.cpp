@@ -82,6 +82,7 @@ TEST_CASE("read-write multi-host DSN: the pool follows a promoted standby, the l
   auto between = run_coro(io, pool.query("INSERT INTO writes VALUES (3)"));
   REQUIRE_FALSE(between);
   CHECK(between.error().code == "pg_unavailable");
+  CHECK_THAT(between.error().message, Catch::Contains("host 1: ") && Catch::Contains("session is read-only"));
   CHECK_FALSE(pool.ready());
 
   standby.promote();
