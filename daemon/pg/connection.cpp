@@ -38,6 +38,10 @@ std::string one_line(std::string_view text) {
 // The DSN's keyword/value pairs. libpq's own parse errors quote the text around the fault, which
 // may be part of a password, so a malformed DSN is reported without them.
 Result<Conninfo> parse_dsn(const std::string& dsn) {
+  // As libpq reads a dbname: without "=" and not a URI, the whole text is the database's name.
+  if (dsn.find('=') == std::string::npos && !dsn.starts_with("postgresql://") &&
+      !dsn.starts_with("postgres://"))
+    return Conninfo{{"dbname", dsn}};
   char* err = nullptr;
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
       PQconninfoParse(dsn.c_str(), &err), &PQconninfoFree);
