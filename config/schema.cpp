@@ -177,7 +177,7 @@ std::vector<KeySpec> build() {
        set([](Config& c) -> auto& { return c.redis.eviction_policy_fails; }, as_fail_or_warn)},
 
       {"postgres.dsn", "string", "host=127.0.0.1 dbname=blazed", false,
-       "libpq connection string or URI, without the password.",
+       "libpq connection string or URI, without the password (TLS, several hosts: docs/postgres.md).",
        set([](Config& c) -> auto& { return c.postgres.dsn; }, as_nonempty_string)},
       {"postgres.password", "secret reference", "none", false,
        "Where the PostgreSQL password comes from: env:NAME, file:/path or credential:NAME.",
@@ -191,7 +191,8 @@ std::vector<KeySpec> build() {
       {"postgres.migrate_on_start", "apply|require-current", "apply", false,
        "At start-up, apply pending schema migrations, or refuse to run while any is pending.",
        set([](Config& c) -> auto& { return c.postgres.migrate_on_start; }, as_migrate_mode)},
-      {"postgres.connect_timeout", "duration", "5s", false, "Time allowed to open a connection.",
+      {"postgres.connect_timeout", "duration", "5s", false,
+       "Time allowed to open a connection (to each host of a multi-host DSN).",
        set([](Config& c) -> auto& { return c.postgres.connect_timeout; }, as_duration)},
       {"postgres.statement_timeout", "duration", "30s", false,
        "Server-side statement_timeout set on every connection.",

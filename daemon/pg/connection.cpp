@@ -1,5 +1,5 @@
-// Owns the libpq state machine on Asio: connect polling, sending, flushing and collecting results
-// without ever blocking the event loop.
+// Owns the libpq state machine on Asio: connect polling (the hosts of a multi-host DSN in turn),
+// sending, flushing and collecting results without ever blocking the event loop.
 #include "pg/connection.hpp"
 
 #include "core/errc.hpp"
@@ -12,6 +12,9 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <map>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -29,6 +32,67 @@ std::string one_line(std::string_view text) {
   std::string out;
   for (char c : text) out += (c == '\n' || c == '\t') ? ' ' : c;
   while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// The DSN's keyword/value pairs. libpq's own parse errors quote the text around the fault, which
+// may be part of a password, so a malformed DSN is reported without them.
+Result<Conninfo> parse_dsn(const std::string& dsn) {
+  // As libpq reads a dbname: without "=" and not a URI, the whole text is the database's name.
+  if (dsn.find('=') == std::string::npos && !dsn.starts_with("postgresql://") &&
+      !dsn.starts_with("postgres://"))
+    return Conninfo{{"dbname", dsn}};
+  char* err = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+      PQconninfoParse(dsn.c_str(), &err), &PQconninfoFree);
+  if (err != nullptr) PQfreemem(err);
+  if (!options)
+    return make_error(blazed::errc::bad_config,
+                      "postgres.dsn (or migrate_dsn) cannot be parsed (libpq's reason is not "
+                      "shown: it may quote a password); check its quoting and keywords");
+  Conninfo out;
+  for (const auto* o = options.get(); o->keyword != nullptr; ++o)
+    if (o->val != nullptr) out.emplace_back(o->keyword, o->val);
+  return out;
+}
+
+std::vector<std::string> split_commas(std::string_view list) {
+  std::vector<std::string> out;
+  for (;;) {
+    auto comma = list.find(',');
+    out.emplace_back(list.substr(0, comma));
+    if (comma == std::string_view::npos) return out;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+// A multi-host DSN (host=a,b port=1,2) as one conninfo per host, to be tried in order, each with
+// its own connect deadline: libpq's asynchronous connect has no per-host timeout, so a host that
+// never answers would use up the whole attempt and the next host would never be tried. Lists libpq
+// would refuse (counts that do not match) are left whole for libpq to report.
+std::vector<Conninfo> one_per_host(const Conninfo& all) {
+  std::map<std::string, std::vector<std::string>, std::less<>> lists;
+  for (const auto& [key, value] : all)
+    if (key == "host" || key == "hostaddr" || key == "port") lists[key] = split_commas(value);
+  std::size_t hosts = 1;
+  for (const auto& [key, list] : lists)
+    if (key != "port") hosts = std::max(hosts, list.size());
+  if (hosts == 1) return {all};
+  for (const auto& [key, list] : lists)
+    if (list.size() != hosts && !(key == "port" && list.size() == 1)) return {all};
+
+  std::vector<Conninfo> out(hosts);
+  for (std::size_t i = 0; i < hosts; ++i) {
+    for (const auto& [key, value] : all) {
+      auto list = lists.find(key);
+      if (list == lists.end()) {
+        out[i].emplace_back(key, value);
+        continue;
+      }
+      const std::string& mine = list->second.size() == 1 ? list->second.front() : list->second[i];
+      if (!mine.empty()) out[i].emplace_back(key, mine);  // an empty entry means libpq's default
+    }
+  }
   return out;
 }
 
@@ -50,19 +114,48 @@ Error Connection::fail(ErrorCode code, std::string_view what) {
 }
 
 asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(const ConnectSettings& s) {
+  auto conninfo = parse_dsn(s.dsn);
+  if (!conninfo) co_return conninfo.error();
+  const auto targets = one_per_host(*conninfo);
+  std::vector<Error> failures;
+  for (const auto& target : targets) {
+    auto c = co_await open_one(target, s);
+    if (c || c.error().code == blazed::errc::cancelled) co_return c;
+    failures.push_back(c.error());
+  }
+  if (failures.size() == 1) co_return failures.front();
+  // Every host failed: one error naming each host's reason.
+  std::string code = failures.front().code;
+  std::string message = "no host of the DSN could be used";
+  for (std::size_t i = 0; i < failures.size(); ++i) {
+    if (failures[i].code != code) code = pg::errc::pg_unavailable;
+    message += "; host " + std::to_string(i + 1) + ": " + failures[i].message;
+  }
+  co_return make_error(code, message);
+}
+
+asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open_one(const Conninfo& conninfo,
+                                                                         const ConnectSettings& s) {
   auto ex = co_await asio::this_coro::executor;
   const auto deadline = std::chrono::steady_clock::now() + s.connect_timeout;
 
   std::string password(s.password.reveal());
-  std::vector<const char*> keys{"dbname", "fallback_application_name"};
-  std::vector<const char*> values{s.dsn.c_str(), "blazed"};
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  for (const auto& [key, value] : conninfo) {
+    if (key == "password" && !password.empty()) continue;  // the configured secret wins
+    keys.push_back(key.c_str());
+    values.push_back(value.c_str());
+  }
+  keys.push_back("fallback_application_name");
+  values.push_back("blazed");
   if (!password.empty()) {
     keys.push_back("password");
     values.push_back(password.c_str());
   }
   keys.push_back(nullptr);
   values.push_back(nullptr);
-  pg_conn* raw = PQconnectStartParams(keys.data(), values.data(), /*expand_dbname=*/1);
+  pg_conn* raw = PQconnectStartParams(keys.data(), values.data(), /*expand_dbname=*/0);
   secure_wipe(password.data(), password.size());  // libpq keeps its own copy
   if (raw == nullptr) co_return make_error(pg::errc::pg_unavailable, "connect: out of memory");
 

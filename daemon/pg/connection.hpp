@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct pg_conn;  // libpq's PGconn
@@ -26,15 +27,19 @@ namespace blazed::pg::detail {
 struct ConnectSettings {
   std::string dsn;  // libpq conninfo or URI, without the password
   Secret password;  // empty: none (trust, peer, .pgpass)
-  std::chrono::milliseconds connect_timeout{5'000};
+  std::chrono::milliseconds connect_timeout{5'000};  // per host of a multi-host DSN
   std::chrono::milliseconds statement_timeout{30'000};  // server-side; 0 disables it
 };
+
+// A parsed DSN: keyword/value pairs as libpq takes them.
+using Conninfo = std::vector<std::pair<std::string, std::string>>;
 
 class Connection {
  public:
   using Deadline = std::optional<std::chrono::steady_clock::time_point>;
 
-  // Connects and applies the session settings (statement_timeout, TimeZone=UTC, ISO dates).
+  // Connects and applies the session settings (statement_timeout, TimeZone=UTC, ISO dates). The
+  // hosts of a multi-host DSN are tried in order, each within connect_timeout.
   static boost::asio::awaitable<Result<std::unique_ptr<Connection>>> open(
       const ConnectSettings& settings);
 
@@ -58,6 +63,10 @@ class Connection {
 
  private:
   Connection(boost::asio::any_io_executor ex, pg_conn* conn);
+
+  // One libpq connection attempt with `conninfo` (one host, or libpq's own list).
+  static boost::asio::awaitable<Result<std::unique_ptr<Connection>>> open_one(
+      const Conninfo& conninfo, const ConnectSettings& settings);
 
   // Waits until the socket is readable (or writable); times out at the deadline.
   boost::asio::awaitable<Status> wait(bool for_write, Deadline deadline);

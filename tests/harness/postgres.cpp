@@ -31,7 +31,8 @@ namespace blazed::testing {
 namespace {
 
 constexpr const char* kBinDir = "/usr/lib/postgresql/15/bin";
-constexpr std::string_view kReadyLine = "database system is ready to accept connections";
+// "... connections" from a primary, "... read-only connections" from a hot standby.
+constexpr std::string_view kReadyLine = "database system is ready to accept";
 
 std::string quote_conninfo(std::string_view v) {
   std::string out = "'";
@@ -80,7 +81,7 @@ std::string PgEndpoint::dsn(std::string_view dbname) const {
          " user=" + quote_conninfo(user) + " dbname=" + quote_conninfo(dbname);
 }
 
-PgCluster::PgCluster() {
+PgCluster::PgCluster(const PgClusterOptions& options) {
   if (::geteuid() == 0) {
     const passwd* pw = ::getpwnam("postgres");
     if (pw == nullptr) throw std::runtime_error("running as root but there is no postgres user");
@@ -90,31 +91,62 @@ PgCluster::PgCluster() {
       throw std::runtime_error("chown of the cluster directory failed");
   }
 
-  // Everything the child needs is built before fork: only async-signal-safe calls after it.
-  const std::string initdb_log = (dir_ / "initdb.log").string();
-  const auto args = argv_of({std::string(kBinDir) + "/initdb", "-D", (dir_ / "data").string(),
-                             "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
-                             "--no-sync", "--no-instructions"});
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    int fd = ::open(initdb_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) ::_exit(125);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    drop_privileges(run_uid_, run_gid_);
-    exec_argv(args);
+  const std::string data = (dir_ / "data").string();
+  if (options.standby_of != nullptr) {
+    const PgEndpoint& primary = options.standby_of->endpoint();
+    run_tool({std::string(kBinDir) + "/pg_basebackup", "-D", data, "-h", primary.host, "-p",
+              std::to_string(primary.port), "-U", primary.user, "-R", "-X", "stream", "-c", "fast",
+              "--no-sync"},
+             (dir_ / "basebackup.log").string(), "pg_basebackup");
+  } else {
+    run_tool({std::string(kBinDir) + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E",
+              "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+             (dir_ / "initdb.log").string(), "initdb");
   }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error("initdb failed:\n" + tail_of(initdb_log));
+  if (options.tls_cert || options.tls_key) {
+    if (!options.tls_cert || !options.tls_key)
+      throw std::runtime_error("PgCluster: TLS needs both a certificate and a key");
+    install_tls(*options.tls_cert, *options.tls_key);
+  }
 
   for (int attempt = 0; attempt < 10; ++attempt) {
     endpoint_.port = free_port();
     if (try_start()) return;
   }
   throw std::runtime_error("postgres could not bind a free port:\n" + tail_of(log_path()));
+}
+
+void PgCluster::run_tool(const std::vector<std::string>& args, const std::string& log,
+                         const char* what) {
+  // Everything the child needs is built before fork: only async-signal-safe calls after it.
+  const auto argv = argv_of(args);
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) ::_exit(125);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    drop_privileges(run_uid_, run_gid_);
+    exec_argv(argv);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error(std::string(what) + " failed:\n" + tail_of(log));
+}
+
+// The server reads its key only when the key belongs to it and nobody else may read it.
+void PgCluster::install_tls(const std::filesystem::path& cert, const std::filesystem::path& key) {
+  namespace fs = std::filesystem;
+  const fs::path data = dir_ / "data";
+  for (auto [from, to] : {std::pair{cert, data / "server.crt"}, std::pair{key, data / "server.key"}}) {
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+    fs::permissions(to, fs::perms::owner_read | fs::perms::owner_write);
+    if (run_uid_ && ::chown(to.c_str(), *run_uid_, *run_gid_) != 0)
+      throw std::runtime_error("chown of " + to.string() + " failed");
+  }
+  settings_ = {"ssl=on", "ssl_cert_file=server.crt", "ssl_key_file=server.key"};
 }
 
 PgCluster::~PgCluster() { stop(); }
@@ -125,11 +157,16 @@ bool PgCluster::try_start() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   const pid_t parent = ::getpid();
-  const auto args = argv_of(
-      {std::string(kBinDir) + "/postgres", "-D", (dir_ / "data").string(), "-p",
-       std::to_string(endpoint_.port), "-k", dir_.path().string(), "-c",
-       "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
-       "full_page_writes=off", "-c", "lc_messages=C", "-c", "max_connections=200"});
+  std::vector<std::string> command{
+      std::string(kBinDir) + "/postgres", "-D", (dir_ / "data").string(), "-p",
+      std::to_string(endpoint_.port), "-k", dir_.path().string(), "-c",
+      "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+      "full_page_writes=off", "-c", "lc_messages=C", "-c", "max_connections=200"};
+  for (const auto& setting : settings_) {
+    command.push_back("-c");
+    command.push_back(setting);
+  }
+  const auto args = argv_of(std::move(command));
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -204,6 +241,12 @@ void PgCluster::stop() {
 void PgCluster::start() {
   if (running()) return;
   if (!try_start()) throw std::runtime_error("postgres could not bind its port again");
+}
+
+void PgCluster::promote() {
+  auto rows = pg_exec(endpoint_.dsn("postgres"), "SELECT pg_promote()");
+  if (rows.size() != 1 || rows[0][0] != "t")
+    throw std::runtime_error("pg_promote() did not finish:\n" + tail_of(log_path()));
 }
 
 const PgEndpoint& test_postgres() {

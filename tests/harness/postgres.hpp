@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,13 +28,26 @@ struct PgEndpoint {
   [[nodiscard]] std::string dsn(std::string_view dbname) const;
 };
 
+class PgCluster;
+
+// What a PgCluster serves beyond the defaults.
+struct PgClusterOptions {
+  // TLS (ssl=on) with this certificate and key, PEM files copied into the data directory.
+  std::optional<std::filesystem::path> tls_cert = std::nullopt;
+  std::optional<std::filesystem::path> tls_key = std::nullopt;
+  // A streaming hot standby of this running cluster (pg_basebackup -R) instead of a fresh initdb.
+  const PgCluster* standby_of = nullptr;
+};
+
 // A private cluster in a temporary directory. initdb refuses to run as root, so when the test runs
 // as root the cluster is created and run as the `postgres` system user. The postmaster is a direct
 // child (stopped by pid, and told to quit if the test process dies), and its log is kept in the
 // temporary directory (log_path()) for post-mortems.
 class PgCluster {
  public:
-  PgCluster();  // initdb + start; throws std::runtime_error with the log tail on failure
+  PgCluster() : PgCluster(PgClusterOptions{}) {}
+  // initdb (or pg_basebackup) + start; throws std::runtime_error with the log tail on failure.
+  explicit PgCluster(const PgClusterOptions& options);
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
@@ -47,15 +61,21 @@ class PgCluster {
   // connections (the "ready to accept connections" line of its log, not a poll).
   void start();
   [[nodiscard]] bool running() const { return pid_ > 0; }
+  // Ends recovery on a standby (pg_promote(), which waits until the server accepts writes).
+  void promote();
 
  private:
   bool try_start();  // false when the port was taken meanwhile
+  // Runs a server program (initdb, pg_basebackup) as the cluster's user, its output in `log`.
+  void run_tool(const std::vector<std::string>& args, const std::string& log, const char* what);
+  void install_tls(const std::filesystem::path& cert, const std::filesystem::path& key);
   void drain_log(int fd);
 
   TempDir dir_{"blazed-pg"};
   PgEndpoint endpoint_;
   std::optional<uid_t> run_uid_;  // set when running as root: the postgres user
   std::optional<gid_t> run_gid_;
+  std::vector<std::string> settings_;  // extra -c name=value for the postmaster
   pid_t pid_ = -1;
   std::thread log_thread_;
   std::mutex mutex_;

@@ -356,6 +356,20 @@ TEST_CASE("an unreachable server is an error value and the password never shows"
   CHECK(states.empty());  // it never was up
 }
 
+TEST_CASE("a DSN libpq cannot parse is a configuration error that does not quote it", "[pg]") {
+  asio::io_context io;
+  // libpq's own message would be: missing "=" after "canary-tail-5k" in connection info string.
+  for (std::string dsn : {"host=127.0.0.1 user=postgres password=canary canary-tail-5k",
+                          "postgresql://postgres:canary%zz-tail-5k@127.0.0.1/x"}) {
+    PgPool pool(io.get_executor(), pg_config(dsn), Secret{});
+    auto r = run_coro(io, pool.query("SELECT 1"));
+    REQUIRE_FALSE(r);
+    INFO(r.error().message);
+    CHECK(r.error().code == "bad_config");
+    CHECK(r.error().message.find("canary") == std::string::npos);
+  }
+}
+
 TEST_CASE("a server that accepts but never answers runs into the connect timeout", "[pg]") {
   asio::io_context io;
   // A listening socket nobody accepts from: the kernel completes the handshake, then silence.
