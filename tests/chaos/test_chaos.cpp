@@ -3,7 +3,7 @@
 // daemons, restarts Redis and PostgreSQL, moves a daemon's wall clock ahead, and makes the SP-API
 // fail or stall. Once the chaos stops and the daemons settle: no job lost, no row duplicated,
 // every ciphertext opens, no cursor went back, no seller synced by two runs at once, every daemon
-// ready. BLAZED_CHAOS_SEED replays a run's actions; BLAZED_CHAOS_STEPS sets how many (default 40).
+// ready. BLAZED_CHAOS_SEED replays a run's actions; BLAZED_CHAOS_STEPS sets how many (default 90).
 #include "chaos/chaos_world.hpp"
 #include "harness/eventually.hpp"
 #include "harness/run_coro.hpp"
@@ -163,8 +163,13 @@ class Chaos {
       }
       it->second = std::max(it->second, cursor);
       ++cursor_samples_;
+      // run_id is EPOCH:JOB:CLAIM; the epoch changes only when Redis lost the queue's state.
+      if (r[3]) epochs_.insert(r[3]->substr(0, r[3]->find(':')));
     }
   }
+
+  // Redis kept the queue's state through its restarts (AOF): one epoch in every run id seen.
+  [[nodiscard]] const std::set<std::string>& epochs() const { return epochs_; }
 
   // A daemon that exited without the driver killing it is a failure; it is started again.
   void reap_unexpected_exits() {
@@ -302,18 +307,23 @@ class Chaos {
   std::vector<std::int64_t> probe_jobs_;
   std::map<std::string, std::int64_t> cursors_;
   std::size_t cursor_samples_ = 0;
+  std::set<std::string> epochs_;
 };
 
 std::int64_t count(const PgDatabase& db, const std::string& sql) { return std::stoll(*db.exec(sql)[0][0]); }
 
-// The seller's rows in PostgreSQL equal what the SP-API server holds for it.
-bool seller_complete(ChaosWorld& world, const ChaosSeller& seller) {
+// The seller's rows in PostgreSQL equal what the SP-API server holds for it, and both its data
+// types synced successfully since `since` (PostgreSQL time): no seller is stuck.
+bool seller_complete(ChaosWorld& world, const ChaosSeller& seller, const std::string& since) {
   const auto summary = boost::json::parse(world.spapi().admin("GET", "/sellers/" + seller.amazon_id).body).as_object();
   const auto id = std::to_string(seller.id);
   auto rows = try_query(world.env().db(), "SELECT (SELECT count(*) FROM orders WHERE seller_id = " + id +
-                                              "), (SELECT count(*) FROM transactions WHERE seller_id = " + id + ")");
+                                              "), (SELECT count(*) FROM transactions WHERE seller_id = " + id +
+                                              "), (SELECT count(*) FROM sync_state WHERE seller_id = " + id +
+                                              " AND last_success_at > '" + since + "')");
   return rows && std::stoll(*(*rows)[0][0]) == summary.at("orders").to_number<std::int64_t>() &&
-         std::stoll(*(*rows)[0][1]) == summary.at("transactions").to_number<std::int64_t>();
+         std::stoll(*(*rows)[0][1]) == summary.at("transactions").to_number<std::int64_t>() &&
+         std::stoll(*(*rows)[0][2]) == 2;
 }
 
 }  // namespace
@@ -322,7 +332,7 @@ TEST_CASE("chaos: daemons killed, Redis and PostgreSQL restarted, clocks moved, 
           "nothing lost, duplicated, unreadable or run twice at once",
           "[chaos][e2e][redis][pg][spapi]") {
   const std::uint64_t seed = env_number("BLAZED_CHAOS_SEED", std::random_device{}());
-  const auto steps = env_number("BLAZED_CHAOS_STEPS", 40);
+  const auto steps = env_number("BLAZED_CHAOS_STEPS", 90);
   ActionLog log;
   log("seed " + std::to_string(seed) + ", " + std::to_string(steps) +
       " steps (replay: BLAZED_CHAOS_SEED=" + std::to_string(seed) + ")");
@@ -362,18 +372,27 @@ TEST_CASE("chaos: daemons killed, Redis and PostgreSQL restarted, clocks moved, 
   chaos.rotate_key("k3");
 
   const auto& db = world.env().db();
+  const auto settled_at = *db.exec("SELECT now()::text")[0][0];
   for (const auto& seller : world.sellers()) {
-    INFO("seller " << seller.amazon_id << " (" << seller.id << ")");
+    INFO("seller " << seller.amazon_id << " (" << seller.id << "): sync_state "
+                   << [&] {
+                        std::string out;
+                        for (const auto& r : db.exec("SELECT data_type, cursor, run_after, run_before, last_success_at, "
+                                                     "last_error FROM sync_state WHERE seller_id = " +
+                                                     std::to_string(seller.id)))
+                          for (const auto& c : r) out += c.value_or("NULL") + " | ";
+                        return out;
+                      }());
     CHECK(eventually(
         [&] {
           chaos.sample_cursors();
-          if (seller_complete(world, seller)) return true;
+          if (seller_complete(world, seller, settled_at)) return true;
           if (auto* d = chaos.ready_daemon()) d->ctl({"sync", std::to_string(seller.id)});
           return false;
         },
         300s, 2s));
   }
-  log("every seller's orders and transactions stored");
+  log("every seller's orders and transactions stored, each synced again since the chaos ended");
 
   // Every ciphertext opened: the last rotation rewrapped every row (none failed), none is left
   // under another key, no row names a key the daemons lack.
@@ -449,6 +468,9 @@ TEST_CASE("chaos: daemons killed, Redis and PostgreSQL restarted, clocks moved, 
                  boost::json::serialize(f));
   }
 
+  // The queue's state survived every Redis restart (a new epoch: Redis lost it).
+  if (chaos.epochs().size() > 1) chaos.fail("the queue's epoch changed: Redis lost its state in a restart");
+
   // Every daemon still ready.
   chaos.reap_unexpected_exits();
   for (auto& d : world.daemons()) {
@@ -460,7 +482,18 @@ TEST_CASE("chaos: daemons killed, Redis and PostgreSQL restarted, clocks moved, 
   summary << "seed " << seed << ": " << chaos.sync_jobs().size() << " sync jobs enqueued (";
   for (const auto& [state, n] : sync_states) summary << n << " " << state << " ";
   summary << "), " << probes.size() << " probe jobs (" << probes_dead << " dead), " << chaos.cursor_samples()
-          << " cursor samples";
+          << " cursor samples; SP-API answers:";
+  std::map<std::string, std::int64_t> answers;
+  for (const auto& [seller, ops] : stats.at("sellers").as_object())
+    for (const auto& [op, counts] : ops.as_object())
+      for (const auto& [status, n] : counts.as_object())
+        if (status != "requests") answers[std::string(status)] += n.to_number<std::int64_t>();
+  for (const auto& [status, n] : answers) summary << " " << status << ": " << n;
+  summary << "; sync runs audited:";
+  for (const auto& r : db.exec("SELECT outcome || coalesce(' ' || (detail->>'error'), ''), count(*) FROM audit_events "
+                               "WHERE action LIKE 'sync.%' AND (detail ? 'run_pages' OR outcome <> 'success') "
+                               "GROUP BY 1 ORDER BY 1"))
+    summary << " " << *r[1] << " " << *r[0] << ";";
   log(summary.str());
   INFO("actions:\n" << log.text());
   for (const auto& f : chaos.failures()) {
