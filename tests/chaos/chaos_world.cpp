@@ -42,7 +42,8 @@ std::string spapi_config() {
 
 // Short leases and fast recovery so a killed daemon's jobs come back within seconds; a cadence
 // of 15 s so every seller syncs again and again during the chaos; a probe schedule; SP-API
-// timeouts short enough that a stalled server costs a few seconds.
+// timeouts short enough that a stalled server costs a few seconds; raw pages kept one minute, so
+// a purge removes pages while syncs store new ones.
 std::string daemon_yaml(const SpapiServer& spapi, const std::filesystem::path& lwa_secret) {
   const std::string url = spapi.url();
   return "queue:\n  queues: [default, sync]\n  concurrency: 4\n  lease: 5s\n  heartbeat_interval: 500ms\n"
@@ -56,6 +57,7 @@ std::string daemon_yaml(const SpapiServer& spapi, const std::filesystem::path& l
          "\n  connect_timeout: 2s\n  read_timeout: 4s\n  total_timeout: 8s\n  max_results_per_page: 20\n"
          "rate_limit:\n  plans:\n    - {operation: searchOrders, rate: 20, burst: 40}\n"
          "    - {operation: listTransactions, rate: 20, burst: 40}\n"
+         "retention:\n  raw_payloads: 1m\n"
          "shutdown:\n  deadline: 15s\n";
 }
 

@@ -1,9 +1,9 @@
 // Owns the chaos drill: three daemons sync six sellers from the local SP-API server, run queue
 // probes and a key rotation, while a driver drawing from a seeded PRNG SIGKILLs and restarts
 // daemons, restarts Redis and PostgreSQL, moves a daemon's wall clock ahead, and makes the SP-API
-// fail or stall. Once the chaos stops and the daemons settle: no job lost, no row duplicated,
-// every ciphertext opens, no cursor went back, no seller synced by two runs at once, every daemon
-// ready. BLAZED_CHAOS_SEED replays a run's actions; BLAZED_CHAOS_STEPS sets how many (default 90).
+// fail or stall; a PII purge runs every 15 steps. Once the chaos stops and the daemons settle: no
+// job lost, no row duplicated, every ciphertext opens, no cursor went back, no seller synced by two
+// runs at once, every seller synced again, every daemon ready. BLAZED_CHAOS_SEED replays a run's actions; BLAZED_CHAOS_STEPS sets how many (default 90).
 #include "chaos/chaos_world.hpp"
 #include "harness/eventually.hpp"
 #include "harness/run_coro.hpp"
@@ -147,6 +147,15 @@ class Chaos {
     if (auto* d = ready_daemon()) log_("  keys rotate: " + trim(d->ctl({"keys", "rotate"}).output));
   }
 
+  // A PII purge (raw pages older than a minute) through a ready daemon.
+  void purge() {
+    for (auto& d : world_.daemons()) {  // the first one ready, without a draw
+      if (!d->process().running() || !d->process().wait_for_notify("READY=1", 60s)) continue;
+      return log_("purge run via " + d->instance().id + ": " + trim(d->ctl({"purge", "run"}).output));
+    }
+    log_("purge: no daemon ready");
+  }
+
   // Samples every seller's cursor; a value lower than one seen before is a failure.
   void sample_cursors() {
     auto rows = try_query(world_.env().db(),
@@ -171,11 +180,18 @@ class Chaos {
   // Redis kept the queue's state through its restarts (AOF): one epoch in every run id seen.
   [[nodiscard]] const std::set<std::string>& epochs() const { return epochs_; }
 
-  // A daemon that exited without the driver killing it is a failure; it is started again.
+  // A daemon that exited without the driver killing it is a failure, except exit 69 (PostgreSQL
+  // unreachable at start-up: it was being restarted), which systemd answers with a restart too.
+  // Either way it is started again.
   void reap_unexpected_exits() {
     for (auto& d : world_.daemons()) {
       if (d->process().running()) continue;
       auto code = d->process().wait_exit(1s);
+      if (code == 69) {
+        log_(d->instance().id + " exited 69 (a dependency down at its start); restarting it, as systemd would");
+        d->restart();
+        continue;
+      }
       failures_.push_back(d->instance().id + " exited by itself (" + (code ? std::to_string(*code) : "?") +
                           "):\n" + d->output_tail(3000));
       log_(d->instance().id + " exited by itself; restarting it");
@@ -183,9 +199,13 @@ class Chaos {
     }
   }
 
+  // A running daemon past its start, from a drawn one on (one draw whatever the daemons' states,
+  // so a replay draws the same numbers).
   ChaosDaemon* ready_daemon() {
-    for (std::size_t tries = 0; tries < world_.daemons().size() * 2; ++tries) {
-      auto& d = *world_.daemons()[draw_.below(world_.daemons().size())];
+    const auto n = world_.daemons().size();
+    const auto first = draw_.below(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      auto& d = *world_.daemons()[(first + k) % n];
       if (d.process().running() && d.process().wait_for_notify("READY=1", 60s)) return &d;
     }
     return nullptr;
@@ -353,6 +373,7 @@ TEST_CASE("chaos: daemons killed, Redis and PostgreSQL restarted, clocks moved, 
   const auto rotate_at = steps / 3 + timing.below(steps / 3 + 1);
   for (std::uint64_t i = 0; i < steps; ++i) {
     if (i == rotate_at) chaos.rotate_key("k2");
+    if (i % 15 == 7) chaos.purge();  // not drawn: a seed's other actions stay what they were
     chaos.step();
     chaos.sample_cursors();
     // A pause between actions, so the daemons get work done in between.
@@ -425,6 +446,18 @@ TEST_CASE("chaos: daemons killed, Redis and PostgreSQL restarted, clocks moved, 
   CHECK(count(db, "SELECT coalesce(sum(failed), 0) FROM key_rotation_runs") == 0);
   CHECK(count(db, "SELECT count(*) FROM seller_tokens WHERE key_id IS DISTINCT FROM 'k3'") == 0);
   CHECK(count(db, "SELECT count(*) FROM raw_payloads WHERE key_id IS DISTINCT FROM 'k3'") == 0);
+
+  // The purge works after the chaos: a run started since finishes, and no run is left open.
+  CHECK(eventually(
+      [&] {
+        if (count(db, "SELECT count(*) FROM purge_runs WHERE finished_at IS NOT NULL AND started_at > '" +
+                          settled_at + "'") > 0)
+          return true;
+        if (auto* d = chaos.ready_daemon()) d->ctl({"purge", "run"});
+        return false;
+      },
+      180s, 2s));
+  CHECK(count(db, "SELECT count(*) FROM purge_runs WHERE finished_at IS NULL") == 0);
 
   // No row duplicated.
   CHECK(count(db, "SELECT count(*) FROM (SELECT 1 FROM orders GROUP BY seller_id, order_id HAVING count(*) > 1) d") == 0);
