@@ -47,11 +47,14 @@ constexpr const char* kAdvanceBackfill =
     "UPDATE sync_backfill SET resume_token = $3, run_pages = run_pages + 1, run_rows = run_rows + $4, "
     "pages = pages + 1, rows = rows + $4, updated_at = $5 WHERE seller_id = $1 AND data_type = $2";
 
+// A window ending before the cursor (begun by an instance whose clock is behind the one that set
+// the cursor) is stored all the same and finishes the run; the cursor keeps the later time. Were
+// it refused instead, every retry would resume that same stored window and be refused again.
 constexpr const char* kFinishRun =
-    "UPDATE sync_state SET cursor = $3, last_pages = run_pages, last_rows = run_rows, "
+    "UPDATE sync_state SET cursor = GREATEST(cursor, $3), last_pages = run_pages, last_rows = run_rows, "
     "run_after = NULL, run_before = NULL, resume_token = NULL, run_pages = 0, run_rows = 0, "
     "run_deferrals = 0, last_success_at = $4, last_error = NULL WHERE seller_id = $1 AND data_type = $2 "
-    "AND run_id = $5 AND (cursor IS NULL OR cursor <= $3)";
+    "AND run_id = $5";
 
 // A deferral counts on the run's own row only (folded into its audit row at the end).
 constexpr const char* kNoteDeferral =
@@ -267,8 +270,8 @@ asio::awaitable<Result<SyncState>> SyncStore::state(std::int64_t seller_id, Data
 Status SyncStore::fenced(std::int64_t affected, std::string_view what) const {
   if (affected == 1) return Status{};
   return make_error(errc::sync_fenced,
-                    "another run of this seller took its sync state over (or the cursor would move "
-                    "back); this run could not " + std::string(what) + " and stops");
+                    "another run of this seller took its sync state over; this run could not " +
+                        std::string(what) + " and stops");
 }
 
 asio::awaitable<Status> SyncStore::begin_run(std::int64_t seller_id, DataType type, const SyncWindow& w) {

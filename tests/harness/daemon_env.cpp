@@ -14,7 +14,10 @@
 
 namespace blazed::testing {
 
-DaemonEnv::DaemonEnv() : health_port_(free_port()) {
+DaemonEnv::DaemonEnv(const DaemonEnvOptions& options)
+    : redis_(options.redis_args),
+      db_(options.postgres != nullptr ? *options.postgres : test_postgres()),
+      health_port_(free_port()) {
   std::filesystem::create_directory(dir_ / "keys");
   std::filesystem::permissions(dir_ / "keys", std::filesystem::perms::owner_all);
   if (!crypto::generate_key_file(dir_ / "keys", "k1"))

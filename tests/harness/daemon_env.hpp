@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace blazed::testing {
 
@@ -26,9 +27,16 @@ struct DaemonInstance {
   std::uint16_t health_port = 0;
 };
 
+// What a DaemonEnv may run on instead of its defaults.
+struct DaemonEnvOptions {
+  std::vector<std::string> redis_args;  // appended to redis-server's command line (e.g. AOF on)
+  const PgEndpoint* postgres = nullptr;  // the server for its database; null: test_postgres()
+};
+
 class DaemonEnv {
  public:
-  DaemonEnv();
+  DaemonEnv() : DaemonEnv(DaemonEnvOptions{}) {}
+  explicit DaemonEnv(const DaemonEnvOptions& options);
 
   // Writes DIR/blazed.yaml: the services above plus `extra_yaml` (top-level sections that do
   // not collide with instance_id/redis/postgres/control/health/keyring). Returns its path.

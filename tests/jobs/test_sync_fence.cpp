@@ -1,6 +1,7 @@
 // Tests the fencing of sync runs against PostgreSQL: once a newer run of a seller has taken its
 // sync_state over, every write of the older run (begin, page commit, abandon, finish, last error)
-// is refused with sync_fenced and changes nothing, and no run moves the cursor back.
+// is refused with sync_fenced and changes nothing, and no run moves the cursor back (a window ending
+// before it finishes and leaves it).
 #include "sync_fixture.hpp"
 
 #include "jobs/sync/errc.hpp"
@@ -74,9 +75,17 @@ TEST_CASE("a stale sync run's writes are refused and the cursor never moves back
   REQUIRE(after);
   CHECK(after->cursor == window.before);
 
-  // A later run finishing an older window would move the cursor back: refused.
+  // A later run finishing an older window (its instance's clock behind the one that set the
+  // cursor) finishes, and the cursor stays where it was: it never moves back, and the run is not
+  // left in progress for every retry to resume and fail again.
   auto late = store("e1:8:1");
   REQUIRE(run_coro(w.io, late->state(seller, DataType::orders)));
-  check_fenced(run_coro(w.io, late->finish_run(seller, DataType::orders, window.after)));
-  CHECK(run_coro(w.io, late->state(seller, DataType::orders))->cursor == window.before);
+  const jobs::SyncWindow older{window.after - std::chrono::hours(1), window.after};
+  REQUIRE(run_coro(w.io, late->begin_run(seller, DataType::orders, older)));
+  REQUIRE(run_coro(w.io, late->commit_page(seller, page)));
+  REQUIRE(run_coro(w.io, late->finish_run(seller, DataType::orders, older.before)));
+  auto kept = run_coro(w.io, late->state(seller, DataType::orders));
+  REQUIRE(kept);
+  CHECK(kept->cursor == window.before);
+  CHECK_FALSE(kept->run);
 }

@@ -71,6 +71,11 @@ async function handleSpApi(state, req, res, url) {
   if (!t || !seller) return reply(403, JSON.stringify(denied('The access token you provided is revoked, malformed or invalid.')));
   if (t.expired) return reply(403, JSON.stringify(denied('The access token you provided has expired.')));
 
+  // In flight until the reply is sent or the client goes away (a killed client closes it).
+  const end = state.stats.begin(sellerId, operation);
+  res.once('close', end);
+  res.once('finish', end);
+
   const delay = state.faults.latency(sellerId, operation);
   if (delay > 0) await new Promise((done) => setTimeout(done, delay));
   const fault = state.faults.take(sellerId, operation);

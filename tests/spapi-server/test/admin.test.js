@@ -49,5 +49,5 @@ test('reset returns to the --config state', async () => {
   assert.deepEqual((await srv.admin('GET', '/sellers')).body.map((s) => [s.sellerId, s.orders]), [['C1', 10]]);
   assert.deepEqual((await srv.admin('GET', '/faults')).body, []);
   assert.equal((await srv.admin('GET', '/clock')).body.offsetMs, 0);
-  assert.deepEqual((await srv.admin('GET', '/stats')).body, { sellers: {} });
+  assert.deepEqual((await srv.admin('GET', '/stats')).body, { sellers: {}, inFlight: {} });
 });

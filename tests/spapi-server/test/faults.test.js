@@ -38,6 +38,23 @@ test('a burst of 429s is counted as throttled', async () => {
   assert.equal((await srv.admin('GET', '/stats')).body.sellers.F1.searchOrders[429], 3);
 });
 
+test('requests of one seller in flight at once are counted as overlaps, those of two sellers are not', async () => {
+  await srv.request('DELETE', '/_admin/stats');
+  const other = await srv.token('Atzr|f2');
+  await srv.admin('POST', '/faults', { sellerId: 'F1', kind: 'latency', ms: 300, count: 1, persistent: false });
+  await Promise.all([srv.get(Q, tok), srv.get(Q, other)]);
+  let inFlight = (await srv.admin('GET', '/stats')).body.inFlight;
+  assert.equal(inFlight.F1.overlaps, 0);
+  assert.equal(inFlight.F2.overlaps, 0);
+  await srv.admin('POST', '/faults', { sellerId: 'F1', kind: 'latency', ms: 300, count: 1, persistent: false });
+  await Promise.all([srv.get(Q, tok), srv.get(Q, tok)]);
+  inFlight = (await srv.admin('GET', '/stats')).body.inFlight;
+  assert.equal(inFlight.F1.overlaps, 1);
+  assert.equal(inFlight.F1.max, 2);
+  assert.equal(inFlight.F1.now, 0);
+  assert.equal(inFlight.F1.first[0].alsoInFlight[0].operation, 'searchOrders');
+});
+
 test('a truncated body breaks the transfer', async () => {
   await srv.admin('POST', '/faults', { kind: 'truncate' });
   await assert.rejects(srv.get(Q, tok));
