@@ -22,10 +22,11 @@ class WipingResource final : public boost::json::memory_resource {
     if (align > __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(n, std::align_val_t(align));
     return ::operator new(n);
   }
+  // Unsized deletes: clang (the fuzz build) does not declare the sized ones by default.
   void do_deallocate(void* p, std::size_t n, std::size_t align) override {
     secure_wipe(p, n);
-    if (align > __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p, n, std::align_val_t(align));
-    ::operator delete(p, n);
+    if (align > __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p, std::align_val_t(align));
+    ::operator delete(p);
   }
   [[nodiscard]] bool do_is_equal(const boost::json::memory_resource& other) const noexcept override {
     return this == &other;
