@@ -2,16 +2,49 @@
 #include "control/protocol.hpp"
 
 #include "core/redact.hpp"
+#include "core/secret.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <new>
+
 namespace blazed::control {
+
+namespace {
+
+// Where a parsed request lives: every block is overwritten before it goes back to the heap. A
+// request may carry a refresh token (sellers.connect); this way no copy is left whichever path
+// frees the document: a parse error half-way, a refused request, or the session once the command
+// is done (the Request's args share this storage).
+class WipingResource final : public boost::json::memory_resource {
+  void* do_allocate(std::size_t n, std::size_t align) override {
+    if (align > __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(n, std::align_val_t(align));
+    return ::operator new(n);
+  }
+  // Unsized deletes: clang (the fuzz build) does not declare the sized ones by default.
+  void do_deallocate(void* p, std::size_t n, std::size_t align) override {
+    secure_wipe(p, n);
+    if (align > __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p, std::align_val_t(align));
+    ::operator delete(p);
+  }
+  [[nodiscard]] bool do_is_equal(const boost::json::memory_resource& other) const noexcept override {
+    return this == &other;
+  }
+};
+
+boost::json::storage_ptr wiping_storage() {
+  // Never destroyed: a document may outlive static destruction's order.
+  static auto* resource = new WipingResource;
+  return boost::json::storage_ptr(resource);
+}
+
+}  // namespace
 
 Result<Request> parse_request(std::string_view line, boost::json::value& id) {
   id = nullptr;
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(line, ec);
+  boost::json::value v = boost::json::parse(line, ec, wiping_storage());
   if (ec) return make_error(codes::bad_json, "request is not valid JSON");
   if (!v.is_object()) return make_error(codes::not_object, "request must be a JSON object");
   auto& obj = v.as_object();
@@ -22,18 +55,17 @@ Result<Request> parse_request(std::string_view line, boost::json::value& id) {
       return make_error(codes::bad_json, "id must be a string, a number or null");
     }
   }
-  Request req;
-  req.id = id;
   auto* cmd = obj.if_contains("command");
   if (cmd == nullptr || !cmd->is_string() || cmd->as_string().empty()) {
     return make_error(codes::missing_command, "request needs a non-empty string \"command\"");
   }
-  req.command = std::string(cmd->as_string());
+  // Moved, never copied: the args keep the wiping storage (a copy would take the default one).
+  boost::json::object args(v.storage());
   if (auto* a = obj.if_contains("args"); a != nullptr && !a->is_null()) {
     if (!a->is_object()) return make_error(codes::bad_args, "args must be a JSON object");
-    req.args = std::move(a->as_object());
+    args = std::move(a->as_object());
   }
-  return req;
+  return Request{id, std::string(cmd->as_string()), std::move(args), {}};
 }
 
 namespace {

@@ -170,7 +170,7 @@ asio::awaitable<Result<std::vector<int>>> pending(Executor& db,
 asio::awaitable<Result<std::vector<int>>> migrate(PgPool& pool,
                                                   const std::vector<Migration>& migrations,
                                                   log::Logger logger,
-                                                  const std::optional<std::string>& runtime_role) {
+                                                  std::optional<std::string> runtime_role) {
   std::vector<int> applied_now;
   auto st = co_await pool.with_session([&](Session& s) -> asio::awaitable<Status> {
     // Waits (server-side, within statement_timeout) while another process migrates.
@@ -188,7 +188,7 @@ asio::awaitable<Result<std::vector<int>>> migrate(PgPool& pool,
 asio::awaitable<Status> ensure_schema(PgPool& pool, config::MigrateMode mode,
                                       const std::vector<Migration>& migrations,
                                       log::Logger logger,
-                                      const std::optional<std::string>& runtime_role) {
+                                      std::optional<std::string> runtime_role) {
   if (mode == config::MigrateMode::apply) {
     auto applied = co_await migrate(pool, migrations, logger, runtime_role);
     if (!applied) co_return applied.error();

@@ -48,10 +48,12 @@ boost::asio::awaitable<Result<std::vector<int>>> pending(
 // when another process had already done so). Holds a session-level advisory lock for the whole
 // run; each migration and its ledger row commit together or not at all. With `runtime_role`
 // (pg/roles.hpp) the pool is the owner's, and that role then gets its rights (grant_runtime).
+// `runtime_role` by value: a coroutine spawned with the default would keep a reference to a
+// temporary gone at its first suspension.
 boost::asio::awaitable<Result<std::vector<int>>> migrate(
     PgPool& pool, const std::vector<Migration>& migrations = builtin_migrations(),
     log::Logger logger = log::Logger("migrate"),
-    const std::optional<std::string>& runtime_role = std::nullopt);
+    std::optional<std::string> runtime_role = std::nullopt);
 
 // Start-up: `apply` migrates; `require_current` fails with schema_behind while anything is
 // pending. Either way an edited applied migration fails (migration_checksum_mismatch).
@@ -59,6 +61,6 @@ boost::asio::awaitable<Status> ensure_schema(
     PgPool& pool, config::MigrateMode mode,
     const std::vector<Migration>& migrations = builtin_migrations(),
     log::Logger logger = log::Logger("migrate"),
-    const std::optional<std::string>& runtime_role = std::nullopt);
+    std::optional<std::string> runtime_role = std::nullopt);
 
 }  // namespace blazed::pg

@@ -4,6 +4,7 @@
 #include "config/config.hpp"
 #include "core/log.hpp"
 #include "jobs/backup/restore.hpp"
+#include "pg/errors.hpp"
 #include "pg/pool.hpp"
 #include "pg/rows.hpp"
 #include "jobs/backup/errc.hpp"
@@ -20,6 +21,8 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
+
+constexpr std::string_view kInsufficientPrivilege = "42501";
 
 constexpr const char* kTables = R"(
   SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -106,8 +109,12 @@ asio::awaitable<Result<DrillResult>> run_drill(pg::Executor& admin, const DrillS
   // A drill killed half-way left its scratch database behind: start clean.
   if (auto st = co_await admin.query("DROP DATABASE IF EXISTS " + quoted + " WITH (FORCE)"); !st)
     co_return st.error().context("dropping an old scratch database");
-  if (auto st = co_await admin.query("CREATE DATABASE " + quoted); !st)
+  if (auto st = co_await admin.query("CREATE DATABASE " + quoted); !st) {
+    if (pg::sqlstate(st.error()) == kInsufficientPrivilege)
+      co_return st.error().context("creating the scratch database (the daemon's PostgreSQL role needs CREATEDB: "
+                                   "ALTER ROLE ... CREATEDB, docs/postgres.md)");
     co_return st.error().context("creating the scratch database");
+  }
 
   const auto start = std::chrono::steady_clock::now();
   const std::string scratch_dsn = with_dbname(settings.dsn, scratch_name);

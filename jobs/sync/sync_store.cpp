@@ -327,10 +327,13 @@ asio::awaitable<Result<std::int64_t>> SyncStore::commit_page(std::int64_t seller
       if (auto audited = co_await pg::record_audit(tx, clock_, event); !audited) co_return audited.error();
     // A backfill's window lives in sync_backfill, one backfill per seller at a time (its unique
     // key); a sync's page is fenced by the run that took sync_state over.
-    auto adv = page.backfill ? co_await tx.query(kAdvanceBackfill, seller_id, data_type_name(page.type),
-                                                 page.next_token, written, now)
-                             : co_await tx.query(kAdvanceRun, seller_id, data_type_name(page.type),
-                                                 page.next_token, written, now, run_id_);
+    // The query chosen first and awaited by name: with `?:` inside or around the co_await, GCC 12
+    // frees a temporary twice (ASan: the awaited Rows, or the query's frame, used after free).
+    auto advance = page.backfill ? tx.query(kAdvanceBackfill, seller_id, data_type_name(page.type),
+                                            page.next_token, written, now)
+                                 : tx.query(kAdvanceRun, seller_id, data_type_name(page.type),
+                                            page.next_token, written, now, run_id_);
+    auto adv = co_await std::move(advance);
     if (!adv) co_return adv.error();
     // Refused: the rows and payload of this page roll back with it.
     co_return fenced(adv->affected(), "commit a page");

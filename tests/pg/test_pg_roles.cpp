@@ -1,15 +1,26 @@
 // Tests the owner/runtime role split on a real server: `blazed migrate` as the owner grants the
 // runtime role only what the daemon uses; the runtime role cannot disable the audit trigger or
 // change or delete audit rows, and the daemon's work (audit, sellers, raw payloads and their purge,
-// pg_dump for backups) runs with it.
+// pg_dump for backups, the restore drill's scratch database) runs with it.
+#include "crypto/chunked_stream.hpp"
+#include "crypto/key_file.hpp"
+#include "crypto/keyring.hpp"
+#include "crypto/nonce.hpp"
+#include "harness/temp_dir.hpp"
+#include "jobs/backup/backup_run.hpp"
+#include "jobs/backup/drill.hpp"
 #include "jobs/purge/purge_run.hpp"
 #include "pg/audit.hpp"
 #include "pg/errors.hpp"
 #include "pg/migrate.hpp"
 #include "pg/roles.hpp"
 #include "pg_fixture.hpp"
+#include "s3/client_fixture.hpp"
+#include "s3/s3rver.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <sys/stat.h>
 
 #include <cstdlib>
 
@@ -22,7 +33,8 @@ using namespace std::chrono;
 namespace {
 
 // Two login roles for one test database (roles are per cluster: named after the database), dropped
-// after it. The owner is a member of the runtime role, as docs/postgres.md asks.
+// after it, made by docs/postgres.md's SQL: the owner a member of the runtime role, the runtime
+// role with CREATEDB for the restore drills.
 struct Roles {
   PgEndpoint server = test_postgres();
   std::string owner;
@@ -30,7 +42,7 @@ struct Roles {
 
   explicit Roles(const std::string& tag) : owner(tag + "_owner"), runtime(tag + "_app") {
     admin("CREATE ROLE " + owner + " LOGIN; CREATE ROLE " + runtime + " LOGIN; GRANT " + runtime +
-          " TO " + owner);
+          " TO " + owner + "; ALTER ROLE " + runtime + " CREATEDB");
   }
   ~Roles() {
     try {
@@ -153,6 +165,54 @@ TEST_CASE("the daemon's work runs as the runtime role: sellers, raw payloads, th
   const std::string dump = "/usr/lib/postgresql/15/bin/pg_dump --no-password --no-sync --format=custom --file=/dev/null "
                            "'--dbname=" + w.dsn_as(w.roles.runtime) + "'";
   CHECK(std::system(dump.c_str()) == 0);
+}
+
+TEST_CASE("a restore drill runs as the runtime role, and without CREATEDB fails saying so", "[pg][s3]") {
+  namespace bk = jobs::backup;
+  RolesWorld w;
+  TempDir keydir{"blazed-roles-keys"};
+  ::chmod(keydir.path().c_str(), 0700);
+  REQUIRE(crypto::generate_key_file(keydir.path(), "k1", SystemClock::instance()).has_value());
+  crypto::KeyringOptions ko;
+  ko.dir = keydir.path();
+  ko.active_key = "k1";
+  const auto keyring = crypto::Keyring::load(ko).value();
+  S3rver s3;
+  config::BackupTargetConfig target;
+  target.name = "a";
+  target.bucket = s3.bucket();
+  target.prefix = "a/";
+  std::vector<bk::Target> targets;
+  targets.push_back({target, make_client(w.io, test_options(s3.endpoint(), s3.bucket()))});
+  // The daemon's backup of its own schema, taken as the runtime role.
+  REQUIRE(run_coro(w.io, record_audit(*w.runtime_pool, w.clock, event())));
+  bk::BackupSettings settings;
+  settings.dsn = w.dsn_as(w.roles.runtime);
+  settings.instance_id = "test";
+  auto done = run_coro(w.io, bk::run_backup({*w.runtime_pool, keyring, crypto::random_nonces(), crypto::random_bytes(),
+                                             SystemClock::instance()},
+                                            settings, targets));
+  INFO((done ? std::string() : done.error().code + ": " + done.error().message));
+  REQUIRE(done.has_value());
+  const bk::DrillSettings drill{w.dsn_as(w.roles.runtime), Secret{}, "pg_restore"};
+
+  SECTION("with CREATEDB it restores into a scratch database of its own, checks and drops it") {
+    auto drilled = run_coro(w.io, bk::run_drill(*w.runtime_pool, drill, targets[0], done->manifest, keyring));
+    INFO((drilled ? std::string() : drilled.error().code + ": " + drilled.error().message));
+    REQUIRE(drilled.has_value());
+    CHECK(drilled->tables_checked == static_cast<int>(done->manifest.tables.size()));
+    CHECK(pg_exec(w.roles.server.dsn("postgres"),
+                  "SELECT count(*) FROM pg_database WHERE datname = '" + drilled->scratch_database + "'")
+              .at(0)
+              .at(0) == "0");
+  }
+  SECTION("without CREATEDB it fails naming the privilege") {
+    w.roles.admin("ALTER ROLE " + w.roles.runtime + " NOCREATEDB");
+    auto drilled = run_coro(w.io, bk::run_drill(*w.runtime_pool, drill, targets[0], done->manifest, keyring));
+    REQUIRE_FALSE(drilled.has_value());
+    CHECK(sqlstate(drilled.error()) == kInsufficientPrivilege);
+    CHECK_THAT(drilled.error().message, Catch::Contains("CREATEDB") && Catch::Contains("docs/postgres.md"));
+  }
 }
 
 TEST_CASE("a second migrate run keeps the grants; a table added later gets them", "[pg]") {
