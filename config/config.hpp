@@ -29,9 +29,15 @@ struct SecretRef {
 };
 
 struct RedisConfig {
-  // redis://[user@]host:port[/db] or unix:///path/to/redis.sock[?db=N]
+  // redis://[user@]host:port[/db], rediss://... (TLS), unix:///path/to/redis.sock[?db=N], or
+  // redis[s]+sentinel://[user@]host:port,host:port/master-name[/db]
   std::string url = "redis://127.0.0.1:6379/0";
   std::optional<SecretRef> password;
+  // rediss:// only: PEM CA bundle (empty: the system trust store), and a client certificate
+  // with its key (both or neither).
+  std::string tls_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
   Duration connect_timeout{2'000};
   Duration command_timeout{2'000};
   Duration reconnect_max_delay{5'000};

@@ -122,6 +122,20 @@ Result<Config> parse_config(std::string_view yaml, std::string_view origin) {
     return located(origin, root["webhooks"]["url"].Mark(),
                    "key 'webhooks.url': http:// sends notices unencrypted; use https:// "
                    "(or webhooks.allow_plain_http: true for development)");
+  // TLS files for a plain redis.url would be silently unused; a client certificate needs its key.
+  const auto& redis = config.redis;
+  const bool redis_tls = redis.url.starts_with("rediss://") || redis.url.starts_with("rediss+sentinel://");
+  for (const char* key : {"tls_ca_file", "tls_cert_file", "tls_key_file"}) {
+    if (!redis_tls && root["redis"] && root["redis"][key] && !root["redis"][key].Scalar().empty())
+      return located(origin, root["redis"][key].Mark(),
+                     "key 'redis." + std::string(key) + "': needs a rediss:// or rediss+sentinel:// redis.url");
+  }
+  if (redis.tls_cert_file.empty() != redis.tls_key_file.empty()) {
+    const char* given = redis.tls_cert_file.empty() ? "tls_key_file" : "tls_cert_file";
+    return located(origin, root["redis"][given].Mark(),
+                   "key 'redis." + std::string(given) +
+                       "': needs redis.tls_cert_file and redis.tls_key_file together");
+  }
   // A default that depends on the system: the group exists only where the package installed it.
   if (!config.given.contains("control.read_gids")) config.control.read_gids = values::default_read_gids();
   return config;

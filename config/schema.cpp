@@ -9,7 +9,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace blazed::config {
 namespace {
@@ -29,9 +33,21 @@ std::function<ValueResult<void>(Config&, const YAML::Node&)> set(Get get, Read r
 
 Result<std::string> as_redis_url(const YAML::Node& n) {
   auto s = as_nonempty_string(n);
-  if (s && !s->starts_with("redis://") && !s->starts_with("unix://"))
-    return make_error(blazed::errc::bad_config, "expected redis://[user@]host:port[/db] or unix:///path, got '" +
-                                        *s + "'");
+  if (s && !s->starts_with("redis://") && !s->starts_with("rediss://") &&
+      !s->starts_with("redis+sentinel://") && !s->starts_with("rediss+sentinel://") &&
+      !s->starts_with("unix://"))
+    return make_error(blazed::errc::bad_config,
+                      "expected redis://[user@]host:port[/db] (or rediss://), unix:///path or "
+                      "redis+sentinel://host:port,host:port/master-name[/db], got '" + *s + "'");
+  return s;
+}
+
+// A file the daemon must read (a certificate or key), or empty for none: checked here so the
+// error names the line.
+Result<std::string> as_readable_file(const YAML::Node& n) {
+  auto s = as_string(n);
+  if (s && !s->empty() && ::access(s->c_str(), R_OK) != 0)
+    return make_error(blazed::errc::bad_config, "cannot read " + *s + ": " + std::strerror(errno));
   return s;
 }
 
@@ -160,8 +176,18 @@ std::vector<KeySpec> build() {
        set([](Config& c) -> auto& { return c.log.components; }, as_component_levels)},
 
       {"redis.url", "string", "redis://127.0.0.1:6379/0", false,
-       "redis://[user@]host:port[/db] or unix:///path/to/redis.sock[?db=N]. No password here.",
+       "redis://[user@]host:port[/db], rediss://... (TLS), unix:///path/to/redis.sock[?db=N] or "
+       "redis[s]+sentinel://host:port,host:port/master-name[/db]. No password here.",
        set([](Config& c) -> auto& { return c.redis.url; }, as_redis_url)},
+      {"redis.tls_ca_file", "path", "none (system trust store)", false,
+       "rediss:// only: PEM bundle of CAs to trust for the Redis server's certificate.",
+       set([](Config& c) -> auto& { return c.redis.tls_ca_file; }, as_readable_file)},
+      {"redis.tls_cert_file", "path", "none", false,
+       "rediss:// only: client certificate (PEM chain) for servers that require one; with tls_key_file.",
+       set([](Config& c) -> auto& { return c.redis.tls_cert_file; }, as_readable_file)},
+      {"redis.tls_key_file", "path", "none", false,
+       "rediss:// only: the client certificate's private key (PEM, unencrypted).",
+       set([](Config& c) -> auto& { return c.redis.tls_key_file; }, as_readable_file)},
       {"redis.password", "secret reference", "none", false,
        "Where the Redis password comes from: env:NAME, file:/path or credential:NAME.",
        set([](Config& c) -> auto& { return c.redis.password; }, as_secret_ref)},

@@ -4,12 +4,12 @@
 
 #include "core/errc.hpp"
 #include "core/log.hpp"
-#include "redis/asio_events.hpp"
 #include "redis/backoff.hpp"
+#include "redis/connection.hpp"
 #include "redis/errc.hpp"
-
-#include <hiredis/async.h>
-#include <hiredis/hiredis.h>
+#include "redis/sentinel.hpp"
+#include "redis/tls.hpp"
+#include "redis/transport.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -32,22 +32,6 @@ namespace {
 
 Error unavailable(std::string_view why) { return make_error(errc::redis_unavailable, std::string(why)); }
 
-Reply convert(const redisReply* r) {
-  switch (r->type) {
-    case REDIS_REPLY_INTEGER: return Reply::integer(r->integer);
-    case REDIS_REPLY_STRING: return Reply::string(std::string(r->str, r->len));
-    case REDIS_REPLY_STATUS: return Reply::status(std::string(r->str, r->len));
-    case REDIS_REPLY_ERROR: return Reply::error(std::string(r->str, r->len));
-    case REDIS_REPLY_ARRAY: {
-      std::vector<Reply> elements;
-      elements.reserve(r->elements);
-      for (std::size_t i = 0; i < r->elements; ++i) elements.push_back(convert(r->element[i]));
-      return Reply::array(std::move(elements));
-    }
-    default: return Reply{};
-  }
-}
-
 // The replies of one call (one command or one pipeline). The awaiting coroutine sleeps on
 // `timer`; the last reply cancels it, or it expires (timeout).
 struct Pending {
@@ -58,21 +42,18 @@ struct Pending {
   std::size_t remaining;
   bool abandoned = false;  // timed out or cancelled: late replies are dropped
   std::uint64_t reads_at_submit = 0;
-  const redisAsyncContext* connection = nullptr;
-};
-
-struct Slot {
-  std::shared_ptr<Pending> pending;
-  std::size_t index;
+  std::uint64_t connection = 0;  // the generation of the connection it was sent on
 };
 
 }  // namespace
 
 class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
  public:
-  Impl(Executor ex, Endpoint ep, const config::RedisConfig& cfg, std::optional<Secret> password)
+  Impl(Executor ex, Endpoint ep, std::optional<asio::ssl::context> tls,
+       const config::RedisConfig& cfg, std::optional<Secret> password)
       : ex_(std::move(ex)),
         endpoint_(std::move(ep)),
+        tls_(std::move(tls)),
         connect_timeout_(cfg.connect_timeout),
         command_timeout_(cfg.command_timeout),
         reconnect_max_(cfg.reconnect_max_delay),
@@ -116,11 +97,11 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
 
   awaitable<Result<std::vector<Reply>>> execute(const std::vector<Args>& commands,
                                                 Duration timeout, bool handshake = false) {
-    if (ctx_ == nullptr || (!connected_ && !handshake))
+    if (conn_ == nullptr || (!connected_ && !handshake))
       co_return unavailable("redis: not connected");
     auto p = std::make_shared<Pending>(ex_, commands.size());
-    p->reads_at_submit = reads_;
-    p->connection = ctx_;
+    p->reads_at_submit = conn_->replies_read();
+    p->connection = generation_;
     for (std::size_t i = 0; i < commands.size(); ++i) {
       if (!submit(commands[i], p, i)) {
         p->abandoned = true;
@@ -131,10 +112,10 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   awaitable<Result<Reply>> execute_one(const Args& args, Duration timeout) {
-    if (ctx_ == nullptr || !connected_) co_return unavailable("redis: not connected");
+    if (conn_ == nullptr || !connected_) co_return unavailable("redis: not connected");
     auto p = std::make_shared<Pending>(ex_, 1);
-    p->reads_at_submit = reads_;
-    p->connection = ctx_;
+    p->reads_at_submit = conn_->replies_read();
+    p->connection = generation_;
     if (!submit(args, p, 0)) co_return unavailable("redis: connection closing");
     auto r = co_await finish(std::move(p), timeout);
     if (!r) co_return r.error();
@@ -144,12 +125,14 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
   bool connected_ = false;
   Executor ex_;
   Endpoint endpoint_;
+  std::optional<asio::ssl::context> tls_;
   Duration connect_timeout_;
   Duration command_timeout_;
   Duration reconnect_max_;
   std::optional<Secret> password_;
   std::vector<std::function<void(bool)>> listeners_;
   ClientStats stats_;
+  std::optional<Error> last_error_;
 
  private:
   awaitable<Result<std::vector<Reply>>> finish(std::shared_ptr<Pending> p, Duration timeout) {
@@ -160,12 +143,22 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
         p->abandoned = true;
         if (ec) co_return make_error(blazed::errc::cancelled, "redis: command cancelled");
         ++stats_.timeouts;
-        if (ctx_ != nullptr && ctx_ == p->connection && reads_ == p->reads_at_submit)
+        if (conn_ != nullptr && generation_ == p->connection &&
+            conn_->replies_read() == p->reads_at_submit)
           watch_silence();
         co_return make_error(blazed::errc::timeout, "redis: no answer in time");
       }
     }
     if (p->failure) co_return *p->failure;
+    // This server was demoted (failover): reconnect, which finds the current master.
+    if (generation_ == p->connection &&
+        std::ranges::any_of(p->replies, [](const Reply& r) {
+          return r.is_error() && r.str().starts_with("READONLY");
+        })) {
+      log_.warn("redis answered READONLY (a replica now); reconnecting",
+                {{"endpoint", endpoint_.describe()}});
+      drop();
+    }
     co_return std::move(p->replies);
   }
 
@@ -177,11 +170,13 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
     silence_watch_ = true;
     asio::co_spawn(
         ex_,
-        [self = shared_from_this(), ctx = ctx_, reads = reads_]() -> awaitable<void> {
+        [self = shared_from_this(), gen = generation_,
+         reads = conn_->replies_read()]() -> awaitable<void> {
           asio::steady_timer t(self->ex_, self->command_timeout_);
           co_await t.async_wait(as_tuple(use_awaitable));
           self->silence_watch_ = false;
-          if (self->ctx_ == ctx && self->reads_ == reads) {
+          if (self->conn_ != nullptr && self->generation_ == gen &&
+              self->conn_->replies_read() == reads) {
             self->log_.warn("no answer from redis within two command timeouts; reconnecting",
                             {{"endpoint", self->endpoint_.describe()}});
             self->drop();
@@ -191,78 +186,58 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   bool submit(const Args& args, const std::shared_ptr<Pending>& p, std::size_t index) {
-    argv_.clear();
-    lens_.clear();
-    for (std::size_t i = 0; i < args.size(); ++i) {
-      argv_.push_back(args[i].data());
-      lens_.push_back(args[i].size());
-    }
-    auto* slot = new Slot{p, index};
-    if (redisAsyncCommandArgv(ctx_, &Impl::on_reply, slot, static_cast<int>(args.size()),
-                              argv_.data(), lens_.data()) != REDIS_OK) {
-      delete slot;
-      return false;
-    }
-    ++stats_.commands;
-    return true;
+    bool sent = conn_->send(args, [p, index](Reply* reply) {
+      if (p->abandoned) return;
+      if (reply == nullptr) {
+        if (!p->failure) p->failure = unavailable("redis: connection lost");
+      } else {
+        p->replies[index] = std::move(*reply);
+      }
+      // Completion is posted by the timer, never run inside the connection's read loop.
+      if (--p->remaining == 0) p->timer.cancel();
+    });
+    if (sent) ++stats_.commands;
+    return sent;
   }
 
-  static void on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
-    std::unique_ptr<Slot> slot(static_cast<Slot*>(privdata));
-    if (auto* self = static_cast<Impl*>(ac->data); self != nullptr && reply != nullptr)
-      ++self->reads_;
-    Pending& p = *slot->pending;
-    if (p.abandoned) return;
-    if (reply == nullptr) {
-      if (!p.failure) p.failure = unavailable("redis: connection lost");
-    } else {
-      p.replies[slot->index] = convert(static_cast<const redisReply*>(reply));
-    }
-    // Completion is posted by the timer, never run inside hiredis's read loop.
-    if (--p.remaining == 0) p.timer.cancel();
-  }
-
-  static void on_connect(const redisAsyncContext* ac, int status) {
-    auto* self = static_cast<Impl*>(ac->data);
-    // On failure hiredis frees the context right after this call; forget it.
-    if (self != nullptr && status != REDIS_OK && self->ctx_ == ac) self->lost(ac->errstr);
-  }
-
-  static void on_disconnect(const redisAsyncContext* ac, int /*status*/) {
-    auto* self = static_cast<Impl*>(ac->data);
-    if (self != nullptr && self->ctx_ == ac) self->lost(ac->errstr);
-  }
-
-  // The current context is gone (or going): hiredis frees it, we only forget it.
-  void lost(const char* why) {
-    ctx_ = nullptr;
-    lost_reason_ = why != nullptr ? why : "closed";
+  // The current connection is gone (or going): forget it.
+  void lost(const std::string& why) {
+    conn_ = nullptr;
+    lost_reason_ = why;
     lost_.cancel();
   }
 
   // Closes the current connection now; in-flight calls fail errc::redis_unavailable.
   void drop() {
-    if (ctx_ == nullptr) return;
-    redisAsyncContext* c = ctx_;
+    if (conn_ == nullptr) return;
+    auto c = std::move(conn_);
     lost("dropped");
-    c->data = nullptr;
-    redisAsyncFree(c);
+    c->close();
+  }
+
+  awaitable<Result<std::unique_ptr<Stream>>> open() {
+    if (endpoint_.is_unix()) co_return co_await open_unix(ex_, endpoint_.unix_path, connect_timeout_);
+    asio::ssl::context* tls = tls_ ? &*tls_ : nullptr;
+    HostPort target{endpoint_.host, endpoint_.port};
+    if (endpoint_.is_sentinel()) {
+      auto master = co_await discover_master(ex_, endpoint_, tls, connect_timeout_);
+      if (!master) co_return master.error();
+      target = std::move(*master);
+    }
+    co_return co_await open_tcp(ex_, target, tls, connect_timeout_);
   }
 
   awaitable<Status> connect_once() {
-    redisAsyncContext* c = endpoint_.is_unix()
-                               ? redisAsyncConnectUnix(endpoint_.unix_path.c_str())
-                               : redisAsyncConnect(endpoint_.host.c_str(), endpoint_.port);
-    if (c == nullptr) co_return unavailable("redis: out of memory");
-    if (c->err != 0 || !detail::attach(c, ex_)) {
-      std::string why = c->errstr;
-      redisAsyncFree(c);
-      co_return unavailable("redis: connect: " + why);
-    }
-    c->data = this;
-    ctx_ = c;
-    redisAsyncSetConnectCallback(c, &Impl::on_connect);
-    redisAsyncSetDisconnectCallback(c, &Impl::on_disconnect);
+    auto stream = co_await open();
+    if (!stream) co_return stream.error();
+    if (stopped_) co_return unavailable("redis: stopped");
+    auto c = std::make_shared<Connection>(ex_, std::move(*stream));
+    conn_ = c;
+    const std::uint64_t gen = ++generation_;
+    c->start([weak = weak_from_this(), gen](const std::string& why) {
+      if (auto self = weak.lock(); self && self->conn_ != nullptr && self->generation_ == gen)
+        self->lost(why);
+    });
 
     std::vector<Args> handshake;
     if (password_) {
@@ -273,20 +248,33 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
     }
     if (endpoint_.db != 0) handshake.push_back(Args{"SELECT"}.add(endpoint_.db));
     handshake.push_back(Args{"PING"});
+    // Sentinel named this server, but it may have been demoted since: only a master will do.
+    if (endpoint_.is_sentinel()) handshake.push_back(Args{"ROLE"});
     auto r = co_await execute(handshake, connect_timeout_, true);
+    auto still_current = [&] { return conn_ == c && generation_ == gen; };
     if (!r) {
-      if (ctx_ == c) drop();
-      co_return r.error();
+      if (still_current()) {
+        drop();
+        co_return r.error();
+      }
+      // The link failed under the handshake: say why (a TLS alert such as "certificate required").
+      co_return r.error().context("redis: handshake: " + lost_reason_);
     }
     for (const Reply& reply : *r) {
       if (reply.is_error()) {
-        if (ctx_ == c) drop();
+        if (still_current()) drop();
         // The first word of the error (WRONGPASS, NOAUTH, ERR) only: never echo arguments.
         std::string code = reply.str().substr(0, reply.str().find(' '));
         co_return make_error(errc::redis_auth, "redis: handshake refused (" + code + ")");
       }
     }
-    if (ctx_ != c) co_return unavailable("redis: connection lost during handshake");
+    if (endpoint_.is_sentinel() && r->back()[0].str() != "master") {
+      if (still_current()) drop();
+      co_return make_error(errc::redis_no_master,
+                           "redis: the server the sentinels named is not a master (role " +
+                               r->back()[0].str() + ")");
+    }
+    if (!still_current()) co_return unavailable("redis: connection lost during handshake");
     co_return Status{};
   }
 
@@ -295,8 +283,12 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
     bool ever = false;
     while (!stopped_) {
       Status st = co_await connect_once();
-      if (stopped_) break;
+      if (stopped_) {
+        drop();
+        break;
+      }
       if (st) {
+        last_error_.reset();
         if (ever) ++stats_.reconnects;
         ever = true;
         attempt = 0;
@@ -304,7 +296,7 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
         // an endpoint); the reason of a loss is only known here, so it is logged here.
         log_.debug("connected", {{"endpoint", endpoint_.describe()}});
         set_connected(true);
-        if (ctx_ != nullptr) {
+        if (conn_ != nullptr) {
           lost_.expires_at(asio::steady_timer::time_point::max());
           co_await lost_.async_wait(as_tuple(use_awaitable));
         }
@@ -312,6 +304,7 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
         if (stopped_) break;
         log_.info("connection lost", {{"endpoint", endpoint_.describe()}, {"reason", lost_reason_}});
       } else {
+        last_error_ = st.error();
         log_.warn("connect failed",
                   {{"endpoint", endpoint_.describe()}, {"code", st.error().code},
                    {"reason", st.error().message}, {"attempt", attempt}});
@@ -330,18 +323,16 @@ class RedisClient::Impl : public std::enable_shared_from_this<Impl> {
     for (const auto& cb : listeners_) asio::post(ex_, [cb, value] { cb(value); });
   }
 
-  redisAsyncContext* ctx_ = nullptr;
+  std::shared_ptr<Connection> conn_;
+  std::uint64_t generation_ = 0;  // counts connections: tells the current one from older ones
   bool running_ = false;
   bool silence_watch_ = false;
   bool stopped_ = true;
-  std::uint64_t reads_ = 0;  // replies read, any call: tells a slow server from a dead link
   std::string lost_reason_;
   asio::steady_timer lost_;  // cancelled when the connection goes away
   asio::steady_timer backoff_timer_;
   std::vector<asio::steady_timer*> waiters_;
   std::minstd_rand rng_;
-  std::vector<const char*> argv_;
-  std::vector<std::size_t> lens_;
   log::Logger log_{"redis"};
 };
 
@@ -349,7 +340,10 @@ RedisClient::RedisClient(Executor executor, const config::RedisConfig& config,
                          std::optional<Secret> password) {
   auto ep = parse_url(config.url);
   if (!ep) throw ErrorException(ep.error());
-  impl_ = std::make_shared<Impl>(std::move(executor), std::move(*ep), config, std::move(password));
+  auto tls = make_tls_context(config, *ep);
+  if (!tls) throw ErrorException(tls.error());
+  impl_ = std::make_shared<Impl>(std::move(executor), std::move(*ep), std::move(*tls), config,
+                                 std::move(password));
 }
 
 RedisClient::~RedisClient() { impl_->stop(); }
@@ -396,6 +390,7 @@ awaitable<Result<Reply>> RedisClient::eval(const Script& script,
   co_return co_await eval(script, script.call(keys, args));
 }
 
+std::optional<Error> RedisClient::last_connect_error() const { return impl_->last_error_; }
 ClientStats RedisClient::stats() const noexcept { return impl_->stats_; }
 const Endpoint& RedisClient::endpoint() const noexcept { return impl_->endpoint_; }
 RedisClient::Executor RedisClient::get_executor() const noexcept { return impl_->ex_; }

@@ -1,5 +1,6 @@
 // Owns RedisClient: one multiplexed, pipelined connection to Redis on the Asio event loop
-// (hiredis async underneath), with command timeouts, EVALSHA caching and reconnects.
+// (plain TCP, TLS or a Unix socket; optionally found through Sentinel), with command timeouts,
+// EVALSHA caching and reconnects.
 #pragma once
 
 #include "config/config.hpp"
@@ -42,12 +43,18 @@ struct ClientStats {
 // in order. When a command times out, nothing was read since it was sent, and the link then
 // stays silent for one more command timeout, the connection is considered dead and is dropped
 // and re-established.
+//
+// Every (re)connect resolves the host name again without blocking the loop, or asks the
+// sentinels for the master anew (redis+sentinel://) and checks with ROLE that it is the master.
+// A READONLY error reply (the server was demoted by a failover) drops the connection so the
+// next one finds the current master; the reply itself is returned to the caller as usual.
 class RedisClient {
  public:
   using Executor = boost::asio::any_io_executor;
   using Duration = std::chrono::milliseconds;
 
-  // Throws ErrorException("bad_config") on a malformed redis.url (start-up only).
+  // Throws ErrorException("bad_config") on a malformed redis.url or unusable redis.tls_* files
+  // (start-up only).
   // `password` is the resolved redis.password (AUTH [user] password on every connect).
   RedisClient(Executor executor, const config::RedisConfig& config,
               std::optional<Secret> password = std::nullopt);
@@ -77,6 +84,10 @@ class RedisClient {
   awaitable<Result<Reply>> eval(const Script& script, Args call);
   awaitable<Result<Reply>> eval(const Script& script, const std::vector<std::string_view>& keys,
                                 const std::vector<std::string_view>& args);
+
+  // Why the last connect attempt failed (TLS certificate rejected, no master...); nullopt once
+  // connected.
+  [[nodiscard]] std::optional<Error> last_connect_error() const;
 
   [[nodiscard]] ClientStats stats() const noexcept;
   [[nodiscard]] const Endpoint& endpoint() const noexcept;

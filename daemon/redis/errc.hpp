@@ -5,6 +5,6 @@
 
 namespace blazed::redis::errc {
 
-BLAZED_ERROR_CODES("daemon/redis", redis_unavailable, redis_auth, redis_error);
+BLAZED_ERROR_CODES("daemon/redis", redis_unavailable, redis_auth, redis_error, redis_no_master);
 
 }  // namespace blazed::redis::errc

@@ -174,6 +174,15 @@ TEST_CASE("errors name the file, the line and the key", "[unit]") {
        "blazed.yaml:2: key 'webhooks.url': http:// sends notices unencrypted"},
       {"webhooks:\n  url: https://app.example/hook\n  secret: hunter2\n",
        "blazed.yaml:3: key 'webhooks.secret': expected a secret reference"},
+      // Redis TLS files: readable, for a rediss:// URL only, certificate and key together.
+      {"redis:\n  url: rediss://r.example:6380/0\n  tls_ca_file: /nonexistent/ca.pem\n",
+       "blazed.yaml:3: key 'redis.tls_ca_file': cannot read /nonexistent/ca.pem"},
+      {"redis:\n  url: redis://r.example:6379/0\n  tls_ca_file: /dev/null\n",
+       "blazed.yaml:3: key 'redis.tls_ca_file': needs a rediss://"},
+      {"redis:\n  url: rediss://r.example:6380/0\n  tls_cert_file: /dev/null\n",
+       "blazed.yaml:3: key 'redis.tls_cert_file': needs redis.tls_cert_file and redis.tls_key_file together"},
+      {"redis:\n  url: redis+sentinel://s1:26379/m\n  tls_key_file: /dev/null\n",
+       "blazed.yaml:3: key 'redis.tls_key_file': needs a rediss://"},
   }));
   CAPTURE(c.yaml);
   CHECK_THAT(error_of(c.yaml), Catch::Contains(c.expected));

@@ -12,12 +12,26 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 
 namespace blazed::testing {
 
 RedisServer::RedisServer(std::vector<std::string> extra_args) : extra_args_(std::move(extra_args)) {
   port_ = free_port();
+  start();
+}
+
+RedisServer::RedisServer(const SentinelOf& sentinel) {
+  port_ = free_port();
+  sentinel_config_ = (dir_ / "sentinel.conf").string();
+  std::ofstream conf(sentinel_config_);
+  const std::string& name = sentinel.master_name;
+  conf << "sentinel monitor " << name << " 127.0.0.1 " << sentinel.master_port << " 1\n"
+       << "sentinel down-after-milliseconds " << name << " " << sentinel.down_after.count() << "\n"
+       << "sentinel failover-timeout " << name << " 10000\n";
+  conf.close();
+  if (!conf) throw std::runtime_error("RedisServer: cannot write " + sentinel_config_);
   start();
 }
 
@@ -47,6 +61,9 @@ void RedisServer::start() {
                                    "--unixsocketperm", "700",       "--logfile",
                                    ""};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  // A sentinel takes its config file first, and says it is ready once it monitors the master.
+  if (!sentinel_config_.empty()) args.insert(args.begin() + 1, {sentinel_config_, "--sentinel"});
+  const std::string ready = sentinel_config_.empty() ? "Ready to accept connections" : "+monitor master";
 
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("RedisServer: pipe failed");
@@ -69,7 +86,7 @@ void RedisServer::start() {
 
   // Ready when the server says so on its log (the real event, no polling of the port).
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (output_.find("Ready to accept connections") == std::string::npos) {
+  while (output_.find(ready) == std::string::npos) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     pollfd p{out_fd_, POLLIN, 0};

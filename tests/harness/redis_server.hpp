@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -16,10 +17,20 @@
 
 namespace blazed::testing {
 
+// What a redis-sentinel watches: the master on 127.0.0.1:master_port under `master_name`, declared
+// down after `down_after` without answers (quorum 1: this one sentinel decides).
+struct SentinelOf {
+  std::uint16_t master_port;
+  std::string master_name;
+  std::chrono::milliseconds down_after{1'000};
+};
+
 class RedisServer {
  public:
   // `extra_args` are appended to the command line (e.g. {"--maxmemory", "10mb"}).
   explicit RedisServer(std::vector<std::string> extra_args = {});
+  // A redis-sentinel (redis-server --sentinel) instead of a data server.
+  explicit RedisServer(const SentinelOf& sentinel);
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -50,6 +61,7 @@ class RedisServer {
  private:
   TempDir dir_{"blazed-redis"};
   std::vector<std::string> extra_args_;
+  std::string sentinel_config_;  // the sentinel's config file (it rewrites it); empty: a server
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;
   int out_fd_ = -1;

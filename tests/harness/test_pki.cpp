@@ -91,11 +91,20 @@ TestPki make_test_pki(const std::filesystem::path& dir, const std::string& prefi
   add_ext(cert.get(), ca.get(), NID_ext_key_usage, "serverAuth");
   check(X509_sign(cert.get(), ca_key.get(), EVP_sha256()) > 0, "sign server certificate");
 
+  Key client_key = new_key();
+  Cert client = new_cert(client_key.get(), prefix + " test client", ca.get(), 3);
+  add_ext(client.get(), ca.get(), NID_basic_constraints, "CA:FALSE");
+  add_ext(client.get(), ca.get(), NID_ext_key_usage, "clientAuth");
+  check(X509_sign(client.get(), ca_key.get(), EVP_sha256()) > 0, "sign client certificate");
+
   TestPki pki{dir / (prefix + "-ca.pem"), dir / (prefix + "-server.pem"),
-              dir / (prefix + "-server.key")};
+              dir / (prefix + "-server.key"), dir / (prefix + "-client.pem"),
+              dir / (prefix + "-client.key")};
   write_cert(pki.ca_cert, ca.get());
   write_cert(pki.server_cert, cert.get());
   write_key(pki.server_key, key.get());
+  write_cert(pki.client_cert, client.get());
+  write_key(pki.client_key, client_key.get());
   return pki;
 }
 
