@@ -162,7 +162,8 @@ Status usable_schema(const config::Config& c, const Result<pg::SchemaStatus>& st
   return {};
 }
 
-// Redis answers PING and the database's schema can be read and is usable by this binary.
+// Redis answers PING and the database's schema can be read and is usable by this binary. A server
+// certificate the configuration rejects is a config problem (78), as at start-up.
 asio::awaitable<Problems> online_problems(const config::Config& c) {
   Problems out;
   auto executor = co_await asio::this_coro::executor;
@@ -170,6 +171,9 @@ asio::awaitable<Problems> online_problems(const config::Config& c) {
   redis::RedisClient redis(executor, c.redis, std::move(secrets.redis));
   redis.start();
   auto up = co_await redis.wait_connected(c.redis.connect_timeout);
+  if (!up && redis.last_connect_error()) {
+    if (auto rejected = redis_certificate_error(*redis.last_connect_error())) up = *rejected;
+  }
   if (up) {
     redis::Args ping{std::string("PING")};  // a literal in the co_await trips g++ 12
     up = status_of(redis::checked(co_await redis.command(std::move(ping))));
@@ -178,7 +182,11 @@ asio::awaitable<Problems> online_problems(const config::Config& c) {
   redis.stop();
   pg::PgPool db(executor, c.postgres, std::move(secrets.postgres));
   auto status = co_await pg::schema_status(db);
-  add_if_failed(out, kPostgresOnline, usable_schema(c, status));
+  Status usable = usable_schema(c, status);
+  if (!usable) {
+    if (auto rejected = postgres_certificate_error(usable.error(), "postgres.dsn")) usable = *rejected;
+  }
+  add_if_failed(out, kPostgresOnline, usable);
   db.stop();
   co_return out;
 }

@@ -1,4 +1,4 @@
-// Owns the table of permanent start-up failures (see exit_codes.hpp).
+// Owns which start-up failures are permanent: the code table and rejected server certificates.
 #include "app/exit_codes.hpp"
 
 #include "config/errc.hpp"
@@ -6,7 +6,9 @@
 #include "core/errc.hpp"
 #include "http/errc.hpp"
 #include "pg/errc.hpp"
+#include "pg/errors.hpp"
 #include "queue/errc.hpp"
+#include "redis/tls.hpp"
 #include "ratelimit/errc.hpp"
 #include "s3/errc.hpp"
 #include "schedule/errc.hpp"
@@ -51,6 +53,22 @@ bool is_permanent_start_failure(const Error& e) {
 
 int start_failure_exit_code(const Error& e) {
   return is_permanent_start_failure(e) ? kExitConfig : kExitUnavailable;
+}
+
+std::optional<Error> redis_certificate_error(const Error& connect_error) {
+  if (!redis::is_certificate_rejection(connect_error)) return std::nullopt;
+  return Error(blazed::errc::bad_config,
+               "redis.url / redis.tls_ca_file: the Redis server's certificate was rejected (signed "
+               "by another CA than redis.tls_ca_file, or not naming the URL's host): " +
+                   connect_error.message);
+}
+
+std::optional<Error> postgres_certificate_error(const Error& e, std::string_view dsn_key) {
+  if (!pg::is_certificate_rejection(e)) return std::nullopt;
+  return Error(blazed::errc::bad_config,
+               std::string(dsn_key) +
+                   ": the PostgreSQL server's certificate was rejected (check sslrootcert and that "
+                   "the certificate names the host): " + e.message);
 }
 
 }  // namespace blazed::app

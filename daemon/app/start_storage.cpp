@@ -1,6 +1,7 @@
 // Owns building the daemon's connections to the outside: secrets resolved (and registered with
 // the redactor), Redis, PostgreSQL with the schema check, the keyring, and the SP-API clients.
 #include "app/check_config.hpp"
+#include "app/exit_codes.hpp"
 #include "app/parts.hpp"
 #include "config/loader.hpp"
 #include "core/errc.hpp"
@@ -101,6 +102,16 @@ Status start_redis(Parts& p) {
   return {};
 }
 
+// A rejected server certificate ends the start (exit 78, exit_codes.hpp). Redis merely down does
+// not: the daemon starts unready and keeps reconnecting, as always.
+asio::awaitable<Status> refuse_rejected_redis_certificate(Parts& p) {
+  if (co_await p.redis->wait_connected(p.config.redis.connect_timeout)) co_return Status{};
+  const auto failure = p.redis->last_connect_error();
+  if (!failure) co_return Status{};
+  if (auto rejected = redis_certificate_error(*failure)) co_return *rejected;
+  co_return Status{};
+}
+
 // Start-up migrations with postgres.migrate_dsn: a short-lived pool of the owner role, which also
 // grants the runtime role its rights (docs/postgres.md, "Roles").
 asio::awaitable<Status> migrate_as_owner(Parts& p) {
@@ -117,6 +128,14 @@ asio::awaitable<Status> migrate_as_owner(Parts& p) {
   co_return st;
 }
 
+// A rejected server certificate ends the start as a config error (exit 78, exit_codes.hpp); the
+// pool itself keeps treating it as PostgreSQL unreachable.
+Error schema_check_failure(const Error& e, bool owner_migrates) {
+  const char* dsn_key = owner_migrates ? "postgres.migrate_dsn" : "postgres.dsn";
+  if (auto rejected = postgres_certificate_error(e, dsn_key)) return *rejected;
+  return e.context("database schema");
+}
+
 asio::awaitable<Status> start_postgres(Parts& p) {
   auto password = resolve_optional(p.config.postgres.password, "postgres.password");
   if (!password) co_return password.error();
@@ -130,11 +149,12 @@ asio::awaitable<Status> start_postgres(Parts& p) {
   p.notifier.status("starting: checking the database schema");
   const bool owner_migrates = !p.config.postgres.migrate_dsn.empty() &&
                               p.config.postgres.migrate_on_start == config::MigrateMode::apply;
-  if (owner_migrates) {
-    if (auto st = co_await migrate_as_owner(p); !st) co_return st.error().context("database schema");
-  } else if (auto st = co_await pg::ensure_schema(*p.db, p.config.postgres.migrate_on_start); !st) {
-    co_return st.error().context("database schema");
-  }
+  Status schema;  // awaited in plain statements: GCC 12 mishandles a co_await inside ?:
+  if (owner_migrates)
+    schema = co_await migrate_as_owner(p);
+  else
+    schema = co_await pg::ensure_schema(*p.db, p.config.postgres.migrate_on_start);
+  if (!schema) co_return schema_check_failure(schema.error(), owner_migrates);
   watch_connection(p, "postgres", "blazed_postgres_up", [&p] { return p.db->ready(); },
                    "unreachable");
   co_return Status{};
@@ -174,6 +194,7 @@ asio::awaitable<Status> start_storage(Parts& p) {
   if (auto st = start_keyring(p); !st) co_return st;
   if (auto st = start_spapi(p); !st) co_return st;
   if (auto st = start_redis(p); !st) co_return st;
+  if (auto st = co_await refuse_rejected_redis_certificate(p); !st) co_return st;
   co_return co_await start_postgres(p);
 }
 

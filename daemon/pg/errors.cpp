@@ -47,6 +47,16 @@ bool is_connection_error(const Error& e) {
          e.code == blazed::errc::cancelled;
 }
 
+bool is_certificate_rejection(const Error& e) {
+  if (e.code != errc::pg_unavailable) return false;
+  // libpq's own wording (fe-secure-openssl.c, fe-secure-common.c); it has no error code for them.
+  constexpr std::string_view kReasons[] = {"certificate verify failed", "does not match host name",
+                                           "root certificate file"};
+  for (std::string_view reason : kReasons)
+    if (e.message.find(reason) != std::string::npos) return true;
+  return false;
+}
+
 namespace detail {
 
 ErrorCode code_for_sqlstate(std::string_view s) {

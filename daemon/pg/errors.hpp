@@ -28,6 +28,12 @@ std::string_view sqlstate(const Error& e);
 // True for failures after which the connection cannot be trusted (the pool drops it).
 bool is_connection_error(const Error& e);
 
+// True when a connect failed because libpq rejected the server's certificate (sslmode=verify-ca or
+// verify-full: another CA than sslrootcert, sslrootcert missing, or a name that is not the host):
+// every attempt fails the same way until the DSN or the server certificate changes. The code stays
+// pg_unavailable (at run time it is an outage like any other); start-up calls it a config error.
+[[nodiscard]] bool is_certificate_rejection(const Error& e);
+
 namespace detail {
 ErrorCode code_for_sqlstate(std::string_view state);
 // Builds the Error for a failed result; quoted text in the server's message is dropped unless it

@@ -2,6 +2,7 @@
 #include "redis/tls.hpp"
 
 #include "core/errc.hpp"
+#include "http/errc.hpp"
 #include "http/tls.hpp"
 
 namespace blazed::redis {
@@ -35,6 +36,10 @@ Result<std::optional<ssl::context>> make_tls_context(const config::RedisConfig& 
                         "redis.tls_key_file: cannot load " + config.tls_key_file + ": " + ec.message());
   }
   return std::optional<ssl::context>(std::move(*ctx));
+}
+
+bool is_certificate_rejection(const Error& connect_error) {
+  return connect_error.code == http::errc::tls_verify_failed;
 }
 
 }  // namespace blazed::redis

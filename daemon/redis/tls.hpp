@@ -16,4 +16,9 @@ namespace blazed::redis {
 Result<std::optional<boost::asio::ssl::context>> make_tls_context(const config::RedisConfig& config,
                                                                   const Endpoint& endpoint);
 
+// True when a connect attempt failed because the server's certificate was rejected (another CA
+// than redis.tls_ca_file, or a name that is not the URL's host): every attempt fails the same way
+// until the configuration changes.
+[[nodiscard]] bool is_certificate_rejection(const Error& connect_error);
+
 }  // namespace blazed::redis

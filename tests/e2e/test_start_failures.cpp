@@ -1,9 +1,11 @@
 // End-to-end: what `blazed --check-config` finds without connecting (and with --online), and the
 // exit code of each start-up failure: 78 for what only the operator can fix (systemd does not
-// restart), 69 for a dependency that may come back.
+// restart, a server certificate the configured CA rejects included), 69 for a dependency that may
+// come back.
 #include "harness/daemon_env.hpp"
 #include "harness/daemon_process.hpp"
 #include "harness/free_port.hpp"
+#include "harness/test_pki.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -166,6 +168,72 @@ TEST_CASE("permanent start-up failures exit 78, a database down exits 69", "[e2e
                               "dsn: \"host=127.0.0.1 port=" + std::to_string(free_port()) +
                                   " dbname=x connect_timeout=1\"\n  connect_timeout: 500ms");
     CHECK(start_exit(env, config, &output) == 69);
+  }
+  INFO(output);
+}
+
+TEST_CASE("a Redis certificate the configured CA rejects exits 78 and says which keys to fix",
+          "[e2e]") {
+  TempDir pki_dir{"blazed-e2e-pki"};
+  const auto pki = make_test_pki(pki_dir.path(), "redis", {"localhost"}, {"127.0.0.1"});
+  const auto stranger = make_test_pki(pki_dir.path(), "stranger", {"localhost"}, {"127.0.0.1"});
+  const auto tls_port = free_port();
+  DaemonEnv env(DaemonEnvOptions{.redis_args = {"--tls-port", std::to_string(tls_port),
+                                                "--tls-cert-file", pki.server_cert.string(),
+                                                "--tls-key-file", pki.server_key.string(),
+                                                "--tls-ca-cert-file", pki.ca_cert.string(),
+                                                "--tls-auth-clients", "no"}});
+  const auto rediss = [&](const std::filesystem::path& ca) {
+    return config_with(env, "url: " + env.redis().url(),
+                       "url: rediss://localhost:" + std::to_string(tls_port) +
+                           "/0\n  tls_ca_file: " + ca.string());
+  };
+  std::string output;
+
+  SECTION("the server's CA starts the daemon (the TLS set-up itself is right)") {
+    DaemonProcess daemon(kBlazedBinary, {"--config", rediss(pki.ca_cert).string()},
+                         env.dir().path());
+    CHECK(daemon.wait_for_notify("READY=1", 20s));
+  }
+  SECTION("another CA: exit 78, naming the keys and what the certificate failed") {
+    CHECK(start_exit(env, rediss(stranger.ca_cert), &output) == 78);
+    CHECK_THAT(output, Catch::Contains("redis.url / redis.tls_ca_file") &&
+                           Catch::Contains("certificate verify failed"));
+  }
+  SECTION("Redis down is not a certificate problem: the daemon still starts (unready)") {
+    DaemonProcess daemon(kBlazedBinary,
+                         {"--config", config_with(env, "url: " + env.redis().url(),
+                                                  "url: redis://127.0.0.1:" +
+                                                      std::to_string(free_port()) + "/0")
+                                          .string()},
+                         env.dir().path());
+    CHECK(daemon.wait_for_notify("READY=1", 20s));
+  }
+  INFO(output);
+}
+
+TEST_CASE("a PostgreSQL certificate sslrootcert rejects exits 78 and names postgres.dsn", "[e2e]") {
+  TempDir pki_dir{"blazed-e2e-pg-pki"};
+  const auto pki = make_test_pki(pki_dir.path(), "pg", {"localhost"}, {});
+  const auto stranger = make_test_pki(pki_dir.path(), "stranger", {"localhost"}, {"127.0.0.1"});
+  PgCluster cluster{PgClusterOptions{.tls_cert = pki.server_cert, .tls_key = pki.server_key}};
+  DaemonEnv env(DaemonEnvOptions{.postgres = &cluster.endpoint()});
+  const auto verify_full = [&](const std::string& host, const std::filesystem::path& ca) {
+    const auto dsn = env.db().dsn();
+    REQUIRE(dsn.starts_with("host=127.0.0.1 "));
+    const auto tls_dsn = "host=" + host + dsn.substr(std::string("host=127.0.0.1").size()) +
+                         " sslmode=verify-full sslrootcert='" + ca.string() + "'";
+    return config_with(env, "dsn: \"" + dsn + "\"", "dsn: \"" + tls_dsn + "\"");
+  };
+  std::string output;
+
+  SECTION("another CA") {
+    CHECK(start_exit(env, verify_full("localhost", stranger.ca_cert), &output) == 78);
+    CHECK_THAT(output, Catch::Contains("postgres.dsn") && Catch::Contains("certificate verify failed"));
+  }
+  SECTION("a host name the certificate does not name") {
+    CHECK(start_exit(env, verify_full("127.0.0.1", pki.ca_cert), &output) == 78);
+    CHECK_THAT(output, Catch::Contains("postgres.dsn") && Catch::Contains("does not match host name"));
   }
   INFO(output);
 }
