@@ -103,9 +103,11 @@ Status start_redis(Parts& p) {
 }
 
 // A rejected server certificate ends the start (exit 78, exit_codes.hpp). Redis merely down does
-// not: the daemon starts unready and keeps reconnecting, as always.
+// not: the daemon starts unready and keeps reconnecting, as always. The first attempt's transport
+// (TCP and TLS) is bounded by connect_timeout, so twice that leaves it time to have failed.
 asio::awaitable<Status> refuse_rejected_redis_certificate(Parts& p) {
-  if (co_await p.redis->wait_connected(p.config.redis.connect_timeout)) co_return Status{};
+  p.notifier.status("starting: connecting to Redis");
+  if (co_await p.redis->wait_connected(2 * p.config.redis.connect_timeout)) co_return Status{};
   const auto failure = p.redis->last_connect_error();
   if (!failure) co_return Status{};
   if (auto rejected = redis_certificate_error(*failure)) co_return *rejected;

@@ -198,7 +198,13 @@ TEST_CASE("a Redis certificate the configured CA rejects exits 78 and says which
   SECTION("another CA: exit 78, naming the keys and what the certificate failed") {
     CHECK(start_exit(env, rediss(stranger.ca_cert), &output) == 78);
     CHECK_THAT(output, Catch::Contains("redis.url / redis.tls_ca_file") &&
-                           Catch::Contains("certificate verify failed"));
+                           Catch::Contains("certificate rejected: self-signed certificate"));
+  }
+  SECTION("--check-config --online says the same (78)") {
+    auto result = check(rediss(stranger.ca_cert), true);
+    CHECK(result.exit_code == 78);
+    output = result.output;
+    CHECK_THAT(output, Catch::Contains("redis.url / redis.tls_ca_file"));
   }
   SECTION("Redis down is not a certificate problem: the daemon still starts (unready)") {
     DaemonProcess daemon(kBlazedBinary,
@@ -217,11 +223,12 @@ TEST_CASE("a PostgreSQL certificate sslrootcert rejects exits 78 and names postg
   const auto pki = make_test_pki(pki_dir.path(), "pg", {"localhost"}, {});
   const auto stranger = make_test_pki(pki_dir.path(), "stranger", {"localhost"}, {"127.0.0.1"});
   PgCluster cluster{PgClusterOptions{.tls_cert = pki.server_cert, .tls_key = pki.server_key}};
-  DaemonEnv env(DaemonEnvOptions{.postgres = &cluster.endpoint()});
+  DaemonEnv env(DaemonEnvOptions{.redis_args = {}, .postgres = &cluster.endpoint()});
   const auto verify_full = [&](const std::string& host, const std::filesystem::path& ca) {
     const auto dsn = env.db().dsn();
-    REQUIRE(dsn.starts_with("host=127.0.0.1 "));
-    const auto tls_dsn = "host=" + host + dsn.substr(std::string("host=127.0.0.1").size()) +
+    const std::string plain_host = "host='127.0.0.1'";
+    REQUIRE(dsn.starts_with(plain_host));
+    const auto tls_dsn = "host=" + host + dsn.substr(plain_host.size()) +
                          " sslmode=verify-full sslrootcert='" + ca.string() + "'";
     return config_with(env, "dsn: \"" + dsn + "\"", "dsn: \"" + tls_dsn + "\"");
   };
