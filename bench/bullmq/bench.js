@@ -5,6 +5,8 @@
 
 const { Queue, Worker } = require('bullmq');
 const IORedis = require('ioredis');
+const fs = require('fs');
+const net = require('net');
 const { performance } = require('perf_hooks');
 
 function arg(name, dflt) {
@@ -16,6 +18,13 @@ const url = arg('url', 'redis://127.0.0.1:6379/0');
 const n = Number(arg('n', 100000));
 const concurrency = Number(arg('c', 64));
 const light = Number(arg('light', 2000));
+// A rediss:// url's server is verified as blazed verifies it: against --tls-ca (PEM) or the system
+// store; a host name is checked and sent as SNI, an IP address checked against the certificate's.
+const tlsCa = arg('tls-ca', '');
+const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+const tls = url.startsWith('rediss://')
+  ? { ...(tlsCa ? { ca: fs.readFileSync(tlsCa) } : {}), ...(net.isIP(host) ? {} : { servername: host }) }
+  : undefined;
 const nowUs = () => (performance.timeOrigin + performance.now()) * 1000;
 const percentile = (v, p) => {
   const s = [...v].sort((a, b) => a - b);
@@ -23,9 +32,10 @@ const percentile = (v, p) => {
 };
 
 async function main() {
-  const admin = new IORedis(url, { maxRetriesPerRequest: null });
+  if (tlsCa && !tls) throw new Error('--tls-ca goes with a rediss:// url');
+  const admin = new IORedis(url, { maxRetriesPerRequest: null, tls });
   await admin.flushall();
-  const connection = { url, maxRetriesPerRequest: null };
+  const connection = { url, maxRetriesPerRequest: null, tls };
   const name = 'bench';
   // Completed jobs are removed, as blazed does (no retention).
   const queue = new Queue(name, { connection, defaultJobOptions: { removeOnComplete: true } });

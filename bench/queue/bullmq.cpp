@@ -11,6 +11,7 @@ namespace blazed::bench {
 Figures run_bullmq(const Params& p, const std::string& script) {
   std::string cmd = "node " + script + " --url " + p.url + " --n " + std::to_string(p.n) +
                     " --c " + std::to_string(p.concurrency) + " --light " + std::to_string(p.light);
+  if (!p.tls_ca_file.empty()) cmd += " --tls-ca " + p.tls_ca_file;
   FILE* out = ::popen(cmd.c_str(), "r");
   if (out == nullptr) throw std::runtime_error("could not run node");
   std::string text;

@@ -5,7 +5,7 @@
 #include "ours.hpp"
 
 #ifdef BLAZED_BENCH_HAS_HARNESS
-#include "harness/redis_server.hpp"
+#include "private_redis.hpp"
 #endif
 
 #include <cstdio>
@@ -22,9 +22,10 @@ namespace {
 
 void usage() {
   std::puts(
-      "bench_queue [--n N] [--c CONCURRENCY] [--light M] [--runs R] [--redis-url URL]\n"
-      "            [--no-bullmq] [--bullmq-script PATH]\n"
-      "Without --redis-url a private redis-server is started on a free port.");
+      "bench_queue [--n N] [--c CONCURRENCY] [--light M] [--runs R] [--tls]\n"
+      "            [--redis-url URL [--tls-ca-file PEM]] [--no-bullmq] [--bullmq-script PATH]\n"
+      "Without --redis-url a private redis-server is started on a free port; with --tls it\n"
+      "speaks TLS only, with a throwaway CA, and both sides connect over TLS.");
 }
 
 void print(const Figures& f) {
@@ -63,6 +64,7 @@ void print_summary(const char* name, const std::vector<Figures>& runs) {
 int main(int argc, char** argv) {
   Params p;
   bool bullmq = true;
+  bool tls = false;
   int runs = 3;
   std::string script = BLAZED_BULLMQ_SCRIPT;
   for (int i = 1; i < argc; ++i) {
@@ -79,6 +81,8 @@ int main(int argc, char** argv) {
     else if (a == "--light") p.light = std::stoi(value());
     else if (a == "--runs") runs = std::max(1, std::stoi(value()));
     else if (a == "--redis-url") p.url = value();
+    else if (a == "--tls-ca-file") p.tls_ca_file = value();
+    else if (a == "--tls") tls = true;
     else if (a == "--bullmq-script") script = value();
     else if (a == "--no-bullmq") bullmq = false;
     else {
@@ -87,19 +91,27 @@ int main(int argc, char** argv) {
     }
   }
   try {
+    if (tls && !p.url.empty()) {
+      std::fputs("bench_queue: --tls starts its own server; with --redis-url give a rediss:// URL\n", stderr);
+      return 2;
+    }
 #ifdef BLAZED_BENCH_HAS_HARNESS
-    std::unique_ptr<blazed::testing::RedisServer> server;
+    std::unique_ptr<PrivateRedis> server;
     if (p.url.empty()) {
-      server = std::make_unique<blazed::testing::RedisServer>();
+      server = std::make_unique<PrivateRedis>(tls);
       p.url = server->url();
+      p.tls_ca_file = server->ca_file();
     }
 #endif
     if (p.url.empty()) {
       std::fputs("bench_queue: give --redis-url (built without the test harness)\n", stderr);
       return 2;
     }
-    std::printf("queue bench: N=%d jobs, concurrency %d, light-load jobs %d, %d runs per side, redis %s\n",
-                p.n, p.concurrency, p.light, runs, p.url.c_str());
+    const char* transport = p.url.starts_with("rediss") ? "over TLS"
+                            : p.url.starts_with("unix") ? "over a Unix socket"
+                                                        : "over plain TCP";
+    std::printf("queue bench %s: N=%d jobs, concurrency %d, light-load jobs %d, %d runs per side, redis %s\n",
+                transport, p.n, p.concurrency, p.light, runs, p.url.c_str());
     std::vector<Figures> ours;
     std::vector<Figures> refs;
     for (int r = 0; r < runs; ++r) {
@@ -113,7 +125,7 @@ int main(int argc, char** argv) {
       print(ours[r]);
       if (r < refs.size()) print(refs[r]);
     }
-    std::printf("\nmedian (min-max) of %d runs:\n", runs);
+    std::printf("\nmedian (min-max) of %d runs, %s:\n", runs, transport);
     print_summary(ours.front().name.c_str(), ours);
     if (!refs.empty()) {
       print_summary(refs.front().name.c_str(), refs);

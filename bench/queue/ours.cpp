@@ -81,6 +81,7 @@ Figures run_ours(const Params& p) {
   asio::io_context io;
   config::RedisConfig cfg;
   cfg.url = p.url;
+  cfg.tls_ca_file = p.tls_ca_file;
   cfg.command_timeout = std::chrono::seconds(30);
   redis::RedisClient client(io.get_executor(), cfg);
   redis::RedisClient waiter(io.get_executor(), cfg);
