@@ -56,6 +56,17 @@ void settle(asio::io_context& io, const RedisClient& client) {
   REQUIRE(run_until(io, [&] { return client.connected() || client.last_connect_error(); }));
 }
 
+// Connects once with `cfg` and returns the refusal; fails the test if the client got in.
+Error refused_connect(const config::RedisConfig& cfg) {
+  asio::io_context io;
+  RedisClient client(io.get_executor(), cfg);
+  client.start();
+  settle(io, client);
+  CHECK_FALSE(client.connected());
+  REQUIRE(client.last_connect_error());
+  return *client.last_connect_error();
+}
+
 }  // namespace
 
 TEST_CASE("parse_url reads rediss and sentinel URLs", "[unit]") {
@@ -125,26 +136,14 @@ TEST_CASE("rediss:// refuses a server certificate from another CA, with a clear 
   auto other = testing::make_test_pki(other_dir.path(), "other", {"localhost"}, {});
   auto cfg = redis.config();
   cfg.tls_ca_file = other.ca_cert.string();
-  asio::io_context io;
-  RedisClient client(io.get_executor(), cfg);
-  client.start();
-  settle(io, client);
-  CHECK_FALSE(client.connected());
-  REQUIRE(client.last_connect_error());
-  CHECK(client.last_connect_error()->code == "tls_verify_failed");
-  CHECK_THAT(client.last_connect_error()->message, Catch::Contains("certificate rejected"));
+  const Error refusal = refused_connect(cfg);
+  CHECK(refusal.code == "tls_verify_failed");
+  CHECK_THAT(refusal.message, Catch::Contains("certificate rejected"));
 }
 
 TEST_CASE("rediss:// refuses a certificate that does not name the host", "[redis]") {
   TlsRedis redis(false, {});  // names localhost only
-  asio::io_context io;
-  auto cfg = redis.config("127.0.0.1");
-  RedisClient client(io.get_executor(), cfg);
-  client.start();
-  settle(io, client);
-  CHECK_FALSE(client.connected());
-  REQUIRE(client.last_connect_error());
-  CHECK(client.last_connect_error()->code == "tls_verify_failed");
+  CHECK(refused_connect(redis.config("127.0.0.1")).code == "tls_verify_failed");
 }
 
 TEST_CASE("a server that requires client certificates accepts ours, and refuses none",
