@@ -63,8 +63,12 @@ async function handleSpApi(state, req, res, url) {
   const seller = t ? state.sellers.get(t.sellerId) : undefined;
   const sellerId = t ? t.sellerId : undefined;
   const query = queryLists(url.searchParams);
+  let endInFlight = () => {};
   const reply = (status, text, headers = {}, fault = null) => {
     state.stats.record(sellerId, operation, fault && fault.kind === 'oversize' ? 200 : status, query);
+    // A reply written whole ends its request now: its 'finish' can come after the client has read
+    // it and sent the next one, which would count as an overlap that never was.
+    if (!fault || !['truncate', 'oversize'].includes(fault.kind)) endInFlight();
     deliver(res, status, text, headers, fault);
   };
   if (!token) return reply(403, JSON.stringify(denied('Access token is missing in the request header.')));
@@ -72,9 +76,9 @@ async function handleSpApi(state, req, res, url) {
   if (t.expired) return reply(403, JSON.stringify(denied('The access token you provided has expired.')));
 
   // In flight until the reply is sent or the client goes away (a killed client closes it).
-  const end = state.stats.begin(sellerId, operation);
-  res.once('close', end);
-  res.once('finish', end);
+  endInFlight = state.stats.begin(sellerId, operation);
+  res.once('close', endInFlight);
+  res.once('finish', endInFlight);
 
   const delay = state.faults.latency(sellerId, operation);
   if (delay > 0) await new Promise((done) => setTimeout(done, delay));
