@@ -113,6 +113,15 @@ Error Connection::fail(ErrorCode code, std::string_view what) {
   return make_error(code, std::string(what) + (detail.empty() ? "" : ": " + detail));
 }
 
+bool Connection::server_read_only() const {
+  // PostgreSQL 14 and later report both settings whenever they change.
+  for (const char* name : {"default_transaction_read_only", "in_hot_standby"}) {
+    const char* value = PQparameterStatus(conn_, name);
+    if (value != nullptr && std::string_view(value) == "on") return true;
+  }
+  return false;
+}
+
 asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(const ConnectSettings& s) {
   auto conninfo = parse_dsn(s.dsn);
   if (!conninfo) co_return conninfo.error();
@@ -274,6 +283,13 @@ asio::awaitable<Result<Rows>> Connection::collect(Deadline deadline) {
   }
   if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
   if (error) {
+    // A write refused because the whole server went read-only (fenced with
+    // default_transaction_read_only, or demoted to a standby without dropping us) fails the same
+    // way on this connection forever: drop it, so the next one finds the read-write host.
+    if (pg::sqlstate(*error) == "25006" && server_read_only())
+      error = make_error(pg::errc::pg_unavailable,
+                         "the server has become read-only (a demoted or fenced primary), reconnecting: " +
+                             error->message);
     if (error->code == pg::errc::pg_unavailable) broken_ = true;
     co_return *error;
   }

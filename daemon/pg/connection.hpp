@@ -75,6 +75,8 @@ class Connection {
   boost::asio::awaitable<Status> flush(Deadline deadline);
   boost::asio::awaitable<Result<Rows>> collect(Deadline deadline);
   Error fail(ErrorCode code, std::string_view what);
+  // The server reports that it takes no writes any more (a demoted or fenced primary).
+  [[nodiscard]] bool server_read_only() const;
 
   pg_conn* conn_;
   int tracked_fd_ = -1;

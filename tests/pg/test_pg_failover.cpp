@@ -1,7 +1,8 @@
 // Tests a multi-host DSN with target_session_attrs=read-write across a primary switch: a primary
 // and its streaming hot standby, the primary stopped mid-statement and the standby promoted; the
 // pool reports the statement in flight as a retryable error value and writes again on the new
-// primary.
+// primary. A primary fenced read-only under an open connection is left for the host that takes
+// writes.
 #include "app/migrate_cli.hpp"
 #include "config/config.hpp"
 #include "harness/eventually.hpp"
@@ -129,4 +130,41 @@ TEST_CASE("a host that accepts but never answers is passed over after connect_ti
     CHECK_THAT(down.error().message, Catch::Contains("host 1: connect: no answer from PostgreSQL in time"));
     CHECK_THAT(down.error().message, Catch::Contains("host 2: connect: connection to server"));
   }
+}
+
+TEST_CASE("a primary fenced read-only under an open connection: the refused write is retryable and "
+          "the pool moves to the host that takes writes", "[pg]") {
+  PgCluster fenced;
+  PgCluster other;
+  const std::string fenced_dsn = fenced.endpoint().dsn("postgres");
+  const std::string other_dsn = other.endpoint().dsn("postgres");
+  for (const auto& d : {fenced_dsn, other_dsn}) pg_exec(d, "CREATE TABLE writes (id bigint PRIMARY KEY)");
+  const std::string dsn = "host=127.0.0.1,127.0.0.1 port=" + std::to_string(fenced.endpoint().port) + "," +
+                          std::to_string(other.endpoint().port) +
+                          " user=postgres dbname=postgres target_session_attrs=read-write";
+  asio::io_context io;
+  pg::PgPool pool(io.get_executor(), pg_config(dsn, 1), Secret{});
+  pool.start();
+  REQUIRE(run_coro(io, pool.query("INSERT INTO writes VALUES (1)")));
+  REQUIRE(scalar_text(fenced_dsn, "SELECT count(*) FROM writes") == "1");
+
+  // Fenced the way some failover tools do it: the server stays up and keeps its sessions.
+  pg_exec(fenced_dsn, "ALTER SYSTEM SET default_transaction_read_only = on");
+  pg_exec(fenced_dsn, "SELECT pg_reload_conf()");
+  // A new session seeing the setting means the postmaster has passed the reload to every backend.
+  REQUIRE(eventually([&] { return scalar_text(fenced_dsn, "SHOW default_transaction_read_only") == "on"; }));
+
+  auto refused = run_coro(io, pool.query("INSERT INTO writes VALUES (2)"));
+  REQUIRE_FALSE(refused);
+  INFO(refused.error().message);
+  CHECK(refused.error().code == "pg_unavailable");
+  CHECK_THAT(refused.error().message, Catch::Contains("read-only") && Catch::Contains("SQLSTATE 25006"));
+  CHECK(pg::is_connection_error(refused.error()));
+
+  // The retry connects again and lands on the host that still takes writes.
+  REQUIRE(run_coro(io, pool.query("INSERT INTO writes VALUES (2)")));
+  CHECK(scalar_text(other_dsn, "SELECT string_agg(id::text, ',') FROM writes") == "2");
+  CHECK(scalar_text(fenced_dsn, "SELECT count(*) FROM writes") == "1");
+  CHECK(pool.ready());
+  pool.stop();
 }
