@@ -4,6 +4,15 @@
 #include <charconv>
 
 namespace blazed::queue {
+namespace {
+
+// How many jobs the set holds: for `active`, its members short of +inf (not the keeper).
+redis::Args count_jobs(const QueueKeys& keys, const std::string& key) {
+  if (key == keys.active()) return redis::Args{"ZCOUNT", key, "-inf", "(+inf"};
+  return redis::Args{"ZCARD", key};
+}
+
+}  // namespace
 
 Inspector::Inspector(redis::RedisClient& client, QueueKeys keys)
     : client_(client), keys_(std::move(keys)) {}
@@ -12,7 +21,7 @@ awaitable<Result<Depths>> Inspector::depths() {
   std::vector<redis::Args> cmds;
   for (const std::string& k :
        {keys_.pending(), keys_.active(), keys_.scheduled(), keys_.retry(), keys_.dead()})
-    cmds.push_back(redis::Args{"ZCARD", k});
+    cmds.push_back(count_jobs(keys_, k));
   cmds.push_back(redis::Args{"GET", keys_.group_waiting()});
   auto r = co_await client_.pipeline(std::move(cmds));
   if (!r) co_return r.error().context("queue depths");
@@ -136,7 +145,7 @@ awaitable<Result<JobPage>> Inspector::list(State state, std::size_t offset, std:
     case State::completed: co_return page;
   }
   std::vector<redis::Args> first;
-  first.push_back(redis::Args{"ZCARD", key});
+  first.push_back(count_jobs(keys_, key));
   if (limit > 0) {
     redis::Args range{state == State::dead ? "ZREVRANGE" : "ZRANGE", key};
     range.add(offset).add(offset + limit - 1).add("WITHSCORES");
@@ -149,6 +158,7 @@ awaitable<Result<JobPage>> Inspector::list(State state, std::size_t offset, std:
   const redis::Reply& members = (*r)[1];
   std::vector<redis::Args> reads;
   for (std::size_t i = 0; i + 1 < members.size(); i += 2) {
+    if (members[i].str() == active_keeper) continue;  // sorts last: the offsets before it hold
     JobInfo j;
     j.id = parse_id(members[i].str());
     j.state = state;

@@ -32,6 +32,13 @@ inline constexpr std::string_view group_lock = "group:";    // STRING group:G ->
 inline constexpr std::string_view group_wait = "gwait:";    // LIST gwait:G of blocked job ids
 }  // namespace key_suffix
 
+// Not a job: a member of `active`, scored +inf (never lapses, sorts last), whose length is over
+// Redis's zset-max-listpack-value (64) so the set stays a skiplist. A small sorted set is a
+// listpack, and each of a claim's inserts then scans every member: that was the largest single
+// cost of a claim. Readers of `active` skip it (a count is ZCOUNT up to but excluding +inf).
+inline constexpr std::string_view active_keeper =
+    "~not a job: a member this long keeps the set a skiplist, so claims insert without a scan";
+
 class QueueKeys {
  public:
   // Fails with "bad_queue_name" unless the name is 1-64 of [A-Za-z0-9_.-].

@@ -5,6 +5,7 @@
 #include "core/errc.hpp"
 #include "core/log.hpp"
 #include "core/redact.hpp"
+#include "queue/claimed_job.hpp"
 #include "queue/errc.hpp"
 #include "queue/event.hpp"
 #include "queue/scripts.hpp"
@@ -53,10 +54,8 @@ std::string member(std::int64_t id, std::int64_t token) {
   return std::to_string(id) + ":" + std::to_string(token);
 }
 
-int to_int(const redis::Reply& r) { return static_cast<int>(r.to_int().value_or(0)); }
-
-// Values before the claimed jobs in the claim script's reply: acked, lost, paused, epoch.
-constexpr std::size_t kClaimHeader = 4;
+// Values before the claimed jobs in the claim script's reply: acked, lost, paused, epoch, token.
+constexpr std::size_t kClaimHeader = 5;
 
 // One job in flight on this processor, from claim until settled.
 struct Run {
@@ -322,8 +321,21 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
       // second call by half of it.
       call_time_ = (call_time_ * 7 + (steady::now() - sent_at)) / 8;
       settle_acks(acks, (*r)[1]);
-      int claimed = static_cast<int>((r->size() - kClaimHeader) / scripts::kClaimedJobFields);
       if ((*r)[2].to_int().value_or(0) != 0) ++stats_.paused_claims;
+      epoch_ = (*r)[3].str();
+      const std::int64_t token = (*r)[4].to_int().value_or(0);
+      int claimed = 0;
+      for (std::size_t i = kClaimHeader; i < r->size(); ++claimed) {
+        auto next = start_run(*r, i, token, claimed_at, epoch_);
+        if (!next) {
+          // This build's own script never answers so; were it to, the jobs' leases lapse and
+          // the recoverer hands them to another run.
+          log_.error("claim reply not understood; its jobs wait for their leases to lapse",
+                     {{"queue", keys_.queue()}});
+          break;
+        }
+        i = *next;
+      }
       if (want > 0) {
         // Replies come in call order, so the latest claim has the latest view of the queue;
         // but a wake-up (another connection) since this call went out may announce a job it
@@ -331,10 +343,6 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
         queue_empty_ = claimed < want && wakes_ == wakes_at_send;
         if (queue_empty_) waker_event_.notify();
       }
-      epoch_ = (*r)[3].str();
-      for (std::size_t i = kClaimHeader; i + scripts::kClaimedJobFields <= r->size();
-           i += scripts::kClaimedJobFields)
-        start_run(*r, i, claimed_at, epoch_);
     }
     if (--fetchers_running_ == 0) {
       fetcher_done_ = true;
@@ -368,26 +376,18 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     }
   }
 
-  // The claimed job whose fields start at reply[at] (the claim script's flat layout).
-  void start_run(const redis::Reply& reply, std::size_t at, Clock::time_point claimed_at,
-                 const std::string& epoch) {
+  // Starts the claimed job that begins at reply[at]; returns where the next one begins.
+  std::optional<std::size_t> start_run(const redis::Reply& reply, std::size_t at,
+                                       std::int64_t token, Clock::time_point claimed_at,
+                                       const std::string& epoch) {
     auto run = std::make_unique<Run>();
     run->lapses_at = claimed_at + options_.lease;
     Job& job = run->job;
+    const auto next = read_claimed_job(reply, at, job);
+    if (!next) return std::nullopt;
     job.epoch = epoch;
-    const auto field = [&](std::size_t i) -> const redis::Reply& { return reply[at + i]; };
+    job.token = token;
     job.queue = keys_.queue();
-    job.id = field(0).to_int().value_or(0);
-    job.token = field(1).to_int().value_or(0);
-    job.type = field(2).str();
-    job.payload = field(3).str();
-    job.attempt = to_int(field(4));
-    job.max_attempts = to_int(field(5));
-    job.timeout = milliseconds{field(6).to_int().value_or(0)};
-    job.ready_us = field(7).to_int().value_or(0);
-    job.unique_key = field(8).str();
-    job.group = field(9).str();
-    job.priority = to_int(field(10));
     run->pickup = microseconds{std::max<std::int64_t>(0, unix_micros(claimed_at) - job.ready_us)};
     ++stats_.claimed;
     stats_.pickup_latency.observe(run->pickup);
@@ -397,6 +397,7 @@ class Processor::Impl : public std::enable_shared_from_this<Impl> {
     runs_.emplace(job.run_id(), std::move(run));
     asio::co_spawn(ex_, run_job(shared_from_this(), raw),
                    asio::bind_cancellation_slot(raw->cancel.slot(), asio::detached));
+    return next;
   }
 
   // --- one job's run ----------------------------------------------------------------------

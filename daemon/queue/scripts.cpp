@@ -22,8 +22,8 @@
 //   default are not stored (absent a, r mean 0), which keeps the hash small and HMGET cheap.
 //   A claim writes nothing to the hash: attempts are counted when a run ends, not when it starts.
 //   Jobs written before that carry c claims and h hand-backs instead (attempt = c - h + 1 while
-//   queued); the scripts read the attempt as 1 + a + c - h, so such jobs keep their count.
-// - An active member is "ID:TOKEN". TOKEN is the claim call's lease token, one per call for all
+//   queued); the attempt is read as 1 + a + c - h (claimed_job.cpp), so such jobs keep their count.
+// - An active member is "ID:TOKEN" (and one keeper member, keys.hpp). TOKEN is the claim call's lease token, one per call for all
 //   the jobs it claims: INCR of tokens plus 2^32 (a job's claim count, the token before, stays far
 //   below, so an old run's member never names a new one). A stale worker whose lease was
 //   recovered and re-claimed cannot ack, fail or renew the new run (ZREM/ZSCORE miss).
@@ -46,6 +46,7 @@ std::string with_keys(std::string src) {
       {"${notify}", key_suffix::notify},       {"${paused}", key_suffix::paused},
       {"${epoch}", key_suffix::epoch},         {"${active}", key_suffix::active},
       {"${glocks}", key_suffix::group_leases}, {"${tokens}", key_suffix::lease_tokens},
+      {"${keeper}", active_keeper},
   };
   for (auto [from, to] : names) {
     for (auto pos = src.find(from); pos != std::string::npos; pos = src.find(from, pos))
@@ -78,10 +79,6 @@ local function ms(n) return string.format('%d', n) end
 -- Lease tokens from the tokens counter start here; a job's claim count (the token of jobs
 -- claimed before) never reaches it.
 local token_base = 4294967296
--- Attempts that ended, from the job's a (and c - h of a job written before a existed).
-local function ended(a, c, h)
-  return (tonumber(a) or 0) + (tonumber(c) or 0) - (tonumber(h) or 0)
-end
 -- The lease of active member m is held: present, and its deadline not passed. A lapsed lease
 -- may already be judged by a recoverer, so its holder can neither renew nor settle it.
 local function held(m, now)
@@ -197,9 +194,9 @@ return out
 //         epoch if the key is missing), [5] N (most to claim), [6] A (acks), [7] epoch of the
 //         acked claims, then 4 per ack: id, token, unique key, group
 // Returns {acked count, {ids whose lease was lost}, paused (1: the queue is paused, nothing was
-//         claimed), epoch of the claims, then kClaimedJobFields values per claimed job, flat:
-//         id, token, type, payload, attempt, max_attempts, timeout_ms, ready_us, unique, group,
-//         priority (numbers as integers or decimal strings, '0' meaning the type's default)
+//         claimed), epoch of the claims, lease token of the claims (0: none claimed), then per
+//         claimed job, flat: id, K, and the K values of its hash as HGETALL gives them (field,
+//         value, field, value...; absent fields take their defaults, see the job hash above)
 const redis::Script& claim() {
   static const redis::Script s = make(R"lua(
 local now = lease_now(ARGV[2])
@@ -250,8 +247,8 @@ if want > 0 and redis.call('EXISTS', P .. '${paused}') == 1 then
   paused = 1
   want = 0
 end
-local out = {#done, lost, paused, epoch}
-local n = 4
+local out = {#done, lost, paused, epoch, 0}
+local n = 5
 local zadd = {}
 -- One lease token for every job of this call (taken when the first job is claimed).
 local token, suffix
@@ -264,9 +261,14 @@ while want > 0 do
   for i = 1, #popped do
     local id = popped[i]
     local jk = P .. '${job}' .. id
-    local f = redis.call('HMGET', jk, 't', 'p', 'm', 'o', 'rd', 'u', 'g', 'r', 'a', 'c', 'h')
-    if f[1] then
-      local group = f[7] or ''
+    -- HGETALL of the few fields set, passed through as they are: cheaper for Redis than asking
+    -- for every field by name (HMGET's arguments) and building a reply value for each.
+    local f = redis.call('HGETALL', jk)
+    if #f > 0 then
+      local group = ''
+      for j = 1, #f, 2 do
+        if f[j] == 'g' then group = f[j + 1] end
+      end
       local blocked = false
       if group ~= '' then
         local lk = P .. '${group}' .. group
@@ -284,22 +286,22 @@ while want > 0 do
         if not token then
           token = redis.call('INCR', P .. '${tokens}') + token_base
           suffix = ':' .. ms(token)
+          out[5] = token
         end
         zadd[#zadd + 1] = deadline
         zadd[#zadd + 1] = id .. suffix
-        -- Flat, 11 values per job: a nested table per job cost more than the values in it.
-        out[n + 1] = id; out[n + 2] = token; out[n + 3] = f[1]; out[n + 4] = f[2]
-        out[n + 5] = 1 + ended(f[9], f[10], f[11]); out[n + 6] = f[3] or '0'
-        out[n + 7] = f[4] or '0'; out[n + 8] = f[5] or '0'; out[n + 9] = f[6] or ''
-        out[n + 10] = group; out[n + 11] = f[8] or '0'
-        n = n + 11
+        -- Flat: a nested table per job cost more than the values in it.
+        out[n + 1] = id; out[n + 2] = #f
+        for j = 1, #f do out[n + 2 + j] = f[j] end
+        n = n + 2 + #f
         want = want - 1
       end
     end
   end
   if #popped < asked then break end
 end
-if #zadd > 0 then redis.call('ZADD', KEYS[2], unpack(zadd)) end
+-- The keeper first: it makes a new or listpack set a skiplist before the jobs go in.
+if #zadd > 0 then redis.call('ZADD', KEYS[2], '+inf', '${keeper}', unpack(zadd)) end
 return out
 )lua");
   return s;

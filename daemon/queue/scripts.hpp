@@ -12,8 +12,6 @@ namespace blazed::queue::scripts {
 // unique:KEY, group:G, gwait:G) are built from it and share the queue's hash tag.
 const redis::Script& enqueue();   // add jobs: pending now, or scheduled for later
 const redis::Script& claim();     // ack finished jobs, then claim up to N pending ones
-// Values per claimed job in claim()'s flat reply (after its three leading values).
-inline constexpr std::size_t kClaimedJobFields = 11;
 const redis::Script& fail();      // a failed attempt: to retry (backoff) or to dead
 const redis::Script& defer();     // handler deferred: to scheduled, attempt not counted
 const redis::Script& extend();    // heartbeat: renew the leases of running jobs

@@ -1,0 +1,45 @@
+#include "queue/claimed_job.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace blazed::queue {
+namespace {
+
+std::int64_t to_int64(const std::string& s) {
+  std::int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+}  // namespace
+
+std::optional<std::size_t> read_claimed_job(const redis::Reply& reply, std::size_t at, Job& job) {
+  if (at + 2 > reply.size()) return std::nullopt;
+  const auto count = reply[at + 1].to_int();
+  if (!count || *count < 0 || *count % 2 != 0) return std::nullopt;
+  const auto end = at + 2 + static_cast<std::size_t>(*count);
+  if (end > reply.size()) return std::nullopt;
+  job.id = reply[at].to_int().value_or(0);
+  // Absent fields keep their defaults: 0 (the type's default) for m, o, r, a, c, h; '' for u, g.
+  std::int64_t ended = 0;  // runs that ended: a, or c - h for a job written before a existed
+  for (std::size_t i = at + 2; i < end; i += 2) {
+    const std::string_view name = reply[i].str();
+    const std::string& value = reply[i + 1].str();
+    if (name == "t") job.type = value;
+    else if (name == "p") job.payload = value;
+    else if (name == "m") job.max_attempts = static_cast<int>(to_int64(value));
+    else if (name == "o") job.timeout = std::chrono::milliseconds{to_int64(value)};
+    else if (name == "rd") job.ready_us = to_int64(value);
+    else if (name == "u") job.unique_key = value;
+    else if (name == "g") job.group = value;
+    else if (name == "r") job.priority = static_cast<int>(to_int64(value));
+    else if (name == "a" || name == "c") ended += to_int64(value);
+    else if (name == "h") ended -= to_int64(value);
+    // err, why and d (a retried or revived job's history) are not the run's business.
+  }
+  job.attempt = static_cast<int>(1 + ended);
+  return end;
+}
+
+}  // namespace blazed::queue
