@@ -45,16 +45,24 @@ awaitable<Result<std::vector<Enqueued>>> Producer::enqueue_batch(const std::vect
   const auto& script = scripts::enqueue();
   redis::Args call = script.call(3);
   call.add(keys_.seq()).add(keys_.pending()).add(keys_.scheduled());
-  call.add(keys_.prefix()).add(unix_millis(now)).add(unix_micros(now));
+  call.add(keys_.prefix()).add(unix_millis(now)).add(unix_micros(now)).add(jobs.size());
   for (const NewJob& j : jobs) {
     const EnqueueOptions& o = j.options;
     if (j.type.empty()) co_return make_error(errc::bad_job, "a job needs a type");
     if (o.priority < 0 || o.priority > 15)
       co_return make_error(errc::bad_job, "priority must be 0-15");
     if (o.max_attempts < 0) co_return make_error(errc::bad_job, "max_attempts must be >= 0");
-    call.add(j.type).add(j.payload).add(o.max_attempts).add(o.priority);
-    call.add(o.run_at ? std::max<std::int64_t>(unix_millis(*o.run_at), 0) : 0);
-    call.add(o.unique_key).add(o.group).add(static_cast<std::int64_t>(o.timeout.count()));
+    call.add(j.type).add(j.payload);
+    // Only the options not at their default, as name/value pairs after their count.
+    const int count = 2 * ((o.max_attempts != 0) + (o.priority != 0) + o.run_at.has_value() +
+                           !o.unique_key.empty() + !o.group.empty() + (o.timeout.count() != 0));
+    call.add(count);
+    if (o.max_attempts != 0) call.add("m").add(o.max_attempts);
+    if (o.priority != 0) call.add("r").add(o.priority);
+    if (o.run_at) call.add("s").add(std::max<std::int64_t>(unix_millis(*o.run_at), 0));
+    if (!o.unique_key.empty()) call.add("u").add(o.unique_key);
+    if (!o.group.empty()) call.add("g").add(o.group);
+    if (o.timeout.count() != 0) call.add("o").add(static_cast<std::int64_t>(o.timeout.count()));
   }
   auto r = co_await client_.eval(script, std::move(call));
   if (!r) co_return r.error().context("enqueue");

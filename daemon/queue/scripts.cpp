@@ -122,22 +122,38 @@ redis::Script make(std::string_view body) {
 
 // enqueue: adds jobs, each pending now or scheduled for later.
 // KEYS:   [1] seq, [2] pending, [3] scheduled
-// ARGV:   [1] prefix, [2] now_ms, [3] now_us (the ready time of jobs due now), then 8 per job: type, payload, max_attempts
-//         ('0': the type's default), priority 0-15, run_at_ms ('0': now), unique key ('': none),
-//         group ('': none), timeout_ms ('0': the type's default)
+// ARGV:   [1] prefix, [2] now_ms, [3] now_us (the ready time of jobs due now), [4] N jobs, then
+//         per job: type, payload, K, and K values: option pairs, only those not at their default:
+//         m max_attempts, r priority 1-15, u unique key, g group, o timeout_ms (each stored in the
+//         job hash under that name), s run_at_ms (later than now: scheduled)
 // Returns one integer per job: the new id, or minus the id of the job already holding the
 //         unique key (pending, scheduled, retry or active).
 const redis::Script& enqueue() {
   static const redis::Script s = make(R"lua(
 local now_ms = tonumber(ARGV[2])
-local n = (#ARGV - 3) / 8
+local n = tonumber(ARGV[4])
 local id = redis.call('INCRBY', KEYS[1], n) - n
 local out = {}
 local pend, sched = {}, {}
 local ready = 0
-for i = 0, n - 1 do
-  local b = 3 + i * 8
-  local uniq = ARGV[b + 6]
+-- Options come only when set: a job at every default is three arguments, not eight (each
+-- argument is parsed, allocated and made a Lua string).
+local a = 5
+for _ = 1, n do
+  -- Only what is set goes into the hash: a small hash keeps it cheap to write and read.
+  local f = {'t', ARGV[a], 'p', ARGV[a + 1], 'rd', ARGV[3]}
+  local uniq, pri, run_at = '', 0, false
+  local last = a + 2 + tonumber(ARGV[a + 2])
+  for j = a + 3, last, 2 do
+    local name, v = ARGV[j], ARGV[j + 1]
+    if name == 's' then
+      run_at = v
+    else
+      f[#f + 1] = name; f[#f + 1] = v
+      if name == 'u' then uniq = v elseif name == 'r' then pri = tonumber(v) end
+    end
+  end
+  a = last + 1
   local dup = false
   if uniq ~= '' then
     local holder = redis.call('GET', P .. '${unique}' .. uniq)
@@ -148,23 +164,14 @@ for i = 0, n - 1 do
   else
     id = id + 1
     local sid = string.format('%d', id)
-    local run_at = ARGV[b + 5]
-    local later = tonumber(run_at) > now_ms
-    -- Only what is set: a small hash keeps HMGET cheap (absent c and h mean 0).
-    local f = {'t', ARGV[b + 1], 'p', ARGV[b + 2], 'rd', later and (run_at .. '000') or ARGV[3]}
-    if ARGV[b + 3] ~= '0' then f[#f + 1] = 'm'; f[#f + 1] = ARGV[b + 3] end
-    if ARGV[b + 4] ~= '0' then f[#f + 1] = 'r'; f[#f + 1] = ARGV[b + 4] end
-    if uniq ~= '' then
-      f[#f + 1] = 'u'; f[#f + 1] = uniq
-      redis.call('SET', P .. '${unique}' .. uniq, sid)
-    end
-    if ARGV[b + 7] ~= '' then f[#f + 1] = 'g'; f[#f + 1] = ARGV[b + 7] end
-    if ARGV[b + 8] ~= '0' then f[#f + 1] = 'o'; f[#f + 1] = ARGV[b + 8] end
+    local later = run_at and tonumber(run_at) > now_ms
+    if later then f[6] = run_at .. '000' end
+    if uniq ~= '' then redis.call('SET', P .. '${unique}' .. uniq, sid) end
     redis.call('HSET', P .. '${job}' .. sid, unpack(f))
     if later then
       sched[#sched + 1] = run_at; sched[#sched + 1] = sid
     else
-      pend[#pend + 1] = pending_score(tonumber(ARGV[b + 4]), id); pend[#pend + 1] = sid
+      pend[#pend + 1] = pending_score(pri, id); pend[#pend + 1] = sid
       ready = ready + 1
     end
     out[#out + 1] = id
