@@ -27,11 +27,15 @@ _pg_cluster_as_owner() {
   fi
 }
 
-# Prints a loopback TCP port nobody listens on now.
+# Prints a loopback TCP port nobody listens on now, from below the kernel's ephemeral range: a
+# port from that range can be handed to another process's outgoing connection (tests run in
+# parallel) before the server that was to listen on it starts.
 pg_cluster_free_port() {
-  local port
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 21000 ] 2>/dev/null || low=32768
   for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % (low - 20000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0

@@ -44,17 +44,6 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== services: redis-server (evicting, no AOF: the runbook sets both), PostgreSQL, SP-API, s3rver"
-# The daemons' health ports are listened on only steps later: a port from the kernel's ephemeral
-# range could be handed to another test's socket meanwhile (the suite runs in parallel), so these
-# come from below it (20000-31999), where nothing answers.
-listen_port() {
-  local p
-  while true; do
-    p=$((20000 + RANDOM % 12000))
-    # Nothing answers there (a refused connection): free for the daemon to listen on.
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 redis_port=$(pg_cluster_free_port)
 mkdir -p "$tmp/redis"
 redis-server --port "$redis_port" --bind 127.0.0.1 --requirepass runbook-redis-pw --save '' \
@@ -95,7 +84,9 @@ cat <&5 >>"$tmp/s3rver.log" &
 pids+=($!)
 exec 5<&-
 printf '[default]\naws_access_key_id = S3RVER\naws_secret_access_key = runbook-s3-secret\n' >"$tmp/work/s3-eu.ini"
-for _ in $(seq 1 50); do redis-cli -p "$redis_port" -a runbook-redis-pw --no-auth-warning ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis_up() { redis-cli -p "$redis_port" -a runbook-redis-pw --no-auth-warning ping >/dev/null 2>&1; }
+for _ in $(seq 1 50); do redis_up && break; sleep 0.1; done
+redis_up || fail "the test's redis-server on port $redis_port did not start: $(tail -3 "$tmp/redis/log" 2>/dev/null)"
 
 echo "== the runbook's steps, from $doc"
 awk '
@@ -116,7 +107,7 @@ run_env=(
   BLAZED="$build/daemon/blazed" CTL="$ctl_bin" AS_ROOT="" AS_BLAZED="" BLAZED_USER="$me"
   BLAZED_GROUP="$group" SYSTEMCTL="$src/tests/runbook/fake-systemctl.sh $tmp/etc"
   ETC="$tmp/etc" EXAMPLE="$src/config/blazed.example.yaml" UNIT_DROPIN="$tmp/blazed.service.d"
-  INSTANCE_ID=runbook-1 CONTROL_SOCKET="$tmp/control.sock" HEALTH_PORT="$(listen_port)"
+  INSTANCE_ID=runbook-1 CONTROL_SOCKET="$tmp/control.sock" HEALTH_PORT="$(pg_cluster_free_port)"
   PSQL_SUPERUSER="$PG_CLUSTER_BIN/psql -X -q -h 127.0.0.1 -p $pg_port -U postgres -d postgres"
   PG_HOST=127.0.0.1 PG_PORT="$pg_port" REDIS_URL="redis://127.0.0.1:$redis_port/0"
   REDIS_PASSWORD=runbook-redis-pw REDIS_CONF=""
@@ -127,7 +118,7 @@ run_env=(
   NEW_ETC="$tmp/etc2" NEW_SYSTEMCTL="$src/tests/runbook/fake-systemctl.sh $tmp/etc2"
   STATE_DIR="$tmp/state" BACKUP_BUCKET=runbook-backups BACKUP_REGION=eu-central-1
   BACKUP_ENDPOINT="http://127.0.0.1:$s3_port" BACKUP_PLAIN_HTTP=true S3_CREDENTIALS_FILE="$tmp/work/s3-eu.ini"
-  NEW_INSTANCE_ID=runbook-2 NEW_CONTROL_SOCKET="$tmp/control2.sock" NEW_HEALTH_PORT="$(listen_port)"
+  NEW_INSTANCE_ID=runbook-2 NEW_CONTROL_SOCKET="$tmp/control2.sock" NEW_HEALTH_PORT="$(pg_cluster_free_port)"
 )
 mkdir -p "$tmp/etc"
 {
