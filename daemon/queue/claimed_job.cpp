@@ -1,18 +1,8 @@
 #include "queue/claimed_job.hpp"
 
-#include <charconv>
 #include <string_view>
 
 namespace blazed::queue {
-namespace {
-
-std::int64_t to_int64(const std::string& s) {
-  std::int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-}  // namespace
 
 std::optional<std::size_t> read_claimed_job(const redis::Reply& reply, std::size_t at, Job& job) {
   if (at + 2 > reply.size()) return std::nullopt;
@@ -25,17 +15,19 @@ std::optional<std::size_t> read_claimed_job(const redis::Reply& reply, std::size
   std::int64_t ended = 0;  // runs that ended: a, or c - h for a job written before a existed
   for (std::size_t i = at + 2; i < end; i += 2) {
     const std::string_view name = reply[i].str();
-    const std::string& value = reply[i + 1].str();
+    const redis::Reply& field = reply[i + 1];
+    const std::string& value = field.str();
+    const std::int64_t number = field.to_int().value_or(0);
     if (name == "t") job.type = value;
     else if (name == "p") job.payload = value;
-    else if (name == "m") job.max_attempts = static_cast<int>(to_int64(value));
-    else if (name == "o") job.timeout = std::chrono::milliseconds{to_int64(value)};
-    else if (name == "rd") job.ready_us = to_int64(value);
+    else if (name == "m") job.max_attempts = static_cast<int>(number);
+    else if (name == "o") job.timeout = std::chrono::milliseconds{number};
+    else if (name == "rd") job.ready_us = number;
     else if (name == "u") job.unique_key = value;
     else if (name == "g") job.group = value;
-    else if (name == "r") job.priority = static_cast<int>(to_int64(value));
-    else if (name == "a" || name == "c") ended += to_int64(value);
-    else if (name == "h") ended -= to_int64(value);
+    else if (name == "r") job.priority = static_cast<int>(number);
+    else if (name == "a" || name == "c") ended += number;
+    else if (name == "h") ended -= number;
     // err, why and d (a retried or revived job's history) are not the run's business.
   }
   job.attempt = static_cast<int>(1 + ended);

@@ -19,13 +19,13 @@
 //   default), r priority, o timeout ms, u unique key, g group, rd ready_us (when it last became
 //   runnable; pickup latency is measured from it), a attempts that ended (failed or recovered;
 //   the run's attempt = 1 + a), err last error, why dead reason, d died_ms. Fields at their
-//   default are not stored (absent a, r mean 0), which keeps the hash small and HMGET cheap.
+//   default are not stored (absent a, r mean 0), which keeps the hash small and cheap to write and read.
 //   A claim writes nothing to the hash: attempts are counted when a run ends, not when it starts.
 //   Jobs written before that carry c claims and h hand-backs instead (attempt = c - h + 1 while
 //   queued); the attempt is read as 1 + a + c - h (claimed_job.cpp), so such jobs keep their count.
-// - An active member is "ID:TOKEN" (and one keeper member, keys.hpp). TOKEN is the claim call's lease token, one per call for all
-//   the jobs it claims: INCR of tokens plus 2^32 (a job's claim count, the token before, stays far
-//   below, so an old run's member never names a new one). A stale worker whose lease was
+// - An active member is "ID:TOKEN" (and one keeper member, keys.hpp). TOKEN is the claim call's
+//   lease token, one per call for all the jobs it claims: INCR of tokens plus 2^32 (a job's claim
+//   count, the token before, stays far below, so an old run's member never names a new one). A stale worker whose lease was
 //   recovered and re-claimed cannot ack, fail or renew the new run (ZREM/ZSCORE miss).
 // - pending is ordered by priority (0-15, higher first) then by id (FIFO).
 #include "queue/scripts.hpp"
@@ -139,8 +139,8 @@ local ready = 0
 -- Options come only when set: a job at every default is three arguments, not eight (each
 -- argument is parsed, allocated and made a Lua string).
 local jp = P .. '${job}'
--- The job whose arguments start at ARGV[a], with its options (K > 0); returns where the next
--- job's start.
+-- Adds the job whose arguments start at ARGV[a], with its options (K > 0); returns where the
+-- next job starts.
 local function add_with_options(a)
   -- Only what is set goes into the hash: a small hash keeps it cheap to write and read.
   local f = {'t', ARGV[a], 'p', ARGV[a + 1], 'rd', ARGV[3]}
