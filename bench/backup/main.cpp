@@ -13,12 +13,17 @@
 #include "jobs/backup/backup_run.hpp"
 #include "jobs/backup/restore.hpp"
 #include "pg/pool.hpp"
+#include "s3/multipart.hpp"
 #include "s3/s3rver.hpp"
 #include "shop_database.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,7 +32,10 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
+#include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace blazed;
@@ -77,6 +85,13 @@ T or_die(Result<T> r, const char* what) {
     std::exit(1);
   }
   return std::move(*r);
+}
+
+void or_die(Status st, const char* what) {
+  if (!st) {
+    std::fprintf(stderr, "bench_backup: %s: %s: %s\n", what, st.error().code.c_str(), st.error().message.c_str());
+    std::exit(1);
+  }
 }
 
 // The daemon's side of the bench: keyring, pool, one target on s3rver.
@@ -136,6 +151,62 @@ struct Ours {
   }
 };
 
+struct Upload {
+  double stream_seconds = 0;
+  double complete_seconds = 0;
+};
+
+// Uploads `bytes` from memory (one random MiB over and over) the way the backup uploads its
+// object, with nothing compressed or encrypted: what s3rver alone costs for an object that size.
+// Like the backup's, the upload completes only once `source_done` holds (its dump has ended).
+asio::awaitable<Upload> upload_from_memory(s3::Client& client, std::string key, std::uint64_t bytes,
+                                           std::uint64_t part_size, const std::atomic<bool>& source_done) {
+  std::vector<std::uint8_t> block(kMiB);
+  std::mt19937_64 gen(42);
+  for (auto& b : block) b = static_cast<std::uint8_t>(gen());
+  s3::MultipartOptions o;
+  o.min_part_size = part_size;
+  s3::MultipartUpload upload(client, std::move(key), o);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::uint64_t sent = 0; sent < bytes; sent += block.size()) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), bytes - sent));
+    or_die(co_await upload.write(std::span<const std::uint8_t>(block.data(), n)), "upload from memory");
+  }
+  asio::steady_timer poll(co_await asio::this_coro::executor);
+  while (!source_done) {
+    poll.expires_after(std::chrono::milliseconds(1));
+    co_await poll.async_wait(asio::use_awaitable);
+  }
+  const auto streamed = std::chrono::steady_clock::now();
+  or_die(co_await upload.finish(), "upload from memory");
+  co_return Upload{std::chrono::duration<double>(streamed - t0).count(), seconds_since(streamed)};
+}
+
+// The floor this machine and the test server set: the bare pg_dump to /dev/null while an upload
+// the size of our object goes to s3rver from memory, completed once the dump has ended. No
+// backup on this machine, however little work it does itself, finishes sooner.
+void print_floor(Ours& ours, const std::string& dsn, std::uint64_t object_bytes, double bare) {
+  auto& client = *ours.targets[0].client;
+  const std::atomic<bool> no_source{true};
+  const Upload alone = testing::run_coro(
+      ours.io, upload_from_memory(client, "floor/alone", object_bytes, ours.settings.part_size, no_source));
+  std::atomic<bool> dumped{false};
+  const auto t0 = std::chrono::steady_clock::now();
+  std::thread dump([&] {
+    timed_shell("pg_dump -Z0", "pg_dump -Fc -Z0 " + dsn + " > /dev/null");
+    dumped = true;
+  });
+  const Upload both = testing::run_coro(
+      ours.io, upload_from_memory(client, "floor/with-dump", object_bytes, ours.settings.part_size, dumped));
+  dump.join();
+  const double together = seconds_since(t0);
+  std::printf("  s3rver alone, an object of that size from memory: %.2f s = %.2f s sending + %.2f s completing\n",
+              alone.stream_seconds + alone.complete_seconds, alone.stream_seconds, alone.complete_seconds);
+  std::printf("  floor: that upload beside pg_dump -Fc -Z0 > /dev/null, completed when the dump ends: %.2f s = "
+              "%.2fx bare (%.2f s to the dump's end + %.2f s completing)\n",
+              together, together / bare, both.stream_seconds, both.complete_seconds);
+}
+
 void print_size(const char* label, const bench::ShopDatabase& shop, const bk::Manifest& m) {
   std::printf("%s: database %.0f MiB, %lld orders; dump %.0f MiB, object %.0f MiB\n", label,
               static_cast<double>(shop.size_bytes()) / kMiB, static_cast<long long>(shop.orders()),
@@ -175,6 +246,7 @@ int run(const Options& opt) {
   std::printf("  pg_dump -Fc -Z0 > /dev/null: %.2f s (runs %.2f, %.2f)\n", bare, bare1, bare2);
   std::printf("  our backup: %.2f s = %.2fx bare (target <= 1.5x), peak RSS %.1f MiB\n", backup.seconds,
               backup.seconds / bare, backup.peak_mib);
+  print_floor(ours, dsn, m.object_bytes, bare);
   if (opt.pipeline && have_program("aws")) {
     const std::map<std::string, std::string> env{{"AWS_ACCESS_KEY_ID", "S3RVER"},
                                                  {"AWS_SECRET_ACCESS_KEY", "S3RVER"},
