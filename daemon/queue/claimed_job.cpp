@@ -17,17 +17,18 @@ std::optional<std::size_t> read_claimed_job(const redis::Reply& reply, std::size
     const std::string_view name = reply[i].str();
     const redis::Reply& field = reply[i + 1];
     const std::string& value = field.str();
-    const std::int64_t number = field.to_int().value_or(0);
+    // Only the numeric fields are parsed (not the payload).
+    const auto number = [&field] { return field.to_int().value_or(0); };
     if (name == "t") job.type = value;
     else if (name == "p") job.payload = value;
-    else if (name == "m") job.max_attempts = static_cast<int>(number);
-    else if (name == "o") job.timeout = std::chrono::milliseconds{number};
-    else if (name == "rd") job.ready_us = number;
+    else if (name == "m") job.max_attempts = static_cast<int>(number());
+    else if (name == "o") job.timeout = std::chrono::milliseconds{number()};
+    else if (name == "rd") job.ready_us = number();
     else if (name == "u") job.unique_key = value;
     else if (name == "g") job.group = value;
-    else if (name == "r") job.priority = static_cast<int>(number);
-    else if (name == "a" || name == "c") ended += number;
-    else if (name == "h") ended -= number;
+    else if (name == "r") job.priority = static_cast<int>(number());
+    else if (name == "a" || name == "c") ended += number();
+    else if (name == "h") ended -= number();
     // err, why and d (a retried or revived job's history) are not the run's business.
   }
   job.attempt = static_cast<int>(1 + ended);

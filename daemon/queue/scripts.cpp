@@ -25,8 +25,9 @@
 //   queued); the attempt is read as 1 + a + c - h (claimed_job.cpp), so such jobs keep their count.
 // - An active member is "ID:TOKEN" (and one keeper member, keys.hpp). TOKEN is the claim call's
 //   lease token, one per call for all the jobs it claims: INCR of tokens plus 2^32 (a job's claim
-//   count, the token before, stays far below, so an old run's member never names a new one). A stale worker whose lease was
-//   recovered and re-claimed cannot ack, fail or renew the new run (ZREM/ZSCORE miss).
+//   count, the token before, stays far below, so an old run's member never names a new one). A
+//   stale worker whose lease was recovered and re-claimed cannot ack, fail or renew the new run
+//   (ZREM/ZSCORE miss).
 // - pending is ordered by priority (0-15, higher first) then by id (FIFO).
 #include "queue/scripts.hpp"
 
